@@ -1,0 +1,1 @@
+"""maildns: email DNS and MTA-STS hosting as code."""

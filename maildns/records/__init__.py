@@ -1,0 +1,66 @@
+"""Every DNS record a domain's config asks for, rendered as plain values (no cdktf here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from maildns.records.dkim import dkim_name, ses_dkim_cname
+from maildns.records.dmarc import dmarc_name
+from maildns.records.mx import render_mx
+from maildns.records.tls_rpt import render_tls_rpt, tls_rpt_name
+
+if TYPE_CHECKING:
+    from maildns.config import Config
+
+SES_TOKENS = 3  # SES Easy DKIM always issues three tokens
+
+
+@dataclass(frozen=True)
+class Record:
+    """One Route53 record set.
+
+    ``id`` is the stable logical name of the record in Terraform (renaming it replaces the
+    record). TXT ``values`` are full, unsplit texts. ``computed`` records have values known only
+    after apply (SES tokens); their names and values hold a readable placeholder.
+    """
+
+    id: str
+    name: str
+    type: str
+    ttl: int
+    values: tuple[str, ...]
+    computed: bool = field(default=False)
+
+
+def ses_token_placeholder(region: str, index: int) -> str:
+    return f"<ses-{region}-token-{index}>"
+
+
+def ses_dkim_records(config: Config, token: callable = ses_token_placeholder) -> tuple[Record, ...]:
+    """The CNAMEs of SES Easy DKIM, three per region; ``token(region, i)`` names each token."""
+    if config.ses is None or not config.ses.easy_dkim:
+        return ()
+    records = []
+    for region in config.ses.regions:
+        for index in range(1, SES_TOKENS + 1):
+            name, target = ses_dkim_cname(config.domain, token(region, index))
+            records.append(
+                Record(f"ses-dkim-{region}-{index}", name, "CNAME", config.ttl_for("ses_dkim"), (target,), computed=True)
+            )
+    return tuple(records)
+
+
+def render_records(config: Config) -> tuple[Record, ...]:
+    """The records whose values maildns knows before apply, in a fixed order."""
+    domain = config.domain
+    records: list[Record] = []
+    if config.mx:
+        records.append(Record("mx", domain, "MX", config.ttl_for("mx"), render_mx((m.preference, m.host) for m in config.mx)))
+    records.append(Record("spf", domain, "TXT", config.ttl_for("spf"), (config.spf.text, *config.apex_txt)))
+    for key in config.dkim:
+        records.append(Record(f"dkim-{key.selector.replace('.', '-')}", dkim_name(key.selector, domain), "TXT", config.ttl_for("dkim"), (key.text,)))
+    records.append(Record("dmarc", dmarc_name(domain), "TXT", config.ttl_for("dmarc"), (config.dmarc.text,)))
+    if config.tls_rpt is not None:
+        records.append(Record("tls-rpt", tls_rpt_name(domain), "TXT", config.ttl_for("tls_rpt"), (render_tls_rpt(config.tls_rpt.rua),)))
+    return tuple(records)

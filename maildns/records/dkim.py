@@ -1,0 +1,81 @@
+"""DKIM key records (RFC 6376 3.6.1) and the SES Easy DKIM CNAMEs."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from maildns.errors import RuleError
+
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
+MIN_RSA_BITS = 1024  # MUST (RFC 8301 3.2)
+RECOMMENDED_RSA_BITS = 2048  # SHOULD (RFC 8301 3.2)
+
+
+def dkim_name(selector: str, domain: str) -> str:
+    """``<selector>._domainkey.<domain>`` (RFC 6376 3.6.2.1)."""
+    return f"{selector}._domainkey.{domain}"
+
+
+def public_key_bytes(value: object) -> tuple[str, bytes]:
+    """The ``p=`` value without white space, and the key bytes it encodes (RFC 6376 3.6.1)."""
+    if not isinstance(value, str):
+        raise RuleError("must be the base64 public key", "RFC 6376 3.6.1")
+    text = re.sub(r"\s+", "", value)
+    if not text or not _BASE64.match(text) or len(text) % 4:
+        raise RuleError("is not valid base64", "RFC 6376 3.6.1")
+    try:
+        return text, base64.b64decode(text, validate=True)
+    except binascii.Error:
+        raise RuleError("is not valid base64", "RFC 6376 3.6.1") from None
+
+
+def check_public_key(key_type: str, data: bytes) -> None:
+    """The key must parse as the declared type and be strong enough.
+
+    RSA keys are DER SubjectPublicKeyInfo (RFC 6376 3.6.1) of at least 1024 bits (RFC 8301 3.2);
+    Ed25519 keys are the raw 32-byte public key (RFC 8463 4.2).
+    """
+    if key_type == "ed25519":
+        if len(data) != 32:
+            raise RuleError(f"is {len(data)} bytes; an ed25519 key is the raw 32-byte public key", "RFC 8463 4.2")
+        return
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    try:
+        key = load_der_public_key(data)
+    except ValueError:
+        raise RuleError("is not a DER-encoded RSA public key (SubjectPublicKeyInfo)", "RFC 6376 3.6.1") from None
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise RuleError("is not an RSA key; set key_type to match the key", "RFC 6376 3.6.1")
+    if key.key_size < MIN_RSA_BITS:
+        raise RuleError(f"is a {key.key_size}-bit RSA key; at least {MIN_RSA_BITS} bits are required", "RFC 8301 3.2")
+
+
+def rsa_bits(data: bytes) -> int:
+    """Size of a validated RSA key, for the under-2048-bit warning (RFC 8301 3.2 SHOULD)."""
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    return load_der_public_key(data).key_size  # type: ignore[union-attr]
+
+
+def render_dkim(*, key_type: str, public_key: str, hash_algorithms: tuple[str, ...] = (), flags: tuple[str, ...] = ()) -> str:
+    """``v=DKIM1; [h=...; ]k=...; [t=...; ]p=...``: v first, each tag once (RFC 6376 3.6.1)."""
+    parts = ["v=DKIM1"]
+    if hash_algorithms:
+        parts.append("h=" + ":".join(hash_algorithms))
+    parts.append(f"k={key_type}")
+    if flags:
+        parts.append("t=" + ":".join(flags))
+    parts.append(f"p={public_key}")
+    return "; ".join(parts)
+
+
+def ses_dkim_cname(domain: str, token: str) -> tuple[str, str]:
+    """The CNAME that SES Easy DKIM asks for, per token: name and target.
+
+    @see https://docs.aws.amazon.com/ses/latest/dg/send-email-authentication-dkim-easy.html
+    """
+    return f"{token}._domainkey.{domain}", f"{token}.dkim.amazonses.com"

@@ -1,0 +1,12 @@
+"""MX record values (RFC 1035 3.3.9, RFC 5321 5.1) and null MX (RFC 7505)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+NULL_MX_HOST = "."
+
+
+def render_mx(hosts: Iterable[tuple[int, str]]) -> tuple[str, ...]:
+    """``"<preference> <host>"`` per host, by preference then name, so reordering YAML changes nothing."""
+    return tuple(f"{preference} {host}" for preference, host in sorted(hosts))

@@ -1,0 +1,142 @@
+"""SPF records (RFC 7208): parse one term of the config, count DNS lookups, render the TXT."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from maildns.errors import RuleError
+from maildns.records.names import domain_name
+
+VERSION = "v=spf1"
+QUALIFIERS = {"fail": "-", "softfail": "~"}
+# Terms that make the receiver query DNS, at most 10 per evaluation (RFC 7208 4.6.4).
+LOOKUP_MECHANISMS = frozenset({"include", "a", "mx", "ptr", "exists"})
+MAX_LOOKUPS = 10
+MAX_OCTETS = 512  # the whole answer must fit a UDP datagram (RFC 7208 3.4)
+WARN_OCTETS = 450  # checkdmarc's margin for the other records in the same answer
+
+_MECHANISM = re.compile(r"^(?P<qualifier>[-+~?]?)(?P<name>[a-z0-9]+)(?P<rest>.*)$", re.IGNORECASE)
+_MACRO = re.compile(r"%(?:\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%|_|-)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SpfTerm:
+    """One parsed directive; ``str()`` gives its normalised text."""
+
+    qualifier: str  # "" (pass, the default), "-", "~" or "?"
+    mechanism: str  # include, a, mx, ptr, ip4, ip6, exists
+    argument: str = ""  # the domain-spec or network, normalised
+    cidr: str = ""  # "/24", "//64" or "/24//64"
+
+    def __str__(self) -> str:
+        arg = f":{self.argument}" if self.argument else ""
+        return f"{self.qualifier}{self.mechanism}{arg}{self.cidr}"
+
+    @property
+    def lookups(self) -> int:
+        return 1 if self.mechanism in LOOKUP_MECHANISMS else 0
+
+
+def domain_spec(value: str) -> str:
+    """A domain-spec (RFC 7208 7.1): a domain name, or a macro-string ending in a name or macro."""
+    if "%" not in value:
+        return domain_name(value, underscore=True)
+    if _MACRO.sub("", value).count("%"):
+        raise RuleError("has a malformed macro; use %{letter}, %%, %_ or %-", "RFC 7208 7.1")
+    if not re.fullmatch(r"[!-~]+", value):
+        raise RuleError("must be visible ASCII characters without spaces", "RFC 7208 7.1")
+    return value
+
+
+def _cidr(text: str, term: str) -> str:
+    """A dual-cidr-length ``/n``, ``//m`` or ``/n//m`` with n 0-32 and m 0-128 (RFC 7208 5.6)."""
+    match = re.fullmatch(r"(?:/(\d{1,2}))?(?://(\d{1,3}))?", text)
+    if not match:
+        raise RuleError(f"has a malformed CIDR length in {term}", "RFC 7208 5.6")
+    v4, v6 = match.groups()
+    if v4 is not None and int(v4) > 32:
+        raise RuleError(f"has an IPv4 prefix length of {v4}; it is 0-32", "RFC 7208 5.6")
+    if v6 is not None and int(v6) > 128:
+        raise RuleError(f"has an IPv6 prefix length of {v6}; it is 0-128", "RFC 7208 5.6")
+    return text
+
+
+def _network(version: int, text: str) -> tuple[str, str]:
+    """``ip4``/``ip6`` arguments: an address with an optional prefix length (RFC 7208 5.6)."""
+    address, _, prefix = text.partition("/")
+    limit = 32 if version == 4 else 128
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        raise RuleError(f"has {address!r}, which is not an IPv{version} address", "RFC 7208 5.6") from None
+    if ip.version != version:
+        raise RuleError(f"has {address!r}, which is not an IPv{version} address", "RFC 7208 5.6")
+    if prefix:
+        if not prefix.isdigit() or int(prefix) > limit:
+            raise RuleError(f"has prefix length {prefix!r}; it is 0-{limit}", "RFC 7208 5.6")
+        return str(ip), f"/{int(prefix)}"
+    return str(ip), ""
+
+
+def parse_term(text: object) -> SpfTerm:
+    """Parse one configured directive such as ``include:_spf.google.com`` or ``-ip4:192.0.2.0/24``.
+
+    ``all``, ``redirect=`` and ``exp=`` have their own config fields, so they are refused here.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise RuleError("must be an SPF mechanism such as include:<domain>", "RFC 7208 5")
+    term = text.strip()
+    if " " in term:
+        raise RuleError("must be one term; give each term its own list item", "RFC 7208 4.6.1")
+    lowered = term.lower()
+    if lowered.startswith(("redirect=", "exp=")):
+        field = lowered.split("=")[0]
+        raise RuleError(f"is a modifier; set spf.{field} instead", "RFC 7208 6")
+    match = _MECHANISM.match(term)
+    if not match:
+        raise RuleError("is not an SPF mechanism", "RFC 7208 5")
+    qualifier, name, rest = match["qualifier"], match["name"].lower(), match["rest"]
+    if qualifier == "+":
+        qualifier = ""  # "+" is the default qualifier (RFC 7208 4.6.2)
+    if name == "all":
+        raise RuleError("is 'all'; set spf.all (fail or softfail) instead, it is always last", "RFC 7208 5.1")
+    if name == "ptr":
+        raise RuleError("uses ptr, which is slow and unreliable and SHOULD NOT be published", "RFC 7208 5.5")
+    if name in ("include", "exists"):
+        if not rest.startswith(":") or len(rest) < 2:
+            raise RuleError(f"needs a domain: {name}:<domain>", "RFC 7208 5.2" if name == "include" else "RFC 7208 5.7")
+        return SpfTerm(qualifier, name, domain_spec(rest[1:]))
+    if name in ("a", "mx"):
+        argument = ""
+        if rest.startswith(":"):
+            spec, slash, cidr = rest[1:].partition("/")
+            argument, rest = domain_spec(spec), slash + cidr
+        return SpfTerm(qualifier, name, argument, _cidr(rest, term))
+    if name in ("ip4", "ip6"):
+        if not rest.startswith(":") or len(rest) < 2:
+            raise RuleError(f"needs a network: {name}:<address>[/<length>]", "RFC 7208 5.6")
+        address, cidr = _network(int(name[2]), rest[1:])
+        return SpfTerm(qualifier, name, address, cidr)
+    raise RuleError(
+        f"has unknown mechanism {name!r}; use include, a, mx, ip4, ip6 or exists", "RFC 7208 5"
+    )
+
+
+def count_lookups(terms: Iterable[SpfTerm], redirect: str | None) -> int:
+    """DNS-querying terms in the record itself (RFC 7208 4.6.4); includes add their own at check time."""
+    return sum(term.lookups for term in terms) + (1 if redirect else 0)
+
+
+def render_spf(terms: Iterable[SpfTerm], *, all: str | None, redirect: str | None, exp: str | None = None) -> str:
+    """``v=spf1 <terms> <-all|~all|redirect=...> [exp=...]``: ``all`` is last of the mechanisms (RFC 7208 5.1)."""
+    parts = [VERSION, *map(str, terms)]
+    if all is not None:
+        parts.append(f"{QUALIFIERS[all]}all")
+    elif redirect is not None:
+        parts.append(f"redirect={redirect}")
+    if exp is not None:
+        parts.append(f"exp={exp}")
+    return " ".join(parts)

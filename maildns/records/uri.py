@@ -1,0 +1,79 @@
+"""Report URIs of DMARC (RFC 7489 6.2, 6.4) and TLS-RPT (RFC 8460 3)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from maildns.errors import RuleError
+from maildns.records.names import domain_name
+
+# RFC 5322 dot-atom local part, plus percent-encoded octets as URIs carry them (RFC 6068 2).
+_LOCAL = re.compile(r"^(?:[A-Za-z0-9!#$&'*+/=?^_`{|}~-]|%[0-9A-Fa-f]{2})+(?:\.(?:[A-Za-z0-9!#$&'*+/=?^_`{|}~-]|%[0-9A-Fa-f]{2})+)*$")
+_SIZE = re.compile(r"^[0-9]+[kmgt]?$")
+# Characters that delimit the record itself and so must be percent-encoded inside a URI.
+_DMARC_RESERVED = ",!;"
+_TLSRPT_RESERVED = ",!;"
+
+
+def mailto(value: str, rule: str, reserved: str) -> tuple[str, str]:
+    """Validate ``mailto:local@domain``; return it normalised and the domain."""
+    scheme, _, address = value.partition(":")
+    if scheme.lower() != "mailto" or not address:
+        raise RuleError("must be a mailto: URI such as mailto:dmarc@example.org", rule)
+    local, at, domain = address.rpartition("@")
+    if not at or not local:
+        raise RuleError("must be mailto:<local>@<domain>", rule)
+    for char in reserved:
+        if char in local:
+            raise RuleError(f"has {char!r} in the address; percent-encode it as %{ord(char):02X}", rule)
+    if not _LOCAL.match(local):
+        raise RuleError(f"has an invalid local part {local!r}", "RFC 5322 3.4.1")
+    try:
+        domain = domain_name(domain)
+    except RuleError as exc:
+        raise RuleError(f"has a domain that {exc.message}", exc.rule) from None
+    return f"mailto:{local}@{domain}", domain
+
+
+def dmarc_uri(value: object) -> str:
+    """A DMARC ``rua``/``ruf`` URI: ``mailto:`` with an optional ``!<size>[kmgt]`` limit (RFC 7489 6.2)."""
+    if not isinstance(value, str) or not value.strip():
+        raise RuleError("must be a mailto: URI such as mailto:dmarc@example.org", "RFC 7489 6.2")
+    uri, bang, size = value.strip().partition("!")
+    if bang and not _SIZE.match(size.lower()):
+        raise RuleError("has a size limit that is not <digits>[k|m|g|t]", "RFC 7489 6.2")
+    normalised, _ = mailto(uri, "RFC 7489 6.2", _DMARC_RESERVED)
+    return normalised + (f"!{size.lower()}" if bang else "")
+
+
+def uri_domain(uri: str) -> str:
+    """The domain part of a normalised ``mailto:`` URI (without any size suffix)."""
+    return uri.split("!", 1)[0].rpartition("@")[2]
+
+
+def tlsrpt_uri(value: object) -> str:
+    """A TLS-RPT ``rua`` URI: ``mailto:`` or ``https:``, no size suffix (RFC 8460 3)."""
+    if not isinstance(value, str) or not value.strip():
+        raise RuleError("must be a mailto: or https: URI", "RFC 8460 3")
+    text = value.strip()
+    scheme = text.partition(":")[0].lower()
+    if scheme == "mailto":
+        if "!" in text:
+            raise RuleError("has '!': TLS-RPT URIs take no size limit; percent-encode it as %21", "RFC 8460 3")
+        return mailto(text, "RFC 8460 3", _TLSRPT_RESERVED)[0]
+    if scheme == "https":
+        for char in _TLSRPT_RESERVED:
+            if char in text:
+                raise RuleError(f"has {char!r}; percent-encode it as %{ord(char):02X}", "RFC 8460 3")
+        if re.search(r"\s", text):
+            raise RuleError("must not contain white space", "RFC 3986 2")
+        parts = urlsplit(text)
+        if not parts.hostname:
+            raise RuleError("must name a host: https://<host>/<path>", "RFC 8460 3")
+        try:
+            domain_name(parts.hostname)
+        except RuleError as exc:
+            raise RuleError(f"has a host that {exc.message}", exc.rule) from None
+        return text
+    raise RuleError("must be a mailto: or https: URI", "RFC 8460 3")
