@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -34,24 +35,29 @@ class Record:
 
 
 def ses_token_placeholder(region: str, index: int) -> str:
+    """What ``maildns records`` shows for a token SES issues only at apply time."""
     return f"<ses-{region}-token-{index}>"
 
 
-def ses_dkim_records(config: Config, token: callable = ses_token_placeholder) -> tuple[Record, ...]:
-    """The CNAMEs of SES Easy DKIM, three per region; ``token(region, i)`` names each token."""
+def ses_dkim_record(domain: str, region: str, index: int, token: str, ttl: int) -> Record:
+    """The CNAME for SES DKIM token ``index`` (1-3) of ``region``; ``token`` may be a Terraform reference."""
+    name, target = ses_dkim_cname(domain, token)
+    return Record(f"ses-dkim-{region}-{index}", name, "CNAME", ttl, (target,), computed=True)
+
+
+def ses_dkim_records(config: Config) -> tuple[Record, ...]:
+    """The SES Easy DKIM CNAMEs, three per region, with placeholders for the tokens."""
     if config.ses is None or not config.ses.easy_dkim:
         return ()
-    records = []
-    for region in config.ses.regions:
-        for index in range(1, SES_TOKENS + 1):
-            name, target = ses_dkim_cname(config.domain, token(region, index))
-            records.append(
-                Record(f"ses-dkim-{region}-{index}", name, "CNAME", config.ttl_for("ses_dkim"), (target,), computed=True)
-            )
-    return tuple(records)
+    ttl = config.ttl_for("ses_dkim")
+    return tuple(
+        ses_dkim_record(config.domain, region, index, ses_token_placeholder(region, index), ttl)
+        for region in config.ses.regions
+        for index in range(1, SES_TOKENS + 1)
+    )
 
 
-def render_records(config: Config) -> tuple[Record, ...]:
+def render_records(config: Config, others: Sequence[Config] = ()) -> tuple[Record, ...]:
     """The records whose values maildns knows before apply, in a fixed order."""
     domain = config.domain
     records: list[Record] = []

@@ -1,0 +1,62 @@
+"""Route53: the hosted zone lookup and record sets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypedDict, Unpack
+
+from constructs import Construct
+
+from maildns.aws.base import AwsDataSource, AwsResource, Meta
+
+
+class DataAwsRoute53Zone(AwsDataSource):
+    """``data "aws_route53_zone"``: find a public hosted zone by name."""
+
+    TYPE = "aws_route53_zone"
+
+    def __init__(self, scope: Construct, id_: str, *, name: str, private_zone: bool | None = None, **meta: Unpack[Meta]) -> None:
+        super().__init__(scope, id_, meta, name=name, private_zone=private_zone)
+
+    @property
+    def zone_id(self) -> str:
+        return self.get_string_attribute("zone_id")
+
+
+class Route53RecordAlias(TypedDict):
+    """The ``alias`` block: the record answers with the target's addresses."""
+
+    name: str
+    zone_id: str
+    evaluate_target_health: bool
+
+
+class Route53Record(AwsResource):
+    """``resource "aws_route53_record"``: one record set (name + type)."""
+
+    TYPE = "aws_route53_record"
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        zone_id: str,
+        name: str,
+        type: str,
+        ttl: int | None = None,
+        records: Sequence[str] | None = None,
+        alias: Route53RecordAlias | None = None,
+        allow_overwrite: bool | None = None,
+        **meta: Unpack[Meta],
+    ) -> None:
+        super().__init__(
+            scope, id_, meta,
+            zone_id=zone_id, name=name, type=type, ttl=ttl,
+            records=list(records) if records is not None else None,
+            alias=alias, allow_overwrite=allow_overwrite,
+        )
+
+    @property
+    def fqdn(self) -> str:
+        return self.get_string_attribute("fqdn")

@@ -1,0 +1,35 @@
+"""Amazon SES: the domain identity and its Easy DKIM tokens."""
+
+from __future__ import annotations
+
+from typing import Unpack
+
+from constructs import Construct
+
+from maildns.aws.base import AwsResource, Meta
+
+
+class SesDomainIdentity(AwsResource):
+    """``resource "aws_ses_domain_identity"``: the domain as an SES sender in one region."""
+
+    TYPE = "aws_ses_domain_identity"
+
+    def __init__(self, scope: Construct, id_: str, *, domain: str, **meta: Unpack[Meta]) -> None:
+        super().__init__(scope, id_, meta, domain=domain)
+
+    @property
+    def domain(self) -> str:
+        return self.get_string_attribute("domain")
+
+
+class SesDomainDkim(AwsResource):
+    """``resource "aws_ses_domain_dkim"``: Easy DKIM; ``dkim_tokens`` holds three tokens after apply."""
+
+    TYPE = "aws_ses_domain_dkim"
+
+    def __init__(self, scope: Construct, id_: str, *, domain: str, **meta: Unpack[Meta]) -> None:
+        super().__init__(scope, id_, meta, domain=domain)
+
+    @property
+    def dkim_tokens(self) -> list[str]:
+        return self.get_list_attribute("dkim_tokens")

@@ -1,0 +1,134 @@
+"""The ``maildns`` command line: validate, records, policy, synth."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from maildns.config import Config, ConfigError, config_files, duplicate_domains, load_config, load_configs
+from maildns.records import Record, render_records, ses_dkim_records
+
+DEFAULT_PATHS = ["config"]
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def all_records(config: Config, others: Sequence[Config]) -> tuple[Record, ...]:
+    """What ``records`` lists: the rendered records, then those SES issues at apply time."""
+    return render_records(config, others) + ses_dkim_records(config)
+
+
+def _paths(args: argparse.Namespace) -> list[str]:
+    return args.paths or DEFAULT_PATHS
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from maildns.lint import warnings
+
+    files = config_files(_paths(args))
+    errors: dict[str, list[str]] = {str(f): [] for f in files}
+    configs: list[Config] = []
+    for file in files:
+        try:
+            configs.append(load_config(file))
+        except ConfigError as exc:
+            errors[str(file)].extend(exc.lines)
+    for line in duplicate_domains(configs):
+        errors[line.split(": ", 1)[0]].append(line)
+    found = warnings(configs) if configs else {}
+    n_errors = sum(map(len, errors.values()))
+    n_warnings = sum(map(len, found.values()))
+    if args.format == "json":
+        report = {
+            "files": [
+                {"file": f, "valid": not errors[f], "errors": errors[f], "warnings": found.get(f, [])} for f in errors
+            ],
+            "errors": n_errors,
+            "warnings": n_warnings,
+        }
+        print(json.dumps(report, indent=2))
+    else:
+        for file in errors:
+            lines = errors[file] + [f"warning: {line}" for line in found.get(file, [])]
+            if lines:
+                print("\n".join(lines), file=sys.stderr)
+        summary = f"{len(errors)} file{'s' * (len(errors) != 1)} checked: {n_errors} error{'s' * (n_errors != 1)}, {n_warnings} warning{'s' * (n_warnings != 1)}"
+        print(summary, file=sys.stderr if n_errors else sys.stdout)
+    if not files:
+        print(f"maildns: no .yaml files in {' '.join(_paths(args))}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_INVALID if n_errors else EXIT_OK
+
+
+def record_json(config: Config, record: Record) -> dict[str, object]:
+    out: dict[str, object] = {
+        "domain": config.domain,
+        "name": record.name,
+        "type": record.type,
+        "ttl": record.ttl,
+        "values": list(record.values),
+    }
+    if record.computed:
+        out["computed"] = True
+    return out
+
+
+def cmd_records(args: argparse.Namespace) -> int:
+    configs = load_configs(_paths(args))
+    rows = [(config, record) for config in configs for record in all_records(config, configs)]
+    if args.format == "json":
+        print(json.dumps([record_json(c, r) for c, r in rows], indent=2))
+        return EXIT_OK
+    table = [("NAME", "TYPE", "TTL", "VALUE")]
+    for _, record in rows:
+        note = "  (known after apply)" if record.computed else ""
+        for value in record.values:
+            table.append((record.name, record.type, str(record.ttl), value + note))
+    widths = [max(len(row[i]) for row in table) for i in range(3)]
+    for row in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+    return EXIT_OK
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    configs = load_configs(_paths(args))  # refuse bad input before anything is written
+    from maildns.stacks import build_app
+
+    build_app(configs, outdir=args.out).synth()
+    for config in configs:
+        print(Path(args.out) / "stacks" / config.stack_name / "cdk.tf.json")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="maildns", description="Email DNS and MTA-STS hosting as code.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str, handler) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument("paths", nargs="*", metavar="PATH", help="config files or folders (default: config/)")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    validate = command("validate", "check config files; print errors and warnings", cmd_validate)
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+    records = command("records", "print every DNS record the configs define", cmd_records)
+    records.add_argument("--format", choices=("table", "json"), default="table")
+    synth = command("synth", "write Terraform JSON, as `cdktf synth` does", cmd_synth)
+    synth.add_argument("--out", default="cdktf.out", metavar="DIR", help="output folder (default: cdktf.out)")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ConfigError as exc:
+        print("\n".join(exc.lines), file=sys.stderr)
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""cdktf constructs that turn rendered records into AWS resources."""

@@ -1,0 +1,25 @@
+"""The cdktf app (``cdktf synth`` runs it): one stack per config/<domain>.yaml.
+
+MAILDNS_CONFIG names another folder or file. Bad input prints one line per problem and exits 1
+before anything is written.
+"""
+
+import os
+import sys
+
+from maildns.config import ConfigError, load_configs
+from maildns.stacks import build_app
+
+
+def main() -> int:
+    try:
+        configs = load_configs([os.environ.get("MAILDNS_CONFIG", "config")])
+    except ConfigError as exc:
+        print("\n".join(exc.lines), file=sys.stderr)
+        return 1
+    build_app(configs).synth()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
