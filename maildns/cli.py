@@ -28,6 +28,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from maildns.lint import warnings
 
     files = config_files(_paths(args))
+    if not files:
+        print(f"maildns: no .yaml files in {' '.join(_paths(args))}", file=sys.stderr)
+        return EXIT_USAGE
     errors: dict[str, list[str]] = {str(f): [] for f in files}
     configs: list[Config] = []
     for file in files:
@@ -56,9 +59,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print("\n".join(lines), file=sys.stderr)
         summary = f"{len(errors)} file{'s' * (len(errors) != 1)} checked: {n_errors} error{'s' * (n_errors != 1)}, {n_warnings} warning{'s' * (n_warnings != 1)}"
         print(summary, file=sys.stderr if n_errors else sys.stdout)
-    if not files:
-        print(f"maildns: no .yaml files in {' '.join(_paths(args))}", file=sys.stderr)
-        return EXIT_USAGE
     return EXIT_INVALID if n_errors else EXIT_OK
 
 
