@@ -15,6 +15,7 @@ from pydantic.fields import FieldInfo
 from maildns.errors import _UNSET, ConfigError, RuleError, problem
 from maildns.records import dkim as dkim_records
 from maildns.records import dmarc as dmarc_records
+from maildns.records import mta_sts as mta_sts_records
 from maildns.records import spf as spf_records
 from maildns.records import uri
 from maildns.records.names import domain_name, host_name, is_subdomain
@@ -105,6 +106,23 @@ def _mx_host(value: Any) -> str:
     if isinstance(value, str) and value.strip() == ".":
         return "."  # null MX (RFC 7505 3)
     return host_name(value)
+
+
+def _sts_pattern(value: Any) -> str:
+    # RFC 8461 4.1: a host name, or "*." and a name: the wildcard stands for one left-most label.
+    name = domain_name(value, wildcard=True)
+    if name.startswith("*.") and name.count(".") < 2:
+        raise RuleError("must not be a wildcard directly below a top-level domain: it would match any host there", "RFC 8461 4.1")
+    return name
+
+
+def _policy_bucket(value: Any) -> str:
+    # CloudFront reaches the bucket at <bucket>.s3.<region>.amazonaws.com over TLS; a dot in the
+    # name breaks that certificate's wildcard (S3 bucket naming rules recommend none).
+    name = _bucket(value)
+    if "." in name:
+        raise RuleError("must not contain dots: the bucket is reached over TLS as <bucket>.s3.<region>.amazonaws.com", "S3 bucket naming rules")
+    return name
 
 
 def _dkim_selector(value: Any) -> str:
@@ -296,6 +314,12 @@ class MtaSts(Model):
     """enforce, testing (report only) or none (withdraw a policy)."""
     max_age: Annotated[int, _integer(0, 31557600, "RFC 8461 3.2")] = 604800
     """Seconds senders cache the policy; lower it before an MX change."""
+    include_mx: Flag = True
+    """List each MX host as its own ``mx:`` pattern; false publishes only ``patterns``."""
+    patterns: tuple[Annotated[str, _checked(_sts_pattern)], ...] = ()
+    """More ``mx:`` patterns, such as ``*.mail.example.net`` (``*`` stands for exactly one label)."""
+    bucket: Annotated[str | None, _checked(_policy_bucket)] = None
+    """S3 bucket that holds the policy file; default ``mta-sts-<domain with dots as hyphens>``."""
 
 
 class TtlOverrides(Model):
@@ -372,6 +396,27 @@ class Config(Model):
             if self.spf.terms or self.spf.qualifier != "fail":
                 raise RuleError("must be v=spf1 -all on a domain with a null MX", "RFC 7505 4", value=self.spf.text, path=("spf",))
         _unique(self.dkim, lambda k: k.selector, "selector", "RFC 6376 3.6.2.1", "a selector")
+        return self
+
+    @model_validator(mode="after")
+    def _mta_sts_covers_mx(self) -> Config:
+        # In testing or enforce mode a sender checks each MX host against the policy before
+        # delivering (RFC 8461 4.1); mode none is how a policy is withdrawn (RFC 8461 8.3).
+        sts = self.mta_sts
+        if sts is None or sts.mode == "none":
+            return self
+        hosts = [m.host for m in self.mx if m.host != mta_sts_records.NULL_MX_HOST]
+        if not hosts:
+            raise RuleError(f"must be none on a domain that receives no mail: a {sts.mode} policy lists its MX hosts", "RFC 8461 3.2", value=sts.mode, path=("mta_sts", "mode"))
+        patterns = mta_sts_records.policy_patterns(hosts if sts.include_mx else (), sts.patterns)
+        for i, m in enumerate(self.mx):
+            if not any(mta_sts_records.pattern_matches(pattern, m.host) for pattern in patterns):
+                raise RuleError(
+                    f"matches no mta_sts pattern, so senders would not deliver to it in {sts.mode} mode; add a pattern or use mode none",
+                    "RFC 8461 4.1",
+                    value=m.host,
+                    path=("mx", i, "host"),
+                )
         return self
 
     @property

@@ -1,0 +1,128 @@
+"""MTA-STS (RFC 8461): the policy file as bytes, its id, the ``_mta-sts`` TXT and MX pattern matching."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from maildns.records.mx import NULL_MX_HOST
+from maildns.records.names import to_a_label
+
+if TYPE_CHECKING:
+    from maildns.config import Config
+    from maildns.records import Record
+
+PREFIX = "_mta-sts"
+POLICY_HOST = "mta-sts"
+POLICY_PATH = ".well-known/mta-sts.txt"  # fixed by RFC 8461 3.2
+CONTENT_TYPE = "text/plain"  # RFC 8461 3.2: the policy is served as text/plain
+ID_LENGTH = 32  # the id is 1-32 letters or digits (RFC 8461 3.1)
+MAX_AGE = 31557600  # about one year, the largest max_age allowed (RFC 8461 3.2)
+# Route53 takes no TTL on an alias record: it answers with the target's, 60 s for CloudFront.
+# @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html
+ALIAS_TTL = 60
+_CRLF = "\r\n"
+
+
+def txt_name(domain: str) -> str:
+    """``_mta-sts.<domain>`` (RFC 8461 3.1)."""
+    return f"{PREFIX}.{domain}"
+
+
+def policy_host(domain: str) -> str:
+    """``mta-sts.<domain>``, the host that serves the policy over HTTPS (RFC 8461 3.3)."""
+    return f"{POLICY_HOST}.{domain}"
+
+
+def policy_url(domain: str) -> str:
+    return f"https://{policy_host(domain)}/{POLICY_PATH}"
+
+
+def _a_labels(name: str) -> str:
+    return ".".join(to_a_label(label) for label in name.strip().rstrip(".").split("."))
+
+
+def policy_patterns(mx_hosts: Iterable[str], extra: Iterable[str] = ()) -> tuple[str, ...]:
+    """The ``mx:`` patterns: the MX hosts (a null MX has none) and the extra patterns.
+
+    Lower-case A-labels without a trailing dot (RFC 8461 4.1), each once, sorted so that
+    reordering the config never changes the policy bytes nor its id.
+    """
+    names = {_a_labels(name) for name in (*mx_hosts, *extra) if name != NULL_MX_HOST}
+    return tuple(sorted(names))
+
+
+def render_policy(*, mode: str, max_age: int, patterns: Iterable[str]) -> bytes:
+    """The policy file exactly as served (RFC 8461 3.2).
+
+    ``version`` first, then ``mode``, one ``mx:`` line per pattern, then ``max_age``; every line
+    ends in CRLF. The bytes are rendered once: the S3 object and the id are made from them.
+    """
+    lines = ["version: STSv1", f"mode: {mode}", *(f"mx: {pattern}" for pattern in patterns), f"max_age: {max_age}"]
+    return "".join(line + _CRLF for line in lines).encode("ascii")
+
+
+def policy_id(policy: bytes) -> str:
+    """The first 32 hex digits of the SHA-256 of the policy bytes: 1-32 letters or digits (RFC 8461 3.1).
+
+    Any change of the policy changes the id, which is what makes senders fetch it again.
+    """
+    return hashlib.sha256(policy).hexdigest()[:ID_LENGTH]
+
+
+def render_txt(policy: bytes) -> str:
+    """``v=STSv1; id=<id>`` (RFC 8461 3.1)."""
+    return f"v=STSv1; id={policy_id(policy)}"
+
+
+def pattern_matches(pattern: str, host: str) -> bool:
+    """RFC 8461 4.1: a pattern matches the host name itself, and ``*.example.net`` matches a
+    host with exactly one more label on the left (``mx1.example.net``, not ``a.b.example.net``
+    nor ``example.net``). Names are compared without case and without a trailing dot.
+    """
+    pattern = pattern.lower().rstrip(".")
+    host = host.lower().rstrip(".")
+    if pattern.startswith("*."):
+        first, dot, rest = host.partition(".")
+        return bool(first) and bool(dot) and rest == pattern[2:]
+    return host == pattern
+
+
+def default_bucket(domain: str) -> str:
+    """``mta-sts-<domain with dots as hyphens>``; a name over 63 characters (the S3 limit) is
+    cut and ends in 8 hex digits of the domain's SHA-256, so it stays unique and stable."""
+    name = f"{POLICY_HOST}-{domain.replace('.', '-')}"
+    if len(name) <= 63:
+        return name
+    return name[:54].rstrip("-") + "-" + hashlib.sha256(domain.encode("ascii")).hexdigest()[:8]
+
+
+def config_policy(config: Config) -> bytes:
+    """The policy bytes of a config with an ``mta_sts`` section."""
+    sts = config.mta_sts
+    if sts is None:
+        raise ValueError(f"{config.domain} has no mta_sts section")
+    patterns = policy_patterns((m.host for m in config.mx) if sts.include_mx else (), sts.patterns)
+    return render_policy(mode=sts.mode, max_age=sts.max_age, patterns=patterns)
+
+
+def distribution_placeholder(domain: str) -> str:
+    """What ``maildns records`` shows for the CloudFront name known only after apply."""
+    return f"<cloudfront distribution of {policy_host(domain)}>"
+
+
+def mta_sts_records(config: Config) -> tuple[Record, ...]:
+    """The ``_mta-sts`` TXT with the real id, and the policy host's A and AAAA aliases to
+    CloudFront (placeholders: the distribution exists only after apply)."""
+    from maildns.records import Record
+
+    if config.mta_sts is None:
+        return ()
+    host = policy_host(config.domain)
+    target = distribution_placeholder(config.domain)
+    return (
+        Record("mta-sts", txt_name(config.domain), "TXT", config.ttl_for("mta_sts"), (render_txt(config_policy(config)),)),
+        Record("mta-sts-a", host, "A", ALIAS_TTL, (target,), computed=True),
+        Record("mta-sts-aaaa", host, "AAAA", ALIAS_TTL, (target,), computed=True),
+    )
