@@ -23,7 +23,8 @@ RUN := $(PIPENV) run
 	@touch $@
 
 node_modules/.installed: package-lock.json
-	npm ci --no-audit --no-fund
+	# --ignore-scripts: node-pty (interactive terminal of `cdktf watch`) would compile from source.
+	npm ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
 deps: .venv/.synced node_modules/.installed
