@@ -7,8 +7,10 @@ before anything is written.
 import os
 import sys
 
-from maildns.config import ConfigError, load_configs
-from maildns.stacks import build_app
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")  # before jsii starts Node
+
+from maildns.config import ConfigError, load_configs  # noqa: E402
+from maildns.stacks import build_app  # noqa: E402
 
 
 def main() -> int:

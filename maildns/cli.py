@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,12 +95,21 @@ def cmd_records(args: argparse.Namespace) -> int:
 
 def cmd_synth(args: argparse.Namespace) -> int:
     configs = load_configs(_paths(args))  # refuse bad input before anything is written
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     from maildns.stacks import build_app
 
     build_app(configs, outdir=args.out).synth()
     for config in configs:
         print(Path(args.out) / "stacks" / config.stack_name / "cdk.tf.json")
     return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from maildns.diff import diff, load_stacks, render
+
+    changes = list(diff(load_stacks(args.old), load_stacks(args.new)))
+    print(render(changes))
+    return EXIT_INVALID if args.exit_code and changes else EXIT_OK
 
 
 def parser() -> argparse.ArgumentParser:
@@ -118,6 +128,11 @@ def parser() -> argparse.ArgumentParser:
     records.add_argument("--format", choices=("table", "json"), default="table")
     synth = command("synth", "write Terraform JSON, as `cdktf synth` does", cmd_synth)
     synth.add_argument("--out", default="cdktf.out", metavar="DIR", help="output folder (default: cdktf.out)")
+    review = commands.add_parser("diff", help="review what changes between two synth outputs", description="review what changes between two synth outputs")
+    review.add_argument("old", metavar="OLD", help="cdktf output folder (or one cdk.tf.json) before the change")
+    review.add_argument("new", metavar="NEW", help="cdktf output folder (or one cdk.tf.json) after the change")
+    review.add_argument("--exit-code", action="store_true", help="exit 1 when anything changes")
+    review.set_defaults(handler=cmd_diff)
     return top
 
 
