@@ -11,14 +11,16 @@ from pathlib import Path
 
 from maildns.config import Config, ConfigError, config_files, duplicate_domains, load_config, load_configs
 from maildns.records import Record, render_records, ses_dkim_records
+from maildns.records.mta_sts import mta_sts_records
+from maildns.records.mta_sts import config_policy, mta_sts_records, policy_url
 
 DEFAULT_PATHS = ["config"]
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def all_records(config: Config, others: Sequence[Config]) -> tuple[Record, ...]:
-    """What ``records`` lists: the rendered records, then those SES issues at apply time."""
-    return render_records(config, others) + ses_dkim_records(config)
+    """What ``records`` lists: the rendered records, the MTA-STS ones, then those SES issues at apply time."""
+    return render_records(config, others) + mta_sts_records(config) + ses_dkim_records(config)
 
 
 def _paths(args: argparse.Namespace) -> list[str]:
@@ -104,12 +106,55 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_policy(args: argparse.Namespace) -> int:
+    """Each domain's MTA-STS policy, byte for byte as served (CRLF line ends, RFC 8461 3.2).
+
+    With several domains each policy follows a ``==> <url> <==`` line (as ``head`` does), and a
+    blank line separates them; with one domain the output is exactly the file.
+    """
+    configs = [c for c in load_configs(_paths(args)) if c.mta_sts is not None]
+    if not configs:
+        print("maildns: no config has an mta_sts section", file=sys.stderr)
+        return EXIT_INVALID
+    out = sys.stdout.buffer
+    for i, config in enumerate(configs):
+        if len(configs) > 1:
+            separator = "\n" if i else ""
+            out.write(f"{separator}==> {policy_url(config.domain)} <==\n".encode("ascii"))
+        out.write(config_policy(config))
+    out.flush()
+    return EXIT_OK
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from maildns.diff import diff, load_stacks, render
 
     changes = list(diff(load_stacks(args.old), load_stacks(args.new)))
     print(render(changes))
     return EXIT_INVALID if args.exit_code and changes else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from maildns.check import check_domain
+    from maildns.check.lookup import resolver
+
+    configs = load_configs(_paths(args))
+    res = resolver(args.nameserver, args.timeout)
+    results = [
+        (config, result)
+        for config in configs
+        for result in check_domain(config, all_records(config, configs), res, ca_file=args.ca_file, timeout=args.timeout)
+    ]
+    if args.format == "json":
+        print(json.dumps([{"domain": c.domain, **vars(r)} for c, r in results], indent=2, default=list))
+    else:
+        for _, result in results:
+            print(f"{result.status:<8} {result.name} {result.type}" + (f": {result.detail}" if result.detail else ""))
+            if result.status == "mismatch":
+                print("".join(f"    expected {v!r}\n" for v in result.expected) + "".join(f"    published {v!r}\n" for v in result.published), end="")
+        failed = sum(not r.ok for _, r in results)
+        print(f"{len(results)} checked: {failed} failed")
+    return EXIT_INVALID if any(not r.ok for _, r in results) else EXIT_OK
 
 
 def parser() -> argparse.ArgumentParser:
@@ -126,8 +171,14 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text")
     records = command("records", "print every DNS record the configs define", cmd_records)
     records.add_argument("--format", choices=("table", "json"), default="table")
+    command("policy", "print each domain's MTA-STS policy file exactly as it is served", cmd_policy)
     synth = command("synth", "write Terraform JSON, as `cdktf synth` does", cmd_synth)
     synth.add_argument("--out", default="cdktf.out", metavar="DIR", help="output folder (default: cdktf.out)")
+    check = command("check", "compare live DNS and the MTA-STS policy file with the configs", cmd_check)
+    check.add_argument("--nameserver", metavar="ADDR[:PORT]", help="ask this server instead of the system resolver")
+    check.add_argument("--ca-file", metavar="PEM", help="trust these CA certificates for the policy host")
+    check.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS")
+    check.add_argument("--format", choices=("text", "json"), default="text")
     review = commands.add_parser("diff", help="review what changes between two synth outputs", description="review what changes between two synth outputs")
     review.add_argument("old", metavar="OLD", help="cdktf output folder (or one cdk.tf.json) before the change")
     review.add_argument("new", metavar="NEW", help="cdktf output folder (or one cdk.tf.json) after the change")
