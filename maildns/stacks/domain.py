@@ -11,8 +11,9 @@ from maildns.aws.base import AwsProvider
 from maildns.aws.route53 import DataAwsRoute53Zone
 from maildns.config import Config
 from maildns.constructs.email_dns import EmailDnsRecords
+from maildns.constructs.mta_sts_site import MtaStsSite
 from maildns.constructs.ses_dkim import SesDkim
-from maildns.records import render_records
+from maildns.records import mta_sts, render_records
 
 
 class DomainStack(TerraformStack):
@@ -50,6 +51,21 @@ class DomainStack(TerraformStack):
             )
             for region in (config.ses.regions if config.ses else ())
         ]
+        # Mode none is served too: withdrawing a policy means publishing one with mode none and
+        # a new id until every cached policy has expired (RFC 8461 8.3).
+        self.mta_sts = None
+        if config.mta_sts is not None:
+            self.mta_sts = MtaStsSite(
+                self,
+                "mta-sts",
+                domain=config.domain,
+                zone_id=self.zone_id,
+                policy=mta_sts.config_policy(config),
+                bucket_name=config.mta_sts.bucket or mta_sts.default_bucket(config.domain),
+                ttl=config.ttl_for("mta_sts"),
+                # CloudFront only takes ACM certificates from us-east-1.
+                certificate_provider=self.provider_in("us-east-1"),
+            )
 
     def provider_in(self, region: str) -> AwsProvider:
         """The provider aliased to ``region`` (``aws.us-east-1``), created on first use.

@@ -14,10 +14,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from cdktf import Fn, TerraformStack
+from cdktf import Fn, TerraformResourceLifecycle, TerraformStack
 from cdktf import Testing as CdktfTesting
 
-from maildns.aws import base, route53, ses
+from maildns.aws import acm, base, cloudfront, route53, s3, ses
+
+MODULES = (base, route53, ses, s3, cloudfront, acm)
 
 pytestmark = pytest.mark.conformance
 
@@ -28,8 +30,29 @@ PREBUILT = {
     "Route53Record": ("route53_record", "Route53Record"),
     "SesDomainIdentity": ("ses_domain_identity", "SesDomainIdentity"),
     "SesDomainDkim": ("ses_domain_dkim", "SesDomainDkim"),
+    "S3Bucket": ("s3_bucket", "S3Bucket"),
+    "S3BucketPublicAccessBlock": ("s3_bucket_public_access_block", "S3BucketPublicAccessBlock"),
+    "S3BucketOwnershipControls": ("s3_bucket_ownership_controls", "S3BucketOwnershipControls"),
+    "S3BucketServerSideEncryptionConfiguration": (
+        "s3_bucket_server_side_encryption_configuration", "S3BucketServerSideEncryptionConfigurationA",
+    ),
+    "S3BucketVersioning": ("s3_bucket_versioning", "S3BucketVersioningA"),
+    "S3BucketPolicy": ("s3_bucket_policy", "S3BucketPolicy"),
+    "S3Object": ("s3_object", "S3Object"),
+    "CloudfrontOriginAccessControl": ("cloudfront_origin_access_control", "CloudfrontOriginAccessControl"),
+    "CloudfrontDistribution": ("cloudfront_distribution", "CloudfrontDistribution"),
+    "AcmCertificate": ("acm_certificate", "AcmCertificate"),
+    "AcmCertificateValidation": ("acm_certificate_validation", "AcmCertificateValidation"),
 }
-OURS = SimpleNamespace(**{name: getattr(module, name) for module in (base, route53, ses) for name in PREBUILT if hasattr(module, name)})
+# Blocks inside a list: jsii converts a dict given for a struct argument, not the dicts inside a
+# list, so the prebuilt side builds those with its struct classes (ours are TypedDicts).
+STRUCTS = {
+    "S3BucketServerSideEncryptionRule": ("s3_bucket_server_side_encryption_configuration", "S3BucketServerSideEncryptionConfigurationRuleA"),
+    "CloudfrontOrigin": ("cloudfront_distribution", "CloudfrontDistributionOrigin"),
+}
+OURS = SimpleNamespace(
+    **{name: getattr(module, name) for module in MODULES for name in (*PREBUILT, *STRUCTS) if hasattr(module, name)}
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +60,7 @@ def prebuilt() -> SimpleNamespace:
     return SimpleNamespace(
         **{
             name: getattr(importlib.import_module(f"cdktf_cdktf_provider_aws.{module}"), cls)
-            for name, (module, cls) in PREBUILT.items()
+            for name, (module, cls) in {**PREBUILT, **STRUCTS}.items()
         }
     )
 
@@ -68,7 +91,67 @@ def case_ses(stack, aws):
         aws.Route53Record(stack, f"cname-{i}", zone_id="Z0123456789ABC", name=f"{token}._domainkey.example.gov", type="CNAME", ttl=600, records=[f"{token}.dkim.amazonses.com"])
 
 
-CASES: dict[str, Callable] = {"route53": case_route53, "ses": case_ses}
+def case_s3(stack, aws):
+    providers(stack, aws)
+    bucket = aws.S3Bucket(stack, "bucket", bucket="mta-sts-example-gov", force_destroy=False, tags={"app": "maildns"})
+    block = aws.S3BucketPublicAccessBlock(
+        stack, "block", bucket=bucket.id,
+        block_public_acls=True, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True,
+    )
+    aws.S3BucketOwnershipControls(stack, "ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"})
+    aws.S3BucketServerSideEncryptionConfiguration(
+        stack, "sse", bucket=bucket.id,
+        rule=[aws.S3BucketServerSideEncryptionRule(
+            apply_server_side_encryption_by_default={"sse_algorithm": "aws:kms", "kms_master_key_id": "alias/k"}, bucket_key_enabled=True,
+        )],
+    )
+    aws.S3BucketVersioning(stack, "versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"})
+    aws.S3BucketPolicy(stack, "policy", bucket=bucket.id, policy='{"Statement": [{"Resource": "' + bucket.arn + '/*"}]}', depends_on=[block])
+    aws.S3Object(
+        stack, "object", bucket=bucket.id, key=".well-known/mta-sts.txt", content="version: STSv1\r\nmode: testing\r\n",
+        content_type="text/plain", cache_control="max-age=300", etag="0123", server_side_encryption="AES256",
+    )
+    aws.S3Object(stack, "regional", bucket=bucket.bucket_regional_domain_name, key="k")
+
+
+def case_cloudfront_and_acm(stack, aws):
+    _, east = providers(stack, aws)
+    cert = aws.AcmCertificate(
+        stack, "cert", domain_name="mta-sts.example.gov", validation_method="DNS", subject_alternative_names=["a.example.gov"],
+        key_algorithm="EC_prime256v1", provider=east, lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+    )
+    option = cert.domain_validation_options.get(0)
+    record = aws.Route53Record(
+        stack, "validation", zone_id="Z0123456789ABC", name=option.resource_record_name, type=option.resource_record_type,
+        ttl=60, records=[option.resource_record_value], allow_overwrite=True,
+    )
+    aws.Route53Record(stack, "domain", zone_id="Z0123456789ABC", name=option.domain_name, type="TXT", ttl=60, records=["x"])
+    validation = aws.AcmCertificateValidation(stack, "validated", certificate_arn=cert.arn, validation_record_fqdns=[record.fqdn], provider=east)
+    oac = aws.CloudfrontOriginAccessControl(
+        stack, "oac", name="mta-sts-example-gov", description="d",
+        origin_access_control_origin_type="s3", signing_behavior="always", signing_protocol="sigv4",
+    )
+    distribution = aws.CloudfrontDistribution(
+        stack, "distribution",
+        enabled=True, aliases=["mta-sts.example.gov"], comment="c", default_root_object="index.txt", http_version="http2and3",
+        is_ipv6_enabled=True, price_class="PriceClass_100", web_acl_id="arn:aws:wafv2:us-east-1:1:global/webacl/x/y",
+        origin=[aws.CloudfrontOrigin(domain_name="b.s3.us-east-1.amazonaws.com", origin_id="o", origin_access_control_id=oac.id, origin_path="/p")],
+        default_cache_behavior={
+            "target_origin_id": "o", "viewer_protocol_policy": "https-only", "allowed_methods": ["GET", "HEAD"],
+            "cached_methods": ["GET", "HEAD"], "cache_policy_id": "c", "response_headers_policy_id": "r", "compress": True,
+        },
+        restrictions={"geo_restriction": {"restriction_type": "whitelist", "locations": ["US", "CA"]}},
+        viewer_certificate={"acm_certificate_arn": validation.certificate_arn, "ssl_support_method": "sni-only", "minimum_protocol_version": "TLSv1.2_2021"},
+        logging_config={"bucket": "logs.s3.amazonaws.com", "include_cookies": False, "prefix": "cf/"},
+    )
+    aws.Route53Record(
+        stack, "alias", zone_id="Z0123456789ABC", name="mta-sts.example.gov", type="AAAA",
+        alias={"name": distribution.domain_name, "zone_id": distribution.hosted_zone_id, "evaluate_target_health": False},
+    )
+    aws.Route53Record(stack, "arn", zone_id="Z0123456789ABC", name="x.example.gov", type="TXT", ttl=60, records=[distribution.arn])
+
+
+CASES: dict[str, Callable] = {"route53": case_route53, "ses": case_ses, "s3": case_s3, "cloudfront and acm": case_cloudfront_and_acm}
 
 
 def synth_file(build: Callable, aws: SimpleNamespace) -> str:
@@ -83,7 +166,7 @@ def test_every_class_is_covered():
     covered = {name for name in PREBUILT}
     ours = {
         name
-        for module in (base, route53, ses)
+        for module in MODULES
         for name, value in vars(module).items()
         if isinstance(value, type) and getattr(value, "TYPE", None) or name == "AwsProvider"
     }
