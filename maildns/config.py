@@ -110,6 +110,8 @@ def _mx_host(value: Any) -> str:
 
 def _sts_pattern(value: Any) -> str:
     # RFC 8461 4.1: a host name, or "*." and a name: the wildcard stands for one left-most label.
+    if isinstance(value, str) and "*" in value.strip()[2 if value.strip().startswith("*.") else 0 :]:
+        raise RuleError("may have * only as the whole left-most label: a wildcard stands for exactly one label", "RFC 8461 4.1")
     name = domain_name(value, wildcard=True)
     if name.startswith("*.") and name.count(".") < 2:
         raise RuleError("must not be a wildcard directly below a top-level domain: it would match any host there", "RFC 8461 4.1")
@@ -407,7 +409,7 @@ class Config(Model):
             return self
         hosts = [m.host for m in self.mx if m.host != mta_sts_records.NULL_MX_HOST]
         if not hosts:
-            raise RuleError(f"must be none on a domain that receives no mail: a {sts.mode} policy lists its MX hosts", "RFC 8461 3.2", value=sts.mode, path=("mta_sts", "mode"))
+            raise RuleError(f"must be none on a domain that receives no mail: {sts.mode} mode needs MX hosts to list", "RFC 8461 3.2", value=sts.mode, path=("mta_sts", "mode"))
         patterns = mta_sts_records.policy_patterns(hosts if sts.include_mx else (), sts.patterns)
         for i, m in enumerate(self.mx):
             if not any(mta_sts_records.pattern_matches(pattern, m.host) for pattern in patterns):

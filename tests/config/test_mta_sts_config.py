@@ -1,0 +1,84 @@
+"""Config errors of the mta_sts section: one line each, located, with the RFC rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from maildns.config import ConfigError, parse_config
+
+FILE = "config/example.gov.yaml"
+MX = [{"host": "mx1.example.net", "preference": 10}, {"host": "mx2.example.org", "preference": 20}]
+
+
+def lines(**data: Any) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"domain": "example.gov", "mx": MX, **data}, FILE)
+    return caught.value.lines
+
+
+@pytest.mark.parametrize("mode", ["enforce", "testing"])
+def test_an_mx_host_no_pattern_covers_is_refused(mode):
+    """RFC 8461 4.1: in testing or enforce mode senders check every MX host against the patterns."""
+    assert lines(mta_sts={"mode": mode, "include_mx": False, "patterns": ["*.example.net"]}) == [
+        f"{FILE}: mx[1].host: matches no mta_sts pattern, so senders would not deliver to it in {mode} mode;"
+        " add a pattern or use mode none (got mx2.example.org; RFC 8461 4.1)"
+    ]
+
+
+def test_max_age_above_one_year_is_refused():
+    """RFC 8461 3.2: max_age is at most 31557600 seconds."""
+    assert lines(mta_sts={"max_age": 31557601}) == [f"{FILE}: mta_sts.max_age: must be 0-31557600 (got 31557601; RFC 8461 3.2)"]
+
+
+@pytest.mark.parametrize("pattern", ["*.*.example.net", "mx1.*.example.net", "*mx.example.net"])
+def test_a_wildcard_other_than_one_left_most_label_is_refused(pattern):
+    """RFC 8461 4.1: ``*`` stands for exactly one left-most label."""
+    assert lines(mta_sts={"patterns": [pattern]}) == [
+        f"{FILE}: mta_sts.patterns[0]: may have * only as the whole left-most label: a wildcard stands for exactly one label"
+        f" (got {pattern}; RFC 8461 4.1)"
+    ]
+
+
+def test_a_wildcard_below_a_top_level_domain_is_refused():
+    assert lines(mta_sts={"patterns": ["*.net"]}) == [
+        f"{FILE}: mta_sts.patterns[0]: must not be a wildcard directly below a top-level domain: it would match any host there"
+        " (got *.net; RFC 8461 4.1)"
+    ]
+
+
+@pytest.mark.parametrize("mx", [[], [{"host": ".", "preference": 0}]], ids=["no MX", "a null MX"])
+def test_enforce_on_a_domain_without_mail_is_refused(mx):
+    """RFC 8461 3.2: a testing or enforce policy lists the MX hosts mail may go to."""
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"domain": "example.gov", "mx": mx, "mta_sts": {"mode": "enforce"}}, FILE)
+    assert caught.value.lines == [
+        f"{FILE}: mta_sts.mode: must be none on a domain that receives no mail: enforce mode needs MX hosts to list (got enforce; RFC 8461 3.2)"
+    ]
+
+
+def test_a_bucket_name_with_dots_is_refused():
+    assert lines(mta_sts={"bucket": "mta-sts.example.gov"}) == [
+        f"{FILE}: mta_sts.bucket: must not contain dots: the bucket is reached over TLS as <bucket>.s3.<region>.amazonaws.com"
+        " (got mta-sts.example.gov; S3 bucket naming rules)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "sts",
+    [
+        {"mode": "enforce"},
+        {"mode": "enforce", "include_mx": False, "patterns": ["*.example.net", "mx2.example.org"]},
+        {"mode": "none", "include_mx": False},
+    ],
+    ids=["MX hosts are patterns by default", "wildcard and exact patterns cover every host", "mode none withdraws, nothing to cover"],
+)
+def test_covered_or_withdrawn_policies_are_accepted(sts):
+    config = parse_config({"domain": "example.gov", "mx": MX, "mta_sts": sts}, FILE)
+    assert config.mta_sts.mode == sts["mode"]
+
+
+def test_patterns_are_normalised():
+    config = parse_config({"domain": "example.gov", "mx": MX, "mta_sts": {"patterns": ["*.Mail.Example.NET."]}}, FILE)
+    assert config.mta_sts.patterns == ("*.mail.example.net",)
