@@ -17,11 +17,22 @@ from maildns.records import dkim as dkim_records
 from maildns.records import dmarc as dmarc_records
 from maildns.records import mta_sts as mta_sts_records
 from maildns.records import spf as spf_records
+from maildns.records import tls_rpt as tls_rpt_records
 from maildns.records import uri
-from maildns.records.names import domain_name, host_name, is_subdomain
+from maildns.records.names import MAX_NAME, domain_name, host_name, is_subdomain
 
 SCHEMA_RULE = "see README: Configuration"
 TTL_RULE = "RFC 2181 8"
+BOD_18_01 = "BOD 18-01"
+BOD_18_01_RUA = "mailto:reports@dmarc.cyber.dhs.gov"  # the CISA aggregate report address BOD 18-01 requires
+
+
+class RuleErrors(ValueError):
+    """Several broken rules found together by one validator (a profile lists every failure)."""
+
+    def __init__(self, errors: Sequence[RuleError]):
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = tuple(errors)
 
 
 class Rule:
@@ -68,12 +79,22 @@ def _flag(value: Any) -> bool:
     return value
 
 
-def _unique(items: Sequence[Any], key: Callable[[Any], Any], field: str, rule: str, what: str) -> None:
+def _unique(
+    items: Sequence[Any],
+    key: Callable[[Any], Any],
+    field: str,
+    rule: str,
+    what: str,
+    *,
+    prefix: tuple[str, ...] = (),
+    show: Callable[[Any], Any] | None = None,
+) -> None:
     seen: set[Any] = set()
     for i, item in enumerate(items):
         k = key(item)
         if k in seen:
-            raise RuleError(f"repeats {what}", rule, value=k, path=(i, field) if field else (i,))
+            value = k if show is None else show(item)
+            raise RuleError(f"repeats {what}", rule, value=value, path=(*prefix, i, field) if field else (*prefix, i))
         seen.add(k)
 
 
@@ -130,7 +151,7 @@ def _policy_bucket(value: Any) -> str:
 def _dkim_selector(value: Any) -> str:
     if isinstance(value, str) and "_" in value:
         raise RuleError("must be dot-separated letters, digits and hyphens, no underscore", "RFC 6376 3.1")
-    return domain_name(value, min_labels=1)
+    return domain_name(value, min_labels=1, top_level=False)
 
 
 def _txt_value(value: Any) -> str:
@@ -200,6 +221,11 @@ class Spf(Model):
     def _one_ending(self) -> Spf:
         if self.all is not None and self.redirect is not None:
             raise RuleError("must not be set with spf.all: redirect is ignored when all is present", "RFC 7208 6.1", value=self.redirect, path=("redirect",))
+        if self.exp is not None and self.redirect is not None:
+            raise RuleError("must not be set with spf.redirect: receivers use the redirected domain's exp instead", "RFC 7208 6.2", value=self.exp, path=("exp",))
+        # The first matching term decides (RFC 7208 4.6.2): a repeat never matches and an
+        # include or a, mx, exists repeated still costs a lookup (RFC 7208 4.6.4).
+        _unique(self.terms, lambda t: (t.mechanism, t.argument, t.cidr), "", "RFC 7208 4.6.2", "an earlier term; the first match decides", prefix=("terms",), show=str)
         lookups = spf_records.count_lookups(self.terms, self.redirect)
         if lookups > spf_records.MAX_LOOKUPS:
             raise RuleError(
@@ -247,6 +273,8 @@ class DkimKey(Model):
         except RuleError as exc:
             raise RuleError(exc.message, exc.rule, value=self.public_key, path=("public_key",)) from None
         object.__setattr__(self, "public_key", text)
+        # Each hash appears once in h= (RFC 6376 3.6.1: a tag-list names no tag or value twice).
+        _unique(self.hash_algorithms, lambda h: h, "", "RFC 6376 3.6.1", "a hash algorithm", prefix=("hash_algorithms",))
         return self
 
     @property
@@ -295,6 +323,13 @@ class Dmarc(Model):
     ruf: tuple[DmarcUri, ...] = ()
     """Failure (forensic) report addresses: mailto: URIs, optionally with !<size>."""
 
+    @model_validator(mode="after")
+    def _uris_once(self) -> Dmarc:
+        # A receiver would send the same report twice (RFC 7489 6.2: each URI gets a copy).
+        for tag in ("rua", "ruf"):
+            _unique(getattr(self, tag), uri.uri_address, "", "RFC 7489 6.2", "a report address", prefix=(tag,), show=lambda u: u)
+        return self
+
     @property
     def text(self) -> str:
         return dmarc_records.render_dmarc(self.model_dump())
@@ -308,6 +343,7 @@ class TlsRpt(Model):
     def _some(self) -> TlsRpt:
         if not self.rua:
             raise RuleError("must list at least one report URI", "RFC 8460 3", value=[], path=("rua",))
+        _unique(self.rua, lambda u: u, "", "RFC 8460 3", "a report URI", prefix=("rua",))
         return self
 
 
@@ -382,6 +418,8 @@ class Config(Model):
     """MTA-STS policy and its hosting."""
     backend: Backend | None = None
     """Where Terraform keeps this domain's state."""
+    profile: Annotated[Literal["bod-18-01"] | None, _choice(("bod-18-01",), BOD_18_01)] = None
+    """Stricter rules on top of the RFCs: ``bod-18-01`` (US federal Binding Operational Directive 18-01)."""
 
     _source: str = PrivateAttr(default="<config>")
 
@@ -398,6 +436,39 @@ class Config(Model):
             if self.spf.terms or self.spf.qualifier != "fail":
                 raise RuleError("must be v=spf1 -all on a domain with a null MX", "RFC 7505 4", value=self.spf.text, path=("spf",))
         _unique(self.dkim, lambda k: k.selector, "selector", "RFC 6376 3.6.2.1", "a selector")
+        return self
+
+    @model_validator(mode="after")
+    def _names_fit(self) -> Config:
+        # Every name maildns publishes is at most 253 octets (RFC 1035 2.3.4), prefixes included.
+        names: list[tuple[str, tuple[str | int, ...]]] = [(dmarc_records.dmarc_name(self.domain), ("domain",))]
+        if self.tls_rpt is not None:
+            names.append((tls_rpt_records.tls_rpt_name(self.domain), ("domain",)))
+        if self.mta_sts is not None:
+            names.append((mta_sts_records.txt_name(self.domain), ("domain",)))
+        names += [(dkim_records.dkim_name(k.selector, self.domain), ("dkim", i, "selector")) for i, k in enumerate(self.dkim)]
+        for name, path in names:
+            if len(name) > MAX_NAME:
+                raise RuleError(f"makes the record name {len(name)} octets long; a name is at most {MAX_NAME}", "RFC 1035 2.3.4", value=name, path=path)
+        return self
+
+    @model_validator(mode="after")
+    def _profile(self) -> Config:
+        """``bod-18-01``: every requirement that fails, one error each (BOD 18-01, required actions)."""
+        if self.profile != "bod-18-01":
+            return self
+        dmarc = self.dmarc
+        failed: list[RuleError] = []
+        if dmarc.p != "reject":
+            failed.append(RuleError("must be reject under profile bod-18-01", BOD_18_01, value=dmarc.p, path=("dmarc", "p")))
+        if dmarc.pct is not None and dmarc.pct < 100:
+            failed.append(RuleError("must be 100 (or unset) under profile bod-18-01", BOD_18_01, value=dmarc.pct, path=("dmarc", "pct")))
+        if dmarc.sp is not None and dmarc.sp != "reject":
+            failed.append(RuleError("must be reject (or unset) under profile bod-18-01", BOD_18_01, value=dmarc.sp, path=("dmarc", "sp")))
+        if BOD_18_01_RUA not in map(uri.uri_address, dmarc.rua):
+            failed.append(RuleError(f"must include {BOD_18_01_RUA} under profile bod-18-01", BOD_18_01, value=list(dmarc.rua), path=("dmarc", "rua")))
+        if failed:
+            raise RuleErrors(failed)
         return self
 
     @model_validator(mode="after")
@@ -500,7 +571,9 @@ def _lines(file: str, exc: ValidationError) -> list[str]:
         loc = tuple(err["loc"])
         kind = err["type"]
         cause = (err.get("ctx") or {}).get("error")
-        if isinstance(cause, RuleError):
+        if isinstance(cause, RuleErrors):
+            lines.extend(problem(file, loc + e.path, e.message, e.value, e.rule) for e in cause.errors)
+        elif isinstance(cause, RuleError):
             value = err.get("input", _UNSET) if cause.value is _UNSET else cause.value
             lines.append(problem(file, loc + cause.path, cause.message, value, cause.rule))
         elif kind == "extra_forbidden":

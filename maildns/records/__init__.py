@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from maildns.records.dkim import dkim_name, ses_dkim_cname
-from maildns.records.dmarc import dmarc_name
+from maildns.records.dmarc import dmarc_name, external_destinations, report_authorization_name
 from maildns.records.mx import render_mx
+from maildns.records.names import MAX_NAME
 from maildns.records.tls_rpt import render_tls_rpt, tls_rpt_name
 
 if TYPE_CHECKING:
@@ -58,7 +59,12 @@ def ses_dkim_records(config: Config) -> tuple[Record, ...]:
 
 
 def render_records(config: Config, others: Sequence[Config] = ()) -> tuple[Record, ...]:
-    """The records whose values maildns knows before apply, in a fixed order."""
+    """The records whose values maildns knows before apply, in a fixed order.
+
+    ``others`` are all the configs loaded together (``config`` may be among them): a domain
+    among them that sends DMARC reports to ``config.domain`` needs its authorisation record
+    in this domain's zone (RFC 7489 7.1); those come last, sorted by name.
+    """
     domain = config.domain
     records: list[Record] = []
     if config.mx:
@@ -69,4 +75,19 @@ def render_records(config: Config, others: Sequence[Config] = ()) -> tuple[Recor
     records.append(Record("dmarc", dmarc_name(domain), "TXT", config.ttl_for("dmarc"), (config.dmarc.text,)))
     if config.tls_rpt is not None:
         records.append(Record("tls-rpt", tls_rpt_name(domain), "TXT", config.ttl_for("tls_rpt"), (render_tls_rpt(config.tls_rpt.rua),)))
-    return tuple(records)
+    return tuple(records) + report_authorizations(config, others)
+
+
+def report_authorizations(config: Config, others: Sequence[Config]) -> tuple[Record, ...]:
+    """``<policy-domain>._report._dmarc.<config.domain>`` TXT ``v=DMARC1`` for each other domain
+    whose rua or ruf sends reports here from outside (RFC 7489 7.1), sorted by name.
+
+    A name longer than 253 octets cannot exist; ``maildns validate`` warns about it instead.
+    """
+    records: list[Record] = []
+    for other in {o.domain: o for o in others if o.domain != config.domain}.values():
+        if config.domain in external_destinations(other.domain, other.dmarc.rua + other.dmarc.ruf):
+            name = report_authorization_name(other.domain, config.domain)
+            if len(name) <= MAX_NAME:
+                records.append(Record(f"dmarc-report-auth-{other.domain.replace('.', '-')}", name, "TXT", config.ttl_for("dmarc"), ("v=DMARC1",)))
+    return tuple(sorted(records, key=lambda r: r.name))

@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from maildns.errors import RuleError
+from maildns.records.names import is_subdomain
+from maildns.records.uri import uri_domain
 
 PREFIX = "_dmarc"
 # Tag order of the published record: v and p first (RFC 7489 6.3), then as RFC 7489 lists them.
 TAG_ORDER = ("p", "sp", "pct", "adkim", "aspf", "fo", "rf", "ri", "rua", "ruf")
 FO_OPTIONS = ("0", "1", "d", "s")
+# Report destinations known to publish ``*._report._dmarc.<destination>`` TXT "v=DMARC1", so
+# they accept reports about any domain (RFC 7489 7.1): the US federal address of BOD 18-01.
+WILDCARD_AUTHORIZED = frozenset({"dmarc.cyber.dhs.gov"})
 
 
 def parse_fo(value: object) -> str:
@@ -24,6 +29,10 @@ def parse_fo(value: object) -> str:
             raise RuleError(f"has {option!r}; fo options are 0, 1, d and s", "RFC 7489 6.3")
     if len(set(options)) != len(options):
         raise RuleError("repeats an option", "RFC 7489 6.3")
+    # 1 asks for a report when any mechanism fails, which includes every case of 0 (all fail);
+    # DMARCbis makes the pair invalid and receivers reading it fall back to fo=0.
+    if "0" in options and "1" in options:
+        raise RuleError("has both 0 and 1; 1 already covers every failure 0 reports", "RFC 7489 6.3")
     return ":".join(options)
 
 
@@ -47,3 +56,20 @@ def dmarc_name(domain: str) -> str:
 def report_authorization_name(policy_domain: str, destination: str) -> str:
     """Where ``destination`` authorises reports about ``policy_domain`` (RFC 7489 7.1)."""
     return f"{policy_domain}._report._dmarc.{destination}"
+
+
+def is_external(policy_domain: str, destination: str) -> bool:
+    """Whether reports for ``policy_domain`` sent to ``destination`` need its authorisation (RFC 7489 7.1).
+
+    RFC 7489 compares organisational domains, which takes the Public Suffix List. maildns uses a
+    simple rule that never misses a needed authorisation: a destination is internal only when it
+    is the policy domain, below it, or above it (``reports.example.gov`` or ``example.gov`` for
+    ``mail.example.gov``). Siblings such as ``a.example.gov`` and ``b.example.gov`` count as
+    external, so at worst maildns asks for an authorisation that is not needed.
+    """
+    return not (is_subdomain(destination, policy_domain) or is_subdomain(policy_domain, destination))
+
+
+def external_destinations(policy_domain: str, uris: Sequence[str]) -> tuple[str, ...]:
+    """The report destinations (URI domains) that must authorise ``policy_domain``, sorted, each once."""
+    return tuple(sorted({d for d in map(uri_domain, uris) if is_external(policy_domain, d)}))

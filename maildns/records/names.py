@@ -12,6 +12,7 @@ from maildns.errors import RuleError
 _LDH = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 # Service labels such as _dmarc, _domainkey or _spf.google.com carry underscores (RFC 8552).
 _LDH_UNDERSCORE = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
+MAX_NAME = 253  # octets of a name in text form, without the trailing dot (RFC 1035 2.3.4)
 
 
 def to_a_label(label: str) -> str:
@@ -24,12 +25,16 @@ def to_a_label(label: str) -> str:
         raise RuleError(f"is not a valid internationalised label ({exc})", "RFC 5891") from None
 
 
-def domain_name(value: object, *, underscore: bool = False, wildcard: bool = False, min_labels: int = 2) -> str:
+def domain_name(
+    value: object, *, underscore: bool = False, wildcard: bool = False, min_labels: int = 2, top_level: bool = True
+) -> str:
     """Validate and normalise a domain name: lower case, no trailing dot, A-labels.
 
     Labels are 1-63 octets and the name at most 253 (RFC 1035 2.3.4); labels are
     letters, digits and inner hyphens (RFC 1123 2.1), with underscores where ``underscore``
-    allows service labels, and a left-most ``*`` where ``wildcard`` allows it.
+    allows service labels, and a left-most ``*`` where ``wildcard`` allows it. ``top_level``
+    names end in a top-level label, which is never all digits (RFC 1123 2.1); a DKIM selector
+    is only the left part of a name and may be (RFC 6376 3.1).
     """
     if not isinstance(value, str):
         raise RuleError("must be a domain name", "RFC 1035 2.3.1")
@@ -38,8 +43,8 @@ def domain_name(value: object, *, underscore: bool = False, wildcard: bool = Fal
         raise RuleError("must be a domain name", "RFC 1035 2.3.1")
     labels = [to_a_label(label) for label in name.split(".")]
     name = ".".join(labels)
-    if len(name) > 253:
-        raise RuleError(f"is {len(name)} octets; a name is at most 253", "RFC 1035 2.3.4")
+    if len(name) > MAX_NAME:
+        raise RuleError(f"is {len(name)} octets; a name is at most {MAX_NAME}", "RFC 1035 2.3.4")
     if len(labels) < min_labels:
         raise RuleError(f"must have at least {min_labels} labels", "RFC 1035 2.3.1")
     pattern = _LDH_UNDERSCORE if underscore else _LDH
@@ -58,7 +63,7 @@ def domain_name(value: object, *, underscore: bool = False, wildcard: bool = Fal
                 f"has label {label!r}: labels are {allowed}, not starting or ending with a hyphen",
                 "RFC 1123 2.1",
             )
-    if labels[-1].isdigit():
+    if top_level and labels[-1].isdigit():
         raise RuleError("must not end in an all-numeric label", "RFC 1123 2.1")
     return name
 

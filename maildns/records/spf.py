@@ -20,6 +20,14 @@ WARN_OCTETS = 450  # checkdmarc's margin for the other records in the same answe
 
 _MECHANISM = re.compile(r"^(?P<qualifier>[-+~?]?)(?P<name>[a-z0-9]+)(?P<rest>.*)$", re.IGNORECASE)
 _MACRO = re.compile(r"%(?:\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%|_|-)", re.IGNORECASE)
+# c, r and t expand only in the explanation text itself, never in a domain-spec (RFC 7208 7.3).
+_EXP_ONLY_MACRO = re.compile(r"%\{[crt]", re.IGNORECASE)
+# domain-end: "." toplabel ["."], or a macro-expand (RFC 7208 7.1); toplabel is RFC 7208 12.
+_DOMAIN_END = re.compile(
+    r"(?:\.(?:[a-z0-9]*[a-z][a-z0-9]*|[a-z0-9]+-[a-z0-9-]*[a-z0-9])\.?"
+    r"|%\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%%|%_|%-)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,10 @@ def domain_spec(value: str) -> str:
         raise RuleError("has a malformed macro; use %{letter}, %%, %_ or %-", "RFC 7208 7.1")
     if not re.fullmatch(r"[!-~]+", value):
         raise RuleError("must be visible ASCII characters without spaces", "RFC 7208 7.1")
+    if _EXP_ONLY_MACRO.search(value):
+        raise RuleError("uses a c, r or t macro, which only the explanation text may use", "RFC 7208 7.3")
+    if not _DOMAIN_END.search(value):
+        raise RuleError("must end in a macro or in .<top-level label>", "RFC 7208 7.1")
     return value
 
 

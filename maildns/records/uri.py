@@ -47,9 +47,14 @@ def dmarc_uri(value: object) -> str:
     return normalised + (f"!{size.lower()}" if bang else "")
 
 
+def uri_address(uri: str) -> str:
+    """A normalised DMARC URI without its ``!<size>`` suffix."""
+    return uri.split("!", 1)[0]
+
+
 def uri_domain(uri: str) -> str:
     """The domain part of a normalised ``mailto:`` URI (without any size suffix)."""
-    return uri.split("!", 1)[0].rpartition("@")[2]
+    return uri_address(uri).rpartition("@")[2]
 
 
 def tlsrpt_uri(value: object) -> str:
@@ -69,11 +74,20 @@ def tlsrpt_uri(value: object) -> str:
         if re.search(r"\s", text):
             raise RuleError("must not contain white space", "RFC 3986 2")
         parts = urlsplit(text)
-        if not parts.hostname:
+        if not parts.hostname or parts.username is not None or parts.password is not None:
             raise RuleError("must name a host: https://<host>/<path>", "RFC 8460 3")
         try:
-            domain_name(parts.hostname)
+            host = domain_name(parts.hostname)
         except RuleError as exc:
             raise RuleError(f"has a host that {exc.message}", exc.rule) from None
+        try:
+            port = parts.port
+        except ValueError:
+            raise RuleError("has a port that is not 0-65535", "RFC 3986 3.2.3") from None
+        # The host as an A-label (RFC 5891 4.4); the rest of a URI is ASCII (RFC 3986 2).
+        netloc = host if port is None else f"{host}:{port}"
+        text = parts._replace(scheme="https", netloc=netloc).geturl()
+        if not text.isascii():
+            raise RuleError("has non-ASCII characters; percent-encode them", "RFC 3986 2.1")
         return text
     raise RuleError("must be a mailto: or https: URI", "RFC 8460 3")

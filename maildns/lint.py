@@ -1,0 +1,89 @@
+"""Warnings: what the RFCs say SHOULD (or SHOULD NOT) be, printed by ``validate`` but never fatal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from maildns.config import Config
+from maildns.errors import problem
+from maildns.records import dkim as dkim_records
+from maildns.records import dmarc as dmarc_records
+from maildns.records import spf as spf_records
+from maildns.records.names import MAX_NAME
+from maildns.records.uri import uri_domain
+
+MAX_REPORT_URIS = 2  # receivers need send reports to only two URIs per tag (RFC 7489 6.2)
+
+
+def warnings(configs: Sequence[Config]) -> dict[str, list[str]]:
+    """Warning lines per config file (``config.source``), in the error format; every file has a key."""
+    managed = {config.domain for config in configs}
+    out: dict[str, list[str]] = {}
+    for config in configs:
+        lines = out.setdefault(config.source, [])
+        lines.extend(_spf(config))
+        lines.extend(_dkim(config))
+        lines.extend(_dmarc(config, managed))
+    return out
+
+
+def _spf(config: Config) -> Iterator[str]:
+    spf = config.spf
+    text = spf.text
+    if len(text) > spf_records.WARN_OCTETS:
+        # Other TXT records share the apex answer, which must stay under 512 octets (RFC 7208 3.4).
+        yield problem(
+            config.source,
+            ("spf", "terms"),
+            f"render a record of {len(text)} octets; above {spf_records.WARN_OCTETS} the answer may not fit in 512 octets",
+            text,
+            "RFC 7208 3.4",
+        )
+    if spf.exp is not None and spf.qualifier != "fail" and not any(t.qualifier == "-" for t in spf.terms):
+        # Only a fail result shows the explanation (RFC 7208 6.2).
+        yield problem(config.source, ("spf", "exp"), "is never shown: no term and no all gives a fail result", spf.exp, "RFC 7208 6.2")
+
+
+def _dkim(config: Config) -> Iterator[str]:
+    for i, key in enumerate(config.dkim):
+        if key.key_type != "rsa":
+            continue
+        bits = dkim_records.rsa_bits(dkim_records.public_key_bytes(key.public_key)[1])
+        if bits < dkim_records.RECOMMENDED_RSA_BITS:
+            yield problem(
+                config.source,
+                ("dkim", i, "public_key"),
+                f"is a {bits}-bit RSA key; signers SHOULD use at least {dkim_records.RECOMMENDED_RSA_BITS} bits",
+                key.public_key,
+                "RFC 8301 3.2",
+            )
+
+
+def _dmarc(config: Config, managed: set[str]) -> Iterator[str]:
+    dmarc = config.dmarc
+    domain = config.domain
+    for tag in ("rua", "ruf"):
+        uris = getattr(dmarc, tag)
+        if len(uris) > MAX_REPORT_URIS:
+            yield problem(
+                config.source,
+                ("dmarc", tag),
+                f"lists {len(uris)} URIs; receivers need send to only the first {MAX_REPORT_URIS}",
+                list(uris),
+                "RFC 7489 6.2",
+            )
+        for i, uri in enumerate(uris):
+            destination = uri_domain(uri)
+            if not dmarc_records.is_external(domain, destination) or destination in dmarc_records.WILDCARD_AUTHORIZED:
+                continue
+            name = dmarc_records.report_authorization_name(domain, destination)
+            if len(name) > MAX_NAME:
+                message = f"sends reports outside {domain}, but the authorisation name {name} would be {len(name)} octets (at most {MAX_NAME}), so {destination} cannot accept them"
+            elif destination in managed:
+                continue  # render_records publishes the authorisation in the destination's stack
+            else:
+                message = f'sends reports outside {domain}: {destination} must publish TXT "v=DMARC1" at {name}'
+            yield problem(config.source, ("dmarc", tag, i), message, uri, "RFC 7489 7.1")
+    if dmarc.fo is not None and not dmarc.ruf:
+        # fo selects when failure reports are sent; without ruf there is nowhere to send them.
+        yield problem(config.source, ("dmarc", "fo"), "has no effect without ruf: failure reports need a destination", dmarc.fo, "RFC 7489 6.3")
