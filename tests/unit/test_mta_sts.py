@@ -165,3 +165,26 @@ def test_default_bucket(domain, bucket):
     assert len(name) <= 63 and re.fullmatch(r"[a-z0-9][a-z0-9-]*[a-z0-9]", name)
     if bucket:
         assert name == bucket
+
+
+def test_policy_command_prints_the_served_bytes(capsysbinary):
+    """``maildns policy`` with one domain prints exactly the file senders fetch, CRLF included."""
+    from maildns.cli import main
+    from tests.synth.helpers import ROOT
+
+    assert main(["policy", str(ROOT / "config" / "login.gov.yaml")]) == 0
+    out = capsysbinary.readouterr().out
+    assert out.startswith(b"version: STSv1\r\nmode: enforce\r\n") and out.endswith(b"max_age: 604800\r\n")
+
+
+def test_policy_command_heads_each_domain_when_there_are_several(tmp_path, capsysbinary):
+    from maildns.cli import main
+
+    for domain in ("a.example", "b.example"):
+        (tmp_path / f"{domain}.yaml").write_text(
+            f"domain: {domain}\nmx: [{{host: mx.{domain}, preference: 10}}]\nmta_sts: {{mode: testing}}\n"
+        )
+    assert main(["policy", str(tmp_path)]) == 0
+    out = capsysbinary.readouterr().out
+    assert out.startswith(b"==> https://mta-sts.a.example/.well-known/mta-sts.txt <==\nversion: STSv1\r\n")
+    assert b"\r\n\n==> https://mta-sts.b.example/.well-known/mta-sts.txt <==\nversion: STSv1\r\n" in out
