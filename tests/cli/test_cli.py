@@ -124,11 +124,11 @@ def test_validate_reports_every_file_and_every_problem(tmp_path, capsys):
     write(tmp_path, "domain: good.gov\n", "copy.yaml")
     assert main(["validate", str(tmp_path)]) == 1
     err = capsys.readouterr().err.splitlines()
-    bad, copy = tmp_path / "bad.gov.yaml", tmp_path / "copy.yaml"
-    assert err == [
+    bad, good = tmp_path / "bad.gov.yaml", tmp_path / "good.gov.yaml"
+    assert err == [  # files in name order: bad.gov.yaml, copy.yaml, good.gov.yaml
         f"{bad}: ttl: must be 0-2147483647 (got -1; RFC 2181 8)",
         f"{bad}: mx[0].preference: is required (got nothing; RFC 1035 3.3.9)",
-        f"{copy}: domain: is configured twice (also in {tmp_path / 'good.gov.yaml'}) (got good.gov; one file and one stack per domain)",
+        f"{good}: domain: is configured twice (also in {tmp_path / 'copy.yaml'}) (got good.gov; one file and one stack per domain)",
         "3 files checked: 3 errors, 0 warnings",
     ]
 
