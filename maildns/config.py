@@ -267,8 +267,8 @@ class DkimKey(Model):
 
     @model_validator(mode="after")
     def _key_matches_type(self) -> DkimKey:
-        text, data = dkim_records.public_key_bytes(self.public_key)
         try:
+            text, data = dkim_records.public_key_bytes(self.public_key)
             dkim_records.check_public_key(self.key_type, data)
         except RuleError as exc:
             raise RuleError(exc.message, exc.rule, value=self.public_key, path=("public_key",)) from None
@@ -297,7 +297,7 @@ class Ses(Model):
     def _regions(self) -> Ses:
         if not self.regions:
             raise RuleError("must list at least one SES region", "AWS SES regions", value=[], path=("regions",))
-        _unique(self.regions, lambda r: r, "", "AWS SES regions", "a region")
+        _unique(self.regions, lambda r: r, "", "AWS SES regions", "a region", prefix=("regions",))
         return self
 
 
@@ -429,13 +429,13 @@ class Config(Model):
             raise RuleError("must not be set with zone: give the zone by name or by id", SCHEMA_RULE, value=self.zone_id, path=("zone_id",))
         if self.zone is not None and not is_subdomain(self.domain, self.zone):
             raise RuleError(f"must contain the domain {self.domain}", "RFC 1034 4.2", value=self.zone, path=("zone",))
-        _unique(self.mx, lambda m: m.host, "host", "RFC 5321 5.1", "an MX host")
+        _unique(self.mx, lambda m: m.host, "host", "RFC 5321 5.1", "an MX host", prefix=("mx",))
         if any(m.host == "." for m in self.mx):
             if len(self.mx) != 1 or self.mx[0].preference != 0:
                 raise RuleError("must be the only MX, with preference 0, when it is a null MX", "RFC 7505 3", value=[f"{m.preference} {m.host}" for m in self.mx], path=("mx",))
             if self.spf.terms or self.spf.qualifier != "fail":
                 raise RuleError("must be v=spf1 -all on a domain with a null MX", "RFC 7505 4", value=self.spf.text, path=("spf",))
-        _unique(self.dkim, lambda k: k.selector, "selector", "RFC 6376 3.6.2.1", "a selector")
+        _unique(self.dkim, lambda k: k.selector, "selector", "RFC 6376 3.6.2.1", "a selector", prefix=("dkim",))
         return self
 
     @model_validator(mode="after")

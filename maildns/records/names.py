@@ -18,7 +18,14 @@ MAX_NAME = 253  # octets of a name in text form, without the trailing dot (RFC 1
 def to_a_label(label: str) -> str:
     """One label in its ASCII form: IDNs become A-labels (RFC 5891 4.4)."""
     if label.isascii():
-        return label.lower()
+        label = label.lower()
+        if label.startswith("xn--"):
+            # An A-label must decode to a valid U-label (RFC 5891 5.4), or resolvers show garbage.
+            try:
+                idna.decode(label)
+            except (idna.IDNAError, UnicodeError):
+                raise RuleError(f"has {label!r}, which is not a valid A-label", "RFC 5891 5.4") from None
+        return label
     try:
         return idna.encode(label, uts46=True).decode("ascii")
     except idna.IDNAError as exc:
