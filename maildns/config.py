@@ -465,7 +465,7 @@ class Config(Model):
             failed.append(RuleError("must be 100 (or unset) under profile bod-18-01", BOD_18_01, value=dmarc.pct, path=("dmarc", "pct")))
         if dmarc.sp is not None and dmarc.sp != "reject":
             failed.append(RuleError("must be reject (or unset) under profile bod-18-01", BOD_18_01, value=dmarc.sp, path=("dmarc", "sp")))
-        if BOD_18_01_RUA not in map(uri.uri_address, dmarc.rua):
+        if BOD_18_01_RUA not in (uri.uri_address(u).lower() for u in dmarc.rua):
             failed.append(RuleError(f"must include {BOD_18_01_RUA} under profile bod-18-01", BOD_18_01, value=list(dmarc.rua), path=("dmarc", "rua")))
         if failed:
             raise RuleErrors(failed)
