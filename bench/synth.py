@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
-import importlib, re, sys
+import importlib, sys
 from maildns.config import parse_config
 
 def domain(i):
@@ -38,24 +38,18 @@ def domain(i):
 
 mode, n, outdir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 if mode == "prebuilt":
-    # Swap every maildns.aws class for the prebuilt binding of the same Terraform type.
-    import maildns.aws, pkgutil
-    modules = [importlib.import_module(f"maildns.aws.{m.name}") for m in pkgutil.iter_modules(maildns.aws.__path__)]
-    users = [importlib.import_module(f"maildns.{m}") for m in ("constructs.email_dns", "constructs.ses_dkim", "stacks.domain")]
-    try:
-        users.append(importlib.import_module("maildns.constructs.mta_sts_site"))
-    except ImportError:
-        pass
-    for module in modules:
-        for name, cls in list(vars(module).items()):
-            if not (isinstance(cls, type) and cls.__module__ == module.__name__ and (hasattr(cls, "TYPE") or name == "AwsProvider")):
-                continue
-            # The prebuilt bindings live in one module per class, named in snake case.
-            target = "provider" if name == "AwsProvider" else re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-            prebuilt = getattr(importlib.import_module(f"cdktf_cdktf_provider_aws.{target}"), name)
-            for user in [module, *users]:
-                if getattr(user, name, None) is cls:
-                    setattr(user, name, prebuilt)
+    # Swap every maildns.aws class, wherever maildns uses it, for the prebuilt binding it mirrors.
+    import pkgutil
+    import maildns.aws, maildns.constructs
+    from tests.synth.prebuilt import drop_in_replacements, load_prebuilt
+    replacements = drop_in_replacements(load_prebuilt())
+    packages = [maildns.aws, maildns.constructs]
+    users = [importlib.import_module(f"{p.__name__}.{m.name}") for p in packages for m in pkgutil.iter_modules(p.__path__)]
+    users.append(importlib.import_module("maildns.stacks.domain"))
+    for user in users:
+        for name, replacement in replacements.items():
+            if hasattr(user, name):
+                setattr(user, name, replacement)
 
 from maildns.stacks import build_app
 configs = tuple(parse_config(domain(i), f"d{i}.yaml") for i in range(n))

@@ -8,7 +8,6 @@ runs a full cdktf synth of each and compares the files. Importing the prebuilt p
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,38 +17,12 @@ from cdktf import Fn, TerraformResourceLifecycle, TerraformStack
 from cdktf import Testing as CdktfTesting
 
 from maildns.aws import acm, base, cloudfront, route53, s3, ses
+from tests.synth.prebuilt import PREBUILT, STRUCTS, load_prebuilt
 
 MODULES = (base, route53, ses, s3, cloudfront, acm)
 
 pytestmark = pytest.mark.conformance
 
-# Our class name -> (prebuilt module, prebuilt class name)
-PREBUILT = {
-    "AwsProvider": ("provider", "AwsProvider"),
-    "DataAwsRoute53Zone": ("data_aws_route53_zone", "DataAwsRoute53Zone"),
-    "Route53Record": ("route53_record", "Route53Record"),
-    "SesDomainIdentity": ("ses_domain_identity", "SesDomainIdentity"),
-    "SesDomainDkim": ("ses_domain_dkim", "SesDomainDkim"),
-    "S3Bucket": ("s3_bucket", "S3Bucket"),
-    "S3BucketPublicAccessBlock": ("s3_bucket_public_access_block", "S3BucketPublicAccessBlock"),
-    "S3BucketOwnershipControls": ("s3_bucket_ownership_controls", "S3BucketOwnershipControls"),
-    "S3BucketServerSideEncryptionConfiguration": (
-        "s3_bucket_server_side_encryption_configuration", "S3BucketServerSideEncryptionConfigurationA",
-    ),
-    "S3BucketVersioning": ("s3_bucket_versioning", "S3BucketVersioningA"),
-    "S3BucketPolicy": ("s3_bucket_policy", "S3BucketPolicy"),
-    "S3Object": ("s3_object", "S3Object"),
-    "CloudfrontOriginAccessControl": ("cloudfront_origin_access_control", "CloudfrontOriginAccessControl"),
-    "CloudfrontDistribution": ("cloudfront_distribution", "CloudfrontDistribution"),
-    "AcmCertificate": ("acm_certificate", "AcmCertificate"),
-    "AcmCertificateValidation": ("acm_certificate_validation", "AcmCertificateValidation"),
-}
-# Blocks inside a list: jsii converts a dict given for a struct argument, not the dicts inside a
-# list, so the prebuilt side builds those with its struct classes (ours are TypedDicts).
-STRUCTS = {
-    "S3BucketServerSideEncryptionRule": ("s3_bucket_server_side_encryption_configuration", "S3BucketServerSideEncryptionConfigurationRuleA"),
-    "CloudfrontOrigin": ("cloudfront_distribution", "CloudfrontDistributionOrigin"),
-}
 OURS = SimpleNamespace(
     **{name: getattr(module, name) for module in MODULES for name in (*PREBUILT, *STRUCTS) if hasattr(module, name)}
 )
@@ -57,12 +30,7 @@ OURS = SimpleNamespace(
 
 @pytest.fixture(scope="module")
 def prebuilt() -> SimpleNamespace:
-    return SimpleNamespace(
-        **{
-            name: getattr(importlib.import_module(f"cdktf_cdktf_provider_aws.{module}"), cls)
-            for name, (module, cls) in {**PREBUILT, **STRUCTS}.items()
-        }
-    )
+    return load_prebuilt()
 
 
 def providers(stack, aws):
