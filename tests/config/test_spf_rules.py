@@ -82,3 +82,19 @@ def test_512_octets_are_accepted(accepted):
     base = len("v=spf1 " + " ".join(terms) + " -all")
     terms.append("a:" + "x" * (512 - base - len(" a:.gov")) + ".gov")
     assert len(accepted(domain(spf={"terms": terms})).spf.text) == 512
+
+
+@pytest.mark.parametrize(
+    "spf, line",
+    [
+        pytest.param({"terms": ["include:Example.gov."]}, "spf.terms[0]: includes the domain's own record, a loop that ends in permerror (got include:example.gov; RFC 7208 5.2)", id="RFC 7208 5.2: include of the domain itself loops"),
+        pytest.param({"redirect": "example.gov"}, "spf.redirect: points to the domain's own record, a loop that ends in permerror (got example.gov; RFC 7208 6.1)", id="RFC 7208 6.1: redirect to the domain itself loops"),
+    ],
+)
+def test_refused_loops(refused, spf, line):
+    assert refused(domain(spf=spf)) == [f"{FILE}: {line}"]
+
+
+def test_include_of_a_subdomain_is_accepted(accepted):
+    """RFC 7208 5.2: only the domain itself is a loop; _spf.<domain> is the usual pattern."""
+    assert accepted(domain(spf={"terms": ["include:_spf.example.gov"]})).spf.text == "v=spf1 include:_spf.example.gov -all"
