@@ -59,7 +59,9 @@ def _integer(lo: int, hi: int, rule: str) -> PlainValidator:
 
 def _choice(values: Sequence[str], rule: str, refused: dict[str, str] | None = None) -> PlainValidator:
     def check(value: Any) -> str:
-        text = value.strip().lower() if isinstance(value, str) else value
+        if not isinstance(value, str):
+            raise RuleError("must be " + _one_of(values), rule)
+        text = value.strip().lower()
         if refused and text in refused:
             raise RuleError(refused[text], rule)
         if text not in values:
@@ -524,6 +526,10 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(None, None, "a key must be text, not a list or mapping", key_node.start_mark) from None
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -627,9 +633,15 @@ def load_config(path: str | Path) -> Config:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "file"
-        what = getattr(exc, "problem", None) or str(exc)
+        what = " ".join((getattr(exc, "problem", None) or str(exc)).split())  # one line, whatever PyYAML says
         snippet = text.splitlines()[mark.line].strip() if mark and mark.line < len(text.splitlines()) else ""
         raise ConfigError([problem(source, (where,), f"is not valid YAML: {what}", snippet, "YAML 1.1")]) from None
+    except RecursionError:
+        raise ConfigError([problem(source, ("file",), "is not valid YAML: nested too deeply", _UNSET, "YAML 1.1")]) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # PyYAML's constructors raise these for scalars that parse but do not convert
+        # (a timestamp such as 2020-13-01); they are still bad input, not a crash.
+        raise ConfigError([problem(source, ("file",), f"is not valid YAML: {' '.join(str(exc).split())}", _UNSET, "YAML 1.1")]) from None
     return parse_config(data, source)
 
 

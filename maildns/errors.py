@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 _UNSET: Any = object()
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+|line \d+|\(top level\)")
 
 
 class RuleError(ValueError):
@@ -36,7 +38,8 @@ class ConfigError(Exception):
 
 def show(value: Any, limit: int = 80) -> str:
     """A value as a person reads it in a message: strings bare unless blank or padded, others as JSON."""
-    if isinstance(value, str) and value and value == value.strip() and "\n" not in value:
+    # A control character or line separator would break the one-line-per-problem output.
+    if isinstance(value, str) and value and value == value.strip() and value.isprintable():
         text = value
     else:
         try:
@@ -50,6 +53,8 @@ def format_path(loc: tuple[str | int, ...]) -> str:
     """``('mx', 1, 'preference')`` -> ``mx[1].preference``."""
     out = ""
     for part in loc:
+        if isinstance(part, str) and not _PLAIN_KEY.fullmatch(part):
+            part = json.dumps(part)  # an odd key from the input: quoted, escaped, on one line
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
 

@@ -48,9 +48,9 @@ class SpfTerm:
         return 1 if self.mechanism in LOOKUP_MECHANISMS else 0
 
 
-def domain_spec(value: str) -> str:
+def domain_spec(value: object) -> str:
     """A domain-spec (RFC 7208 7.1): a domain name, or a macro-string ending in a name or macro."""
-    if "%" not in value:
+    if not isinstance(value, str) or "%" not in value:
         return domain_name(value, underscore=True)
     if _MACRO.sub("", value).count("%"):
         raise RuleError("has a malformed macro; use %{letter}, %%, %_ or %-", "RFC 7208 7.1")
