@@ -656,6 +656,17 @@ def config_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+def duplicate_domains(configs: Sequence[Config]) -> list[str]:
+    """Problem lines for a domain (or its stack name) configured in more than one file."""
+    lines: list[str] = []
+    owners: dict[str, Config] = {}
+    for config in configs:
+        first = owners.setdefault(config.stack_name, config)
+        if first is not config:
+            lines.append(problem(config.source, ("domain",), f"is configured twice (also in {first.source})", config.domain, "one file and one stack per domain"))
+    return lines
+
+
 def load_configs(paths: Iterable[str | Path]) -> tuple[Config, ...]:
     """Load every file, collect every problem of every file, then check names across domains."""
     lines: list[str] = []
@@ -665,13 +676,7 @@ def load_configs(paths: Iterable[str | Path]) -> tuple[Config, ...]:
             configs.append(load_config(file))
         except ConfigError as exc:
             lines.extend(exc.lines)
-    owners: dict[str, Config] = {}
-    for config in configs:
-        for key in (config.domain, config.stack_name):
-            first = owners.setdefault(key, config)
-            if first is not config:
-                lines.append(problem(config.source, ("domain",), f"is configured twice (also in {first.source})", config.domain, "one file per domain, one stack per domain"))
-                break
+    lines.extend(duplicate_domains(configs))
     if lines:
         raise ConfigError(lines)
     return tuple(configs)
