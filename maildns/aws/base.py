@@ -44,30 +44,29 @@ def _present(attributes: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in attributes.items() if value is not None}
 
 
-class AwsResource(TerraformResource):
-    """A ``resource`` block of type ``TYPE`` whose arguments are given as keyword arguments."""
+class _Block:
+    """A block of type ``TYPE`` whose arguments are given as keyword arguments.
+
+    Listed before the cdktf class in the bases, so jsii finds ``_synthesize_attributes`` as an
+    override and calls it back at synth.
+    """
 
     TYPE: str
 
     def __init__(self, scope: Construct, id_: str, meta: Meta, **attributes: Any) -> None:
-        super().__init__(scope, id_, terraform_resource_type=self.TYPE, terraform_generator_metadata=_metadata(), **meta)
+        super().__init__(scope, id_, terraform_resource_type=self.TYPE, terraform_generator_metadata=_metadata(), **meta)  # type: ignore[call-arg]
         self._attributes = _present(attributes)
 
     def _synthesize_attributes(self) -> Mapping[str, Any]:
         return self._attributes
 
 
-class AwsDataSource(TerraformDataSource):
-    """A ``data`` block of type ``TYPE`` whose arguments are given as keyword arguments."""
+class AwsResource(_Block, TerraformResource):
+    """A ``resource`` block."""
 
-    TYPE: str
 
-    def __init__(self, scope: Construct, id_: str, meta: Meta, **attributes: Any) -> None:
-        super().__init__(scope, id_, terraform_resource_type=self.TYPE, terraform_generator_metadata=_metadata(), **meta)
-        self._attributes = _present(attributes)
-
-    def _synthesize_attributes(self) -> Mapping[str, Any]:
-        return self._attributes
+class AwsDataSource(_Block, TerraformDataSource):
+    """A ``data`` block."""
 
 
 class AwsProvider(TerraformProvider):
