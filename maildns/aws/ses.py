@@ -21,6 +21,10 @@ class SesDomainIdentity(AwsResource):
     def domain(self) -> str:
         return self.get_string_attribute("domain")
 
+    @property
+    def verification_token(self) -> str:
+        return self.get_string_attribute("verification_token")
+
 
 class SesDomainDkim(AwsResource):
     """``resource "aws_ses_domain_dkim"``: Easy DKIM; ``dkim_tokens`` holds three tokens after apply."""

@@ -200,6 +200,6 @@ class MtaStsSite(Construct):
             for type_ in ("A", "AAAA")
         ]
         self.txt = route53_record(self, zone_id, Record("mta-sts", sts.txt_name(domain), "TXT", ttl, (sts.render_txt(policy),)))
-        # Publish a new id only once its bytes are served: a sender seeing the id fetches the
-        # policy at once and keeps it for max_age (RFC 8461 3.3, 5.1).
-        self.txt.depends_on = [_address(r) for r in (self.policy_object, self.bucket_policy, self.distribution)]
+        # Publish a new id only once its bytes are served at a name that resolves: a sender seeing
+        # the id fetches the policy at once (a negative answer would be cached too) and keeps it for max_age (RFC 8461 3.3, 5.1).
+        self.txt.depends_on = [_address(r) for r in (self.policy_object, self.bucket_policy, self.distribution, *self.aliases)]

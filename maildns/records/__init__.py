@@ -46,11 +46,24 @@ def ses_dkim_record(domain: str, region: str, index: int, token: str, ttl: int) 
     return Record(f"ses-dkim-{region}-{index}", name, "CNAME", ttl, (target,), computed=True)
 
 
+def ses_verification_record(domain: str, tokens: Sequence[str], ttl: int) -> Record:
+    """``_amazonses.<domain>`` TXT with each region's verification token: without Easy DKIM it is
+    how SES verifies the domain (one record set, a value per region).
+
+    @see https://docs.aws.amazon.com/ses/latest/APIReference/API_VerifyDomainIdentity.html
+    """
+    return Record("ses-verification", f"_amazonses.{domain}", "TXT", ttl, tuple(tokens), computed=True)
+
+
 def ses_dkim_records(config: Config) -> tuple[Record, ...]:
-    """The SES Easy DKIM CNAMEs, three per region, with placeholders for the tokens."""
-    if config.ses is None or not config.ses.easy_dkim:
+    """The SES Easy DKIM CNAMEs, three per region, with placeholders for the tokens; without
+    Easy DKIM, the verification TXT instead."""
+    if config.ses is None:
         return ()
     ttl = config.ttl_for("ses_dkim")
+    if not config.ses.easy_dkim:
+        tokens = [f"<ses-{region}-verification-token>" for region in config.ses.regions]
+        return (ses_verification_record(config.domain, tokens, ttl),)
     return tuple(
         ses_dkim_record(config.domain, region, index, ses_token_placeholder(region, index), ttl)
         for region in config.ses.regions

@@ -10,10 +10,10 @@ from constructs import Construct
 from maildns.aws.base import AwsProvider
 from maildns.aws.route53 import DataAwsRoute53Zone
 from maildns.config import Config
-from maildns.constructs.email_dns import EmailDnsRecords
+from maildns.constructs.email_dns import EmailDnsRecords, route53_record
 from maildns.constructs.mta_sts_site import MtaStsSite
 from maildns.constructs.ses_dkim import SesDkim
-from maildns.records import mta_sts, render_records
+from maildns.records import mta_sts, render_records, ses_verification_record
 
 
 class DomainStack(TerraformStack):
@@ -51,6 +51,9 @@ class DomainStack(TerraformStack):
             )
             for region in (config.ses.regions if config.ses else ())
         ]
+        if config.ses is not None and not config.ses.easy_dkim:
+            tokens = [ses.identity.verification_token for ses in self.ses]
+            route53_record(self, self.zone_id, ses_verification_record(config.domain, tokens, config.ttl_for("ses_dkim")))
         # Mode none is served too: withdrawing a policy means publishing one with mode none and
         # a new id until every cached policy has expired (RFC 8461 8.3).
         self.mta_sts = None

@@ -128,8 +128,19 @@ def test_apex_txt_shares_the_record_set_with_spf():
     assert resource(doc, "aws_route53_record", "spf")["records"] == ["v=spf1 -all", "google-site-verification=abc123"]
 
 
-def test_ses_without_easy_dkim_creates_only_the_identity():
-    doc = synth(config(ses={"regions": ["us-west-2"], "easy_dkim": False}))
-    assert list(resources(doc, "aws_ses_domain_identity")) == ["ses_identity_us_west_2"]
+def test_ses_without_easy_dkim_verifies_by_txt():
+    """Without DKIM, SES verifies the domain by _amazonses TXT: one set, a token per region."""
+    doc = synth(config(ses={"regions": ["us-west-2", "eu-west-1"], "easy_dkim": False}))
+    assert list(resources(doc, "aws_ses_domain_identity")) == ["ses_identity_eu_west_1", "ses_identity_us_west_2"]
+    assert resource(doc, "aws_route53_record", "ses_verification") == {
+        "name": "_amazonses.example.gov",
+        "type": "TXT",
+        "ttl": 3600,
+        "records": [
+            "${aws_ses_domain_identity.ses_identity_us_west_2.verification_token}",
+            "${aws_ses_domain_identity.ses_identity_eu_west_1.verification_token}",
+        ],
+        "zone_id": "${data.aws_route53_zone.zone.zone_id}",
+    }
     assert "aws_ses_domain_dkim" not in doc["resource"]
     assert not any(name.startswith("ses_dkim") for name in resources(doc, "aws_route53_record"))

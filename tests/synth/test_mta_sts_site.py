@@ -147,9 +147,11 @@ def test_policy_host_is_an_alias_to_the_distribution(login_gov, type_):
 
 
 def test_the_id_is_published_only_after_the_policy_is_served(login_gov):
-    """A sender that sees a new id fetches the policy at once and keeps it for max_age (RFC 8461 3.3)."""
+    """A sender that sees a new id fetches the policy at once and keeps it for max_age (RFC 8461 3.3);
+    the policy host must resolve by then, or the sender caches the negative answer."""
     assert set(resource(login_gov, "aws_route53_record", NAME)["depends_on"]) == {
         "aws_s3_object.mta_sts_policy", "aws_s3_bucket_policy.mta_sts", "aws_cloudfront_distribution.mta_sts",
+        "aws_route53_record.mta_sts_a", "aws_route53_record.mta_sts_aaaa",
     }
 
 
