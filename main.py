@@ -9,13 +9,18 @@ import sys
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")  # before jsii starts Node
 
-from maildns.config import ConfigError, load_configs  # noqa: E402
+from maildns.config import ConfigError, config_files, load_configs  # noqa: E402
 from maildns.stacks import build_app  # noqa: E402
 
 
 def main() -> int:
+    path = os.environ.get("MAILDNS_CONFIG", "config")
+    files = config_files([path])
+    if not files:
+        print(f"main.py: no .yaml files in {path}", file=sys.stderr)
+        return 2  # nothing to synthesize is a setup mistake, not an empty success
     try:
-        configs = load_configs([os.environ.get("MAILDNS_CONFIG", "config")])
+        configs = load_configs(files)
     except ConfigError as exc:
         print("\n".join(exc.lines), file=sys.stderr)
         return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 import sys
@@ -11,7 +12,6 @@ from pathlib import Path
 
 from maildns.config import Config, ConfigError, config_files, duplicate_domains, load_config, load_configs
 from maildns.records import Record, render_records, ses_dkim_records
-from maildns.records.mta_sts import mta_sts_records
 from maildns.records.mta_sts import config_policy, mta_sts_records, policy_url
 
 DEFAULT_PATHS = ["config"]
@@ -23,17 +23,46 @@ def all_records(config: Config, others: Sequence[Config]) -> tuple[Record, ...]:
     return render_records(config, others) + mta_sts_records(config) + ses_dkim_records(config)
 
 
+class UsageError(Exception):
+    """The command line itself is wrong (exit 2), as opposed to the configs it names (exit 1)."""
+
+
 def _paths(args: argparse.Namespace) -> list[str]:
     return args.paths or DEFAULT_PATHS
+
+
+def _files(args: argparse.Namespace) -> list[Path]:
+    files = config_files(_paths(args))
+    if not files:
+        raise UsageError(f"no .yaml files in {' '.join(_paths(args))}")
+    return files
+
+
+def _load(args: argparse.Namespace) -> tuple[Config, ...]:
+    return load_configs(_files(args))
+
+
+def nameserver(text: str) -> tuple[str, int]:
+    """``ADDR``, ``ADDR:PORT`` or ``[IPv6]:PORT`` -> (address, port), for ``check --nameserver``."""
+    host, port = text, "53"
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest.removeprefix(":") or "53"
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    try:
+        address = str(ipaddress.ip_address(host))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an IP address (with an optional :port)") from None
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} has port {port!r}; a port is 1-65535")
+    return address, int(port)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from maildns.lint import warnings
 
-    files = config_files(_paths(args))
-    if not files:
-        print(f"maildns: no .yaml files in {' '.join(_paths(args))}", file=sys.stderr)
-        return EXIT_USAGE
+    files = _files(args)
     errors: dict[str, list[str]] = {str(f): [] for f in files}
     configs: list[Config] = []
     for file in files:
@@ -42,7 +71,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             errors[str(file)].extend(exc.lines)
     for line in duplicate_domains(configs):
-        errors[line.split(": ", 1)[0]].append(line)
+        # The line names the later of two files; the longest matching name is that file.
+        errors[max((f for f in errors if line.startswith(f"{f}: ")), key=len)].append(line)
     found = warnings(configs) if configs else {}
     n_errors = sum(map(len, errors.values()))
     n_warnings = sum(map(len, found.values()))
@@ -79,7 +109,7 @@ def record_json(config: Config, record: Record) -> dict[str, object]:
 
 
 def cmd_records(args: argparse.Namespace) -> int:
-    configs = load_configs(_paths(args))
+    configs = _load(args)
     rows = [(config, record) for config in configs for record in all_records(config, configs)]
     if args.format == "json":
         print(json.dumps([record_json(c, r) for c, r in rows], indent=2))
@@ -96,7 +126,11 @@ def cmd_records(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    configs = load_configs(_paths(args))  # refuse bad input before anything is written
+    configs = _load(args)  # refuse bad input before anything is written
+    try:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from None
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     from maildns.stacks import build_app
 
@@ -112,7 +146,7 @@ def cmd_policy(args: argparse.Namespace) -> int:
     With several domains each policy follows a ``==> <url> <==`` line (as ``head`` does), and a
     blank line separates them; with one domain the output is exactly the file.
     """
-    configs = [c for c in load_configs(_paths(args)) if c.mta_sts is not None]
+    configs = [c for c in _load(args) if c.mta_sts is not None]
     if not configs:
         print("maildns: no config has an mta_sts section", file=sys.stderr)
         return EXIT_INVALID
@@ -129,7 +163,12 @@ def cmd_policy(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from maildns.diff import diff, load_stacks, render
 
-    changes = list(diff(load_stacks(args.old), load_stacks(args.new)))
+    if not Path(args.new).exists():
+        raise UsageError(f"{args.new} does not exist (OLD may be missing, for a first synth; NEW may not)")
+    try:
+        changes = list(diff(load_stacks(args.old), load_stacks(args.new)))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     print(render(changes))
     return EXIT_INVALID if args.exit_code and changes else EXIT_OK
 
@@ -138,7 +177,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from maildns.check import check_domain
     from maildns.check.lookup import resolver
 
-    configs = load_configs(_paths(args))
+    configs = _load(args)
     res = resolver(args.nameserver, args.timeout)
     results = [
         (config, result)
@@ -175,7 +214,7 @@ def parser() -> argparse.ArgumentParser:
     synth = command("synth", "write Terraform JSON, as `cdktf synth` does", cmd_synth)
     synth.add_argument("--out", default="cdktf.out", metavar="DIR", help="output folder (default: cdktf.out)")
     check = command("check", "compare live DNS and the MTA-STS policy file with the configs", cmd_check)
-    check.add_argument("--nameserver", metavar="ADDR[:PORT]", help="ask this server instead of the system resolver")
+    check.add_argument("--nameserver", type=nameserver, metavar="ADDR[:PORT]", help="ask this server instead of the system resolver")
     check.add_argument("--ca-file", metavar="PEM", help="trust these CA certificates for the policy host")
     check.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS")
     check.add_argument("--format", choices=("text", "json"), default="text")
@@ -194,6 +233,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print("\n".join(exc.lines), file=sys.stderr)
         return EXIT_INVALID
+    except UsageError as exc:
+        print(f"maildns {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (``maildns records | head``): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

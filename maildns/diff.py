@@ -20,11 +20,22 @@ def load_stacks(path: str | Path) -> Stacks:
     """
     path = Path(path)
     if path.is_file():
-        return {path.parent.name: json.loads(path.read_text())}
+        return {path.parent.name: _read(path)}
     folder = path / "stacks" if (path / "stacks").is_dir() else path
     if not folder.is_dir():
         return {}
-    return {p.parent.name: json.loads(p.read_text()) for p in sorted(folder.glob("*/cdk.tf.json"))}
+    return {p.parent.name: _read(p) for p in sorted(folder.glob("*/cdk.tf.json"))}
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """One stack's JSON; ValueError names the file when it is not a Terraform JSON object."""
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"{path}: is not Terraform JSON ({exc})") from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path}: is not Terraform JSON (a {type(doc).__name__}, not an object)")
+    return doc
 
 
 @dataclass(frozen=True)
@@ -58,8 +69,15 @@ def _values(body: Mapping[str, Any]) -> list[str]:
     """Record values as resolvers will see them: TXT pieces joined again."""
     values = body.get("records", [])
     if body.get("type") == "TXT":
-        return ["".join(character_strings(v)) for v in values]
+        return [_joined(v) for v in values]
     return [str(v) for v in values]
+
+
+def _joined(value: str) -> str:
+    try:
+        return "".join(character_strings(value))
+    except ValueError:
+        return value  # not in the provider's split form: show it as written
 
 
 def _summary(address: str, body: Mapping[str, Any]) -> str:

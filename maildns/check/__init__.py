@@ -25,10 +25,11 @@ def check_domain(
     """Every record of ``records`` against DNS, then the MTA-STS policy file over HTTPS."""
     results = check_records(records, res)
     if config.mta_sts is not None:
+        url = policy_url(config.domain)
         try:
             addresses = published(res, policy_host(config.domain), "A")
-        except (dns.exception.DNSException, OSError):
-            addresses = ()
-        url = policy_url(config.domain)
-        results.append(check_policy(url, addresses[0] if addresses else None, config_policy(config), ca_file=ca_file, timeout=timeout))
+        except (dns.exception.DNSException, OSError) as exc:
+            results.append(Result(url, "HTTPS", "error", detail=f"looking up {policy_host(config.domain)}: {exc or type(exc).__name__}"))
+        else:
+            results.append(check_policy(url, addresses[0] if addresses else None, config_policy(config), ca_file=ca_file, timeout=timeout))
     return results

@@ -28,15 +28,14 @@ class Result:
         return self.status in ("ok", "skipped")
 
 
-def resolver(nameserver: str | None = None, timeout: float = 5.0) -> dns.resolver.Resolver:
-    """The system resolver, or one that asks ``nameserver`` (``ADDR`` or ``ADDR:PORT``) directly."""
+def resolver(nameserver: tuple[str, int] | None = None, timeout: float = 5.0) -> dns.resolver.Resolver:
+    """The system resolver, or one that asks ``nameserver`` (address, port) directly."""
     if nameserver is None:
         r = dns.resolver.Resolver()
     else:
         r = dns.resolver.Resolver(configure=False)
-        host, _, port = nameserver.rpartition(":") if nameserver.count(":") == 1 else (nameserver, "", "")
-        r.nameservers = [host]
-        r.port = int(port) if port else 53
+        r.nameservers = [nameserver[0]]
+        r.port = nameserver[1]
     r.lifetime = timeout
     return r
 

@@ -18,6 +18,7 @@ def fetch(url: str, address: str, *, ca_file: str | None = None, timeout: float 
     context = ssl.create_default_context(cafile=ca_file)
     raw = socket.create_connection((address, PORT), timeout=timeout)
     connection = http.client.HTTPSConnection(host, PORT, context=context, timeout=timeout)
+    connection.sock = raw  # closed with the connection, even if the TLS handshake fails
     try:
         connection.sock = context.wrap_socket(raw, server_hostname=host)
         connection.request("GET", urlsplit(url).path, headers={"Host": host, "User-Agent": "maildns-check"})

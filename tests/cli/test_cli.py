@@ -182,3 +182,61 @@ def test_synth_writes_what_cdktf_synth_writes(tmp_path):
     assert (out / "manifest.json").exists()
     golden = ROOT / "tests" / "golden" / "login-gov.json"
     assert (out / "stacks" / "login-gov" / "cdk.tf.json").read_text() == golden.read_text()
+
+
+@pytest.mark.parametrize("command", ["records", "policy", "synth", "check"])
+def test_an_empty_folder_is_a_usage_error(tmp_path, capsys, command):
+    assert main([command, str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == f"maildns {command}: no .yaml files in {tmp_path}"
+
+
+def test_main_py_with_no_configs_is_a_usage_error(tmp_path):
+    result = run(str(ROOT / "main.py"), cwd=tmp_path, env={"MAILDNS_CONFIG": str(tmp_path)})
+    assert (result.returncode, result.stderr.strip()) == (2, f"main.py: no .yaml files in {tmp_path}")
+
+
+def test_validate_names_files_whose_names_hold_a_colon(tmp_path, capsys):
+    write(tmp_path, "domain: good.gov\n", "a.yaml")
+    write(tmp_path, "domain: good.gov\n", "a: b.yaml")
+    assert main(["validate", str(tmp_path)]) == 1
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first.startswith(f"{tmp_path / 'a: b.yaml'}: domain: is configured twice")
+
+
+def test_synth_out_that_cannot_be_created_is_a_usage_error(capsys):
+    assert main(["synth", str(LOGIN_GOV), "--out", "/dev/null/out"]) == 2
+    assert capsys.readouterr().err.strip() == "maildns synth: --out /dev/null/out: Not a directory"
+
+
+@pytest.mark.parametrize(
+    ("value", "parsed"),
+    [("192.0.2.1", ("192.0.2.1", 53)), ("192.0.2.1:5353", ("192.0.2.1", 5353)), ("[::1]:53", ("::1", 53)), ("::1", ("::1", 53))],
+)
+def test_nameserver_forms(value, parsed):
+    from maildns.cli import nameserver
+
+    assert nameserver(value) == parsed
+
+
+@pytest.mark.parametrize("value", ["localhost", "127.0.0.1:abc", "127.0.0.1:70000", "[::1]:0"])
+def test_a_bad_nameserver_is_a_usage_error(value):
+    result = run("-m", "maildns", "check", str(LOGIN_GOV), "--nameserver", value)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--nameserver" in result.stderr
+
+
+def test_diff_refuses_what_is_not_terraform_json(tmp_path, capsys):
+    bad = tmp_path / "stacks" / "x" / "cdk.tf.json"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("[1]")
+    assert main(["diff", str(tmp_path), str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == f"maildns diff: {bad}: is not Terraform JSON (a list, not an object)"
+    assert main(["diff", str(tmp_path), str(tmp_path / "nope")]) == 2
+
+
+def test_records_into_a_closed_pipe_is_quiet():
+    result = subprocess.run(
+        f"{sys.executable} -m maildns records {LOGIN_GOV} | head -1", shell=True, cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.stdout.split() == ["NAME", "TYPE", "TTL", "VALUE"]
+    assert "Traceback" not in result.stderr
