@@ -163,6 +163,15 @@ def _txt_value(value: Any) -> str:
     return value
 
 
+def _apex_txt(value: Any) -> str:
+    text = _txt_value(value)
+    # A second v=spf1 record makes every SPF check a permerror (RFC 7208 4.5).
+    lowered = text.lower()
+    if lowered == spf_records.VERSION or lowered.startswith(spf_records.VERSION + " "):
+        raise RuleError("must not be a second SPF record: set spf.terms instead", "RFC 7208 4.5")
+    return text
+
+
 def _hash_algorithm(value: Any) -> str:
     text = value.strip().lower() if isinstance(value, str) else value
     if text == "sha1":
@@ -406,7 +415,7 @@ class Config(Model):
     """Mail exchangers; empty publishes no MX record."""
     spf: Spf = Spf()
     """Sender policy; the default ``v=spf1 -all`` says the domain sends no mail."""
-    apex_txt: tuple[Annotated[str, _checked(_txt_value)], ...] = ()
+    apex_txt: tuple[Annotated[str, _checked(_apex_txt)], ...] = ()
     """Other TXT values at the apex (site verifications): Route53 keeps one TXT set per name."""
     dkim: tuple[DkimKey, ...] = ()
     """DKIM keys of third-party signers (Google Workspace, ...)."""
@@ -445,6 +454,21 @@ class Config(Model):
             if self.spf.terms or self.spf.qualifier != "fail":
                 raise RuleError("must be v=spf1 -all on a domain with a null MX", "RFC 7505 4", value=self.spf.text, path=("spf",))
         _unique(self.dkim, lambda k: k.selector, "selector", "RFC 6376 3.6.2.1", "a selector", prefix=("dkim",))
+        # Each key's record is a Terraform resource named after the selector with dots as
+        # hyphens (records.render_records), so s1.x and s1-x would claim the same name.
+        ids: dict[str, str] = {}
+        for i, k in enumerate(self.dkim):
+            record_id = dkim_records.record_id(k.selector)
+            if record_id in ids:
+                raise RuleError(
+                    f"gives the record id {record_id}, as selector {ids[record_id]} does; rename one",
+                    "construct ids are unique in a stack",
+                    value=k.selector,
+                    path=("dkim", i, "selector"),
+                )
+            ids[record_id] = k.selector
+        # Route53 refuses a record set that lists the same value twice.
+        _unique(self.apex_txt, lambda v: v, "", "Route53 ChangeResourceRecordSets", "a value", prefix=("apex_txt",))
         return self
 
     @model_validator(mode="after")

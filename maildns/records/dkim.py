@@ -18,6 +18,11 @@ def dkim_name(selector: str, domain: str) -> str:
     return f"{selector}._domainkey.{domain}"
 
 
+def record_id(selector: str) -> str:
+    """The stable Terraform name of a selector's record: ``dkim-`` and the selector, dots as hyphens."""
+    return f"dkim-{selector.replace('.', '-')}"
+
+
 def public_key_bytes(value: object) -> tuple[str, bytes]:
     """The ``p=`` value without white space, and the key bytes it encodes (RFC 6376 3.6.1)."""
     if not isinstance(value, str):

@@ -44,6 +44,15 @@ def test_a_selector_is_published_once(refused):
     assert refused(domain(dkim=[key(), key(selector="S1")])) == [f"{FILE}: dkim[1].selector: repeats a selector (got s1; RFC 6376 3.6.2.1)"]
 
 
+@pytest.mark.parametrize("first, second", [("s1.x", "s1-x"), ("s1-x", "S1.X")], ids=["a dot then a hyphen", "a hyphen then a dot"])
+def test_selectors_that_give_the_same_record_id_are_refused(refused, first, second):
+    """Each selector's record is named dkim-<selector with dots as hyphens>; two records cannot share a name."""
+    other = second.lower()
+    assert refused(domain(dkim=[key(selector=first), key(selector=second)])) == [
+        f"{FILE}: dkim[1].selector: gives the record id dkim-s1-x, as selector {first} does; rename one (got {other}; construct ids are unique in a stack)"
+    ]
+
+
 ACCEPTED = [
     pytest.param(key(), f"v=DKIM1; k=rsa; p={RSA_2048}", id="RFC 6376 3.6.1: v first, then k and p"),
     pytest.param(key(public_key=RSA_1024), f"v=DKIM1; k=rsa; p={RSA_1024}", id="RFC 8301 3.2: 1024 bits are accepted (with a warning)"),

@@ -34,6 +34,7 @@ REFUSED = [
     pytest.param({"domain": "gov"}, "domain: must have at least 2 labels (got gov; RFC 1035 2.3.1)", id="RFC 1035 2.3.1: a mail domain has at least 2 labels"),
     pytest.param({"domain": "example.123"}, "domain: must not end in an all-numeric label (got example.123; RFC 1123 2.1)", id="RFC 1123 2.1: a top-level label is not all digits"),
     pytest.param({"domain": "xn--a.gov"}, "domain: has 'xn--a', which is not a valid A-label (got xn--a.gov; RFC 5891 5.4)", id="RFC 5891 5.4: an A-label must decode"),
+    pytest.param({"apex_txt": ["google-site-verification=abc", "google-site-verification=abc"]}, "apex_txt[1]: repeats a value (got google-site-verification=abc; Route53 ChangeResourceRecordSets)", id="Route53: an apex TXT value is listed once"),
     pytest.param({"ttl": -1}, "ttl: must be 0-2147483647 (got -1; RFC 2181 8)", id="RFC 2181 8: a TTL is at least 0"),
     pytest.param({"ttl": 2147483648}, "ttl: must be 0-2147483647 (got 2147483648; RFC 2181 8)", id="RFC 2181 8: a TTL is at most 2^31-1"),
     pytest.param({"ttl": 1.5}, "ttl: must be a whole number 0-2147483647 (got 1.5; RFC 2181 8)", id="RFC 2181 8: a TTL is a whole number"),

@@ -95,6 +95,25 @@ def test_refused_loops(refused, spf, line):
     assert refused(domain(spf=spf)) == [f"{FILE}: {line}"]
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("v=spf1 include:_spf.example.com -all", id="RFC 7208 4.5: a second v=spf1 record in apex_txt is refused"),
+        pytest.param("V=SPF1", id="RFC 7208 4.5: the version alone, in any case, is a second SPF record"),
+    ],
+)
+def test_a_second_spf_record_in_apex_txt_is_refused(refused, value):
+    """RFC 7208 4.5: two v=spf1 records at one name make every check a permerror."""
+    assert refused(domain(apex_txt=["google-site-verification=abc", value])) == [
+        f"{FILE}: apex_txt[1]: must not be a second SPF record: set spf.terms instead (got {value}; RFC 7208 4.5)"
+    ]
+
+
+def test_apex_txt_that_only_starts_like_spf_is_accepted(accepted):
+    """RFC 7208 4.5: a record is SPF only when v=spf1 is the whole first term."""
+    assert accepted(domain(apex_txt=["v=spf10", "v=spf1x"])).apex_txt == ("v=spf10", "v=spf1x")
+
+
 def test_include_of_a_subdomain_is_accepted(accepted):
     """RFC 7208 5.2: only the domain itself is a loop; _spf.<domain> is the usual pattern."""
     assert accepted(domain(spf={"terms": ["include:_spf.example.gov"]})).spf.text == "v=spf1 include:_spf.example.gov -all"
