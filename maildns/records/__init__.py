@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from maildns.records.dkim import dkim_name, ses_dkim_cname
+from maildns.records.dkim import dkim_name, ses_dkim_cname, record_id as dkim_record_id
 from maildns.records.dmarc import dmarc_name, external_destinations, report_authorization_name
 from maildns.records.mx import render_mx
 from maildns.records.names import MAX_NAME
@@ -84,7 +84,7 @@ def render_records(config: Config, others: Sequence[Config] = ()) -> tuple[Recor
         records.append(Record("mx", domain, "MX", config.ttl_for("mx"), render_mx((m.preference, m.host) for m in config.mx)))
     records.append(Record("spf", domain, "TXT", config.ttl_for("spf"), (config.spf.text, *config.apex_txt)))
     for key in config.dkim:
-        records.append(Record(f"dkim-{key.selector.replace('.', '-')}", dkim_name(key.selector, domain), "TXT", config.ttl_for("dkim"), (key.text,)))
+        records.append(Record(dkim_record_id(key.selector), dkim_name(key.selector, domain), "TXT", config.ttl_for("dkim"), (key.text,)))
     records.append(Record("dmarc", dmarc_name(domain), "TXT", config.ttl_for("dmarc"), (config.dmarc.text,)))
     if config.tls_rpt is not None:
         records.append(Record("tls-rpt", tls_rpt_name(domain), "TXT", config.ttl_for("tls_rpt"), (render_tls_rpt(config.tls_rpt.rua),)))

@@ -14,6 +14,9 @@ _SIZE = re.compile(r"^[0-9]+[kmgt]?$")
 # Characters that delimit the record itself and so must be percent-encoded inside a URI.
 _DMARC_RESERVED = ",!;"
 _TLSRPT_RESERVED = ",!;"
+# Allowed in a dot-atom but not as themselves in a mailto: URI, where parsers read them as
+# delimiters (# and ?) or refuse them (RFC 6068 2: the local part is qchar; RFC 3986 2).
+_URI_UNSAFE = "#?{}|^`"
 
 
 def mailto(value: str, rule: str, reserved: str) -> tuple[str, str]:
@@ -27,6 +30,9 @@ def mailto(value: str, rule: str, reserved: str) -> tuple[str, str]:
     for char in reserved:
         if char in local:
             raise RuleError(f"has {char!r} in the address; percent-encode it as %{ord(char):02X}", rule)
+    for char in _URI_UNSAFE:
+        if char in local:
+            raise RuleError(f"has {char!r} in the address; percent-encode it as %{ord(char):02X}", "RFC 6068 2")
     if not _LOCAL.match(local):
         raise RuleError(f"has an invalid local part {local!r}", "RFC 5322 3.4.1")
     try:
@@ -40,7 +46,11 @@ def dmarc_uri(value: object) -> str:
     """A DMARC ``rua``/``ruf`` URI: ``mailto:`` with an optional ``!<size>[kmgt]`` limit (RFC 7489 6.2)."""
     if not isinstance(value, str) or not value.strip():
         raise RuleError("must be a mailto: URI such as mailto:dmarc@example.org", "RFC 7489 6.2")
-    uri, bang, size = value.strip().partition("!")
+    # The size suffix follows the address: a "!" in the local part is refused by mailto().
+    text = value.strip()
+    at = text.rfind("@")
+    bang_at = text.rfind("!", at + 1) if at >= 0 else -1
+    uri, bang, size = (text[:bang_at], "!", text[bang_at + 1 :]) if bang_at >= 0 else (text, "", "")
     if bang and not _SIZE.match(size.lower()):
         raise RuleError("has a size limit that is not <digits>[k|m|g|t]", "RFC 7489 6.2")
     normalised, _ = mailto(uri, "RFC 7489 6.2", _DMARC_RESERVED)

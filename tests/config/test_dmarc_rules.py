@@ -25,6 +25,15 @@ REFUSED = [
     pytest.param({"rua": ["mailto:a@example.com!10x"]}, "dmarc.rua[0]: has a size limit that is not <digits>[k|m|g|t] (got mailto:a@example.com!10x; RFC 7489 6.2)", id="RFC 7489 6.2: the size suffix is digits and a unit"),
     pytest.param({"rua": ["mailto:a,b@example.com"]}, "dmarc.rua[0]: has ',' in the address; percent-encode it as %2C (got mailto:a,b@example.com; RFC 7489 6.2)", id="RFC 7489 6.2: a comma in a URI is percent-encoded"),
     pytest.param({"ruf": ["mailto:a;b@example.com"]}, "dmarc.ruf[0]: has ';' in the address; percent-encode it as %3B (got mailto:a;b@example.com; RFC 7489 6.2)", id="RFC 7489 6.2: a semicolon in a URI is percent-encoded"),
+    pytest.param({"rua": ["mailto:a!b@example.com"]}, "dmarc.rua[0]: has '!' in the address; percent-encode it as %21 (got mailto:a!b@example.com; RFC 7489 6.2)", id="RFC 7489 6.2: a ! in the address is percent-encoded, not read as a size"),
+    pytest.param({"rua": ["mailto:a!b@example.com!10m"]}, "dmarc.rua[0]: has '!' in the address; percent-encode it as %21 (got mailto:a!b@example.com!10m; RFC 7489 6.2)", id="RFC 7489 6.2: only the last ! after the @ starts the size"),
+    pytest.param({"rua": ["mailto:a#b@example.com"]}, "dmarc.rua[0]: has '#' in the address; percent-encode it as %23 (got mailto:a#b@example.com; RFC 6068 2)", id="RFC 6068 2: a # in the address is percent-encoded"),
+    pytest.param({"rua": ["mailto:a?b@example.com"]}, "dmarc.rua[0]: has '?' in the address; percent-encode it as %3F (got mailto:a?b@example.com; RFC 6068 2)", id="RFC 6068 2: a ? in the address is percent-encoded"),
+    pytest.param({"rua": ["mailto:{a}@example.com"]}, "dmarc.rua[0]: has '{' in the address; percent-encode it as %7B (got mailto:{a}@example.com; RFC 6068 2)", id="RFC 6068 2: a { in the address is percent-encoded"),
+    pytest.param({"rua": ["mailto:a}@example.com"]}, "dmarc.rua[0]: has '}' in the address; percent-encode it as %7D (got mailto:a}@example.com; RFC 6068 2)", id="RFC 6068 2: a } in the address is percent-encoded"),
+    pytest.param({"ruf": ["mailto:a|b@example.com"]}, "dmarc.ruf[0]: has '|' in the address; percent-encode it as %7C (got mailto:a|b@example.com; RFC 6068 2)", id="RFC 6068 2: a | in the address is percent-encoded"),
+    pytest.param({"ruf": ["mailto:a^b@example.com"]}, "dmarc.ruf[0]: has '^' in the address; percent-encode it as %5E (got mailto:a^b@example.com; RFC 6068 2)", id="RFC 6068 2: a ^ in the address is percent-encoded"),
+    pytest.param({"ruf": ["mailto:a`b@example.com"]}, "dmarc.ruf[0]: has '`' in the address; percent-encode it as %60 (got mailto:a`b@example.com; RFC 6068 2)", id="RFC 6068 2: a backtick in the address is percent-encoded"),
     pytest.param({"rua": ["mailto:a b@example.com"]}, "dmarc.rua[0]: has an invalid local part 'a b' (got mailto:a b@example.com; RFC 5322 3.4.1)", id="RFC 5322 3.4.1: the local part is a dot-atom"),
     pytest.param({"ruf": ["mailto:a@example"]}, "dmarc.ruf[0]: has a domain that must have at least 2 labels (got mailto:a@example; RFC 1035 2.3.1)", id="RFC 7489 6.2: the address domain is a full name"),
     pytest.param({"rua": ["mailto:a@example.com", "MAILTO:a@Example.com!10m"]}, "dmarc.rua[1]: repeats a report address (got mailto:a@example.com!10m; RFC 7489 6.2)", id="RFC 7489 6.2: each report address once"),
@@ -44,6 +53,7 @@ ACCEPTED = [
     pytest.param({"fo": 1}, "v=DMARC1; p=reject; fo=1", id="RFC 7489 6.3: fo given as a YAML number"),
     pytest.param({"ri": 0}, "v=DMARC1; p=reject; ri=0", id="RFC 7489 6.3: ri 0"),
     pytest.param({"ri": 4294967295}, "v=DMARC1; p=reject; ri=4294967295", id="RFC 7489 6.3: ri 2^32-1"),
+    pytest.param({"rua": ["mailto:a%21b%23c@example.gov!10k"]}, "v=DMARC1; p=reject; rua=mailto:a%21b%23c@example.gov!10k", id="RFC 6068 2: percent-encoded ! and # with a size suffix"),
     pytest.param({"rua": ["mailto:d@example.gov!10M", "mailto:x%2Cy@B\u00fccher.example"]}, "v=DMARC1; p=reject; rua=mailto:d@example.gov!10m,mailto:x%2Cy@xn--bcher-kva.example", id="RFC 7489 6.2: size suffix, percent-encoding, A-label domain"),
 ]
 
