@@ -87,3 +87,6 @@ def _dmarc(config: Config, managed: set[str]) -> Iterator[str]:
     if dmarc.fo is not None and not dmarc.ruf:
         # fo selects when failure reports are sent; without ruf there is nowhere to send them.
         yield problem(config.source, ("dmarc", "fo"), "has no effect without ruf: failure reports need a destination", dmarc.fo, "RFC 7489 6.3")
+    if dmarc.fo is not None and {"0", "1"} <= set(dmarc.fo.split(":")):
+        # 1 asks for a report when any mechanism fails, which includes every case of 0 (all fail).
+        yield problem(config.source, ("dmarc", "fo"), "has both 0 and 1; 0 is redundant with 1, which already reports every failure 0 reports", dmarc.fo, "RFC 7489 6.3")

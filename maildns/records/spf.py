@@ -78,7 +78,7 @@ def _cidr(text: str, term: str) -> str:
 
 def _network(version: int, text: str) -> tuple[str, str]:
     """``ip4``/``ip6`` arguments: an address with an optional prefix length (RFC 7208 5.6)."""
-    address, _, prefix = text.partition("/")
+    address, slash, prefix = text.partition("/")
     limit = 32 if version == 4 else 128
     try:
         ip = ipaddress.ip_address(address)
@@ -86,6 +86,8 @@ def _network(version: int, text: str) -> tuple[str, str]:
         raise RuleError(f"has {address!r}, which is not an IPv{version} address", "RFC 7208 5.6") from None
     if ip.version != version:
         raise RuleError(f"has {address!r}, which is not an IPv{version} address", "RFC 7208 5.6")
+    if slash and not prefix:
+        raise RuleError("has an empty prefix length", "RFC 7208 5.6")
     if prefix:
         if not prefix.isdigit() or int(prefix) > limit:
             raise RuleError(f"has prefix length {prefix!r}; it is 0-{limit}", "RFC 7208 5.6")

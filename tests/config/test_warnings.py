@@ -62,6 +62,11 @@ WARNED = [
         "dmarc.fo: has no effect without ruf: failure reports need a destination (got d:s; RFC 7489 6.3)",
         id="RFC 7489 6.3: fo without ruf is warned",
     ),
+    pytest.param(
+        {"dmarc": {"fo": "1:0", "ruf": ["mailto:f@example.gov"]}},
+        "dmarc.fo: has both 0 and 1; 0 is redundant with 1, which already reports every failure 0 reports (got 1:0; RFC 7489 6.3)",
+        id="RFC 7489 6.3: fo 0 with 1 is warned",
+    ),
 ]
 
 
