@@ -24,6 +24,8 @@ from maildns.records.names import MAX_NAME, domain_name, host_name, is_subdomain
 SCHEMA_RULE = "see README: Configuration"
 TTL_RULE = "RFC 2181 8"
 BOD_18_01 = "BOD 18-01"
+MAX_CERTIFICATE_NAME = 64  # ACM RequestCertificate DomainName: 1-64 characters
+_DYNAMODB_TABLE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 BOD_18_01_RUA = "mailto:reports@dmarc.cyber.dhs.gov"  # the CISA aggregate report address BOD 18-01 requires
 
 
@@ -122,6 +124,12 @@ def _bucket(value: Any) -> str:
 def _state_key(value: Any) -> str:
     if not isinstance(value, str) or not value.strip() or value.startswith("/"):
         raise RuleError("must be a relative S3 object key such as maildns/example.gov.tfstate", "S3 object keys")
+    return value.strip()
+
+
+def _dynamodb_table(value: Any) -> str:
+    if not isinstance(value, str) or not _DYNAMODB_TABLE.fullmatch(value.strip()):
+        raise RuleError("must be a DynamoDB table name: 3-255 letters, digits, underscores, hyphens and dots", "DynamoDB table names")
     return value.strip()
 
 
@@ -391,10 +399,15 @@ class Backend(Model):
     region: AwsRegion
     key: Annotated[str | None, _checked(_state_key)] = None
     """Object key; default ``maildns/<domain>.tfstate``."""
-    use_lockfile: Flag = True
-    """Lock state with an S3 lock file (Terraform 1.10+)."""
-    dynamodb_table: Annotated[str | None, _checked(lambda v: _txt_value(v).strip())] = None
+    use_lockfile: Flag | None = None
+    """Lock state with an S3 lock file (Terraform 1.10+); default: true unless ``dynamodb_table`` is set."""
+    dynamodb_table: Annotated[str | None, _checked(_dynamodb_table)] = None
     """Lock state in this DynamoDB table instead (older Terraform)."""
+
+    @property
+    def lockfile(self) -> bool:
+        """The effective ``use_lockfile``: as given, else true unless a DynamoDB table locks state."""
+        return self.use_lockfile if self.use_lockfile is not None else self.dynamodb_table is None
 
 
 class Config(Model):
@@ -483,6 +496,17 @@ class Config(Model):
         for name, path in names:
             if len(name) > MAX_NAME:
                 raise RuleError(f"makes the record name {len(name)} octets long; a name is at most {MAX_NAME}", "RFC 1035 2.3.4", value=name, path=path)
+        # The policy host's ACM certificate names it as its DomainName (the subject CN), which
+        # ACM limits to 64 characters.
+        if self.mta_sts is not None:
+            host = mta_sts_records.policy_host(self.domain)
+            if len(host) > MAX_CERTIFICATE_NAME:
+                raise RuleError(
+                    f"makes the MTA-STS host name {len(host)} octets long; an ACM certificate names at most {MAX_CERTIFICATE_NAME}",
+                    "ACM RequestCertificate DomainName",
+                    value=host,
+                    path=("domain",),
+                )
         return self
 
     @model_validator(mode="after")

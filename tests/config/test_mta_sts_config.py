@@ -82,3 +82,22 @@ def test_covered_or_withdrawn_policies_are_accepted(sts):
 def test_patterns_are_normalised():
     config = parse_config({"domain": "example.gov", "mx": MX, "mta_sts": {"patterns": ["*.Mail.Example.NET."]}}, FILE)
     assert config.mta_sts.patterns == ("*.mail.example.net",)
+
+
+def test_a_policy_host_name_over_64_octets_is_refused():
+    """ACM RequestCertificate: the certificate for mta-sts.<domain> names it in 1-64 characters."""
+    domain = "a" * 53 + ".gov"
+    assert lines(domain=domain, mta_sts={"mode": "enforce"}) == [
+        f"{FILE}: domain: makes the MTA-STS host name 65 octets long; an ACM certificate names at most 64"
+        f" (got mta-sts.{'a' * 53}.gov; ACM RequestCertificate DomainName)"
+    ]
+
+
+def test_a_policy_host_name_of_64_octets_is_accepted():
+    domain = "a" * 52 + ".gov"
+    config = parse_config({"domain": domain, "mx": MX, "mta_sts": {"mode": "enforce"}}, FILE)
+    assert len(f"mta-sts.{config.domain}") == 64
+
+
+def test_a_long_domain_without_mta_sts_is_accepted():
+    assert parse_config({"domain": "a" * 53 + ".gov"}, FILE).mta_sts is None
