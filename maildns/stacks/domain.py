@@ -93,6 +93,6 @@ class DomainStack(TerraformStack):
             encrypt=True,
             dynamodb_table=backend.dynamodb_table,
         )
-        if backend.use_lockfile:
+        if backend.lockfile:
             # S3 native locking (Terraform 1.10+); cdktf 0.21's S3Backend has no property for it.
             s3.add_override("use_lockfile", True)
