@@ -538,7 +538,7 @@ class Config(Model):
         hosts = [m.host for m in self.mx if m.host != mta_sts_records.NULL_MX_HOST]
         if not hosts:
             raise RuleError(f"must be none on a domain that receives no mail: {sts.mode} mode needs MX hosts to list", "RFC 8461 3.2", value=sts.mode, path=("mta_sts", "mode"))
-        patterns = mta_sts_records.policy_patterns(hosts if sts.include_mx else (), sts.patterns)
+        patterns = mta_sts_records.config_patterns(self)
         for i, m in enumerate(self.mx):
             if not any(mta_sts_records.pattern_matches(pattern, m.host) for pattern in patterns):
                 raise RuleError(

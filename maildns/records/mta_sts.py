@@ -98,13 +98,21 @@ def default_bucket(domain: str) -> str:
     return name[:54].rstrip("-") + "-" + hashlib.sha256(domain.encode("ascii")).hexdigest()[:8]
 
 
+def config_patterns(config: Config) -> tuple[str, ...]:
+    """The ``mx:`` patterns of a config with an ``mta_sts`` section: its MX hosts (unless
+    ``include_mx`` is false) and the extra patterns."""
+    sts = config.mta_sts
+    if sts is None:
+        raise ValueError(f"{config.domain} has no mta_sts section")
+    return policy_patterns((m.host for m in config.mx) if sts.include_mx else (), sts.patterns)
+
+
 def config_policy(config: Config) -> bytes:
     """The policy bytes of a config with an ``mta_sts`` section."""
     sts = config.mta_sts
     if sts is None:
         raise ValueError(f"{config.domain} has no mta_sts section")
-    patterns = policy_patterns((m.host for m in config.mx) if sts.include_mx else (), sts.patterns)
-    return render_policy(mode=sts.mode, max_age=sts.max_age, patterns=patterns)
+    return render_policy(mode=sts.mode, max_age=sts.max_age, patterns=config_patterns(config))
 
 
 def distribution_placeholder(domain: str) -> str:
