@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
-from cdktf import (
+from maildns.cdk import (
+    Construct,
     ITerraformDependable,
     TerraformDataSource,
     TerraformProvider,
@@ -18,7 +19,6 @@ from cdktf import (
     TerraformResource,
     TerraformResourceLifecycle,
 )
-from constructs import Construct
 
 # The provider release whose schema these classes follow (cdktf-cdktf-provider-aws 21.22.1).
 PROVIDER_VERSION = "6.25.0"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import TypeVar
 
-from cdktf import TerraformProvider, TerraformResourceLifecycle
-from constructs import Construct
+from maildns.cdk import Construct, TerraformProvider, TerraformResourceLifecycle
 
 from maildns.aws.acm import AcmCertificate, AcmCertificateValidation
 from maildns.aws.base import AwsResource
@@ -87,7 +86,7 @@ def bucket_policy(bucket_arn: str, distribution_arn: str) -> str:
 
 class MtaStsSite(Construct):
     """Serves ``policy`` at ``https://mta-sts.<domain>/.well-known/mta-sts.txt`` (RFC 8461 3.3)
-    and publishes ``_mta-sts.<domain>`` with the id of those same bytes (RFC 8461 3.1).
+    and publishes ``txt``, the ``_mta-sts.<domain>`` record with the id of those same bytes (RFC 8461 3.1).
 
     The bucket is private, encrypted (SSE-S3), versioned, owner-enforced and blocks all public
     access; CloudFront reads it through origin access control. The certificate is issued by ACM
@@ -103,6 +102,7 @@ class MtaStsSite(Construct):
         domain: str,
         zone_id: str,
         policy: bytes,
+        txt: Record,
         bucket_name: str,
         ttl: int,
         certificate_provider: TerraformProvider,
@@ -199,7 +199,7 @@ class MtaStsSite(Construct):
             _named(Route53Record(self, f"alias-{type_.lower()}", zone_id=zone_id, name=host, type=type_, alias=alias), f"mta_sts_{type_.lower()}")
             for type_ in ("A", "AAAA")
         ]
-        self.txt = route53_record(self, zone_id, Record("mta-sts", sts.txt_name(domain), "TXT", ttl, (sts.render_txt(policy),)))
+        self.txt = route53_record(self, zone_id, txt)
         # Publish a new id only once its bytes are served at a name that resolves: a sender seeing
         # the id fetches the policy at once (a negative answer would be cached too) and keeps it for max_age (RFC 8461 3.3, 5.1).
         self.txt.depends_on = [_address(r) for r in (self.policy_object, self.bucket_policy, self.distribution, *self.aliases)]

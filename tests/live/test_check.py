@@ -8,9 +8,10 @@ import os
 import pytest
 import yaml
 
-from maildns.cli import all_records, main
+from maildns.cli import main
+from maildns.plan import plan_one
 from maildns.config import parse_config
-from maildns.records.mta_sts import POLICY_PATH, config_policy
+from maildns.records.mta_sts import POLICY_PATH
 from tests.live.servers import PolicySite, Zone, make_ca_and_cert, start_dns
 
 pytestmark = [
@@ -36,13 +37,13 @@ def world(tmp_path):
     """The domain as it should be published: its zone and its policy site."""
     config = parse_config(CONFIG, str(tmp_path / "example.gov.yaml"))
     (tmp_path / "example.gov.yaml").write_text(yaml.safe_dump(CONFIG))
-    records = [r for r in all_records(config, (config,)) if not r.computed]
+    records = [r for r in plan_one(config).all_records if not r.computed]
     zone = Zone(records)
     zone.add("mta-sts.example.gov", "A", SITE_ADDRESS)
     zone.add("mta-sts.example.gov", "AAAA", "::1")
     dns_server, nameserver = start_dns(zone)
     ca, cert, key = make_ca_and_cert(tmp_path, "mta-sts.example.gov")
-    site = PolicySite(SITE_ADDRESS, cert, key, "/" + POLICY_PATH, config_policy(config))
+    site = PolicySite(SITE_ADDRESS, cert, key, "/" + POLICY_PATH, plan_one(config).policy)
     args = ["check", str(tmp_path / "example.gov.yaml"), "--nameserver", nameserver, "--ca-file", str(ca), "--timeout", "2"]
     yield zone, site, args
     site.stop()
