@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from maildns.config.fields import SpfAll, StsMode
 from maildns.config.models import Config
 from maildns.records import mta_sts as mta_sts_records
+from maildns.records import parked
 from maildns.records.tls_rpt import render_tls_rpt
 
 DEFAULT_STATE_PREFIX = "maildns"  # S3 state key: maildns/<domain>.tfstate
@@ -89,6 +90,8 @@ class Resolved:
     ses: SesSettings | None
     mta_sts: MtaStsSettings | None
     state: S3State | LocalState
+    mail: str = "full"
+    """``full``, or ``none`` for a parked domain whose records are the lockdown set."""
 
 
 def resolve(config: Config) -> Resolved:
@@ -112,7 +115,7 @@ def resolve(config: Config) -> Resolved:
             use_lockfile=backend.lockfile,
             dynamodb_table=backend.dynamodb_table,
         )
-    return Resolved(
+    resolved = Resolved(
         source=config.source,
         domain=config.domain,
         stack_name=config.stack_name,
@@ -146,4 +149,23 @@ def resolve(config: Config) -> Resolved:
             bucket=sts.bucket or mta_sts_records.default_bucket(config.domain),
         ),
         state=state,
+        mail=config.mail,
+    )
+    return lockdown(resolved) if config.mail == "none" else resolved
+
+
+def lockdown(resolved: Resolved) -> Resolved:
+    """A parked domain's records: null MX, ``v=spf1 -all``, DMARC reject with the configured rua,
+    every DKIM selector revoked, and no SES, TLS-RPT or MTA-STS (the config refuses those)."""
+    rua = resolved.report_uris  # only rua: the config refuses ruf on a parked domain
+    return replace(
+        resolved,
+        mx=(parked.NULL_MX,),
+        spf=parked.SPF,
+        spf_all="fail",
+        dkim=(DkimRecord(parked.DKIM_SELECTOR, parked.DKIM_REVOKED),),
+        dmarc=parked.render_dmarc_lockdown(rua),
+        tls_rpt=None,
+        ses=None,
+        mta_sts=None,
     )
