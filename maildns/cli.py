@@ -69,8 +69,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for found in duplicate_domains(configs):
         errors[found.file].append(found)
     warned = warnings(configs) if configs else {}
-    n_errors = sum(map(len, errors.values()))
-    n_warnings = sum(map(len, warned.values()))
+    # A value in _defaults.yaml is checked through every domain that inherits it: count it once.
+    n_errors = len({str(p) for found in errors.values() for p in found})
+    n_warnings = len({str(p) for found in warned.values() for p in found})
     if args.format == "json":
         report = {
             "files": [
@@ -87,8 +88,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         }
         print(json.dumps(report, indent=2))
     else:
+        seen: set[str] = set()
         for file in errors:
             lines = [str(p) for p in errors[file]] + [f"warning: {p}" for p in warned.get(file, [])]
+            lines = [line for line in lines if not (line in seen or seen.add(line))]
             if lines:
                 print("\n".join(lines), file=sys.stderr)
         summary = f"{len(errors)} file{'s' * (len(errors) != 1)} checked: {n_errors} error{'s' * (n_errors != 1)}, {n_warnings} warning{'s' * (n_warnings != 1)}"
@@ -110,6 +113,8 @@ def record_json(domain: str, record: Record) -> dict[str, object]:
 
 
 def cmd_records(args: argparse.Namespace) -> int:
+    if args.show_defaults:
+        return show_defaults(_load(args), args.format)
     plans = plan(_load(args))
     rows = [(p.domain, record) for p in plans for record in p.all_records]
     if args.format == "json":
@@ -120,6 +125,21 @@ def cmd_records(args: argparse.Namespace) -> int:
         note = "  (known after apply)" if record.computed else ""
         for value in record.values:
             table.append((record.name, record.type, str(record.ttl), value + note))
+    widths = [max(len(row[i]) for row in table) for i in range(3)]
+    for row in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3])
+    return EXIT_OK
+
+
+def show_defaults(configs: Sequence[Config], format: str) -> int:
+    """What each domain inherited from ``_defaults.yaml``: field, value as written, file."""
+    from maildns.errors import format_path
+
+    rows = [(c.domain, format_path(path), value, file) for c in configs for path, value, file in c.inherited]
+    if format == "json":
+        print(json.dumps([{"domain": d, "field": f, "value": v, "file": src} for d, f, v, src in rows], indent=2))
+        return EXIT_OK
+    table = [("DOMAIN", "FIELD", "FROM", "VALUE")] + [(d, f, src, json.dumps(v)) for d, f, v, src in rows]
     widths = [max(len(row[i]) for row in table) for i in range(3)]
     for row in table:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3])
@@ -207,6 +227,7 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text")
     records = command("records", "print every DNS record the configs define", cmd_records)
     records.add_argument("--format", choices=("table", "json"), default="table")
+    records.add_argument("--show-defaults", action="store_true", help="list what each domain inherits from _defaults.yaml instead")
     command("policy", "print each domain's MTA-STS policy file exactly as it is served", cmd_policy)
     synth = command("synth", "write Terraform JSON, as `cdktf synth` does", cmd_synth)
     synth.add_argument("--out", default="cdktf.out", metavar="DIR", help="output folder (default: cdktf.out)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from maildns.config.defaults import relocate
 from maildns.config import Config
 from maildns.errors import FieldPath, Problem
 from maildns.records import dkim as dkim_records
@@ -25,6 +26,8 @@ def warnings(configs: Sequence[Config]) -> dict[str, list[Problem]]:
         lines.extend(_spf(config))
         lines.extend(_dkim(config))
         lines.extend(_dmarc(config, managed))
+        # A warning about an inherited value names _defaults.yaml, the file to change.
+        lines[:] = relocate(lines, {path: file for path, _, file in config.inherited})
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from maildns.config import defaults
 from maildns.config.fields import SCHEMA_RULE
 from maildns.config.messages import problems
 from maildns.config.models import Config
@@ -45,7 +47,15 @@ def parse_config(data: Any, source: str = "<config>") -> Config:
 
 
 def load_config(path: str | Path) -> Config:
-    """Read and validate one ``<domain>.yaml`` file."""
+    """Read and validate one ``<domain>.yaml`` file, under the ``_defaults.yaml`` beside it."""
+    source = str(path)
+    if Path(path).name in defaults.DEFAULTS_FILES:
+        raise ConfigError([Problem(source, ("file",), "is the shared defaults, not a domain: name the folder or a domain file", source, defaults.DEFAULTS_RULE)])
+    return _with_defaults(read_yaml(path), Path(path), source)
+
+
+def read_yaml(path: str | Path) -> Any:
+    """The data of one YAML file; ConfigError when it cannot be read or parsed."""
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -66,7 +76,41 @@ def load_config(path: str | Path) -> Config:
         # PyYAML's constructors raise these for scalars that parse but do not convert
         # (a timestamp such as 2020-13-01); they are still bad input, not a crash.
         raise ConfigError([Problem(source, ("file",), f"is not valid YAML: {' '.join(str(exc).split())}", _UNSET, "YAML 1.1")]) from None
-    return parse_config(data, source)
+    return data
+
+
+@functools.lru_cache(maxsize=64)
+def _read_defaults(path: Path, stamp: tuple[int, int]) -> Any:
+    """The defaults file of a folder, read once per version of it (``stamp``: mtime and size)."""
+    data = read_yaml(path)
+    found = defaults.check_defaults(data, str(path))
+    if found:
+        raise ConfigError(found)
+    return data
+
+
+def defaults_file(folder: Path) -> Path | None:
+    """The ``_defaults.yaml`` (or ``.yml``) of a folder, if it has one."""
+    for name in defaults.DEFAULTS_FILES:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def _with_defaults(data: Any, path: Path, source: str) -> Config:
+    shared = defaults_file(path.parent)
+    if shared is None or not isinstance(data, dict):
+        return parse_config(data, source)
+    stat = shared.stat()
+    base = _read_defaults(shared, (stat.st_mtime_ns, stat.st_size))
+    mail = data.get("mail", base.get("mail"))
+    merged, origins = defaults.merge(defaults.for_parked(base) if mail == "none" else base, data, str(shared))
+    try:
+        config = parse_config(merged, source)
+    except ConfigError as exc:
+        raise ConfigError(defaults.relocate(exc.problems, origins)) from None
+    config._inherited = tuple(defaults.inherited(merged, origins))
+    return config
 
 
 def config_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -74,7 +118,7 @@ def config_files(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file() and p.name not in defaults.DEFAULTS_FILES))
         else:
             files.append(path)
     return files
@@ -102,5 +146,6 @@ def load_configs(paths: Iterable[str | Path]) -> tuple[Config, ...]:
             found.extend(exc.problems)
     found.extend(duplicate_domains(configs))
     if found:
-        raise ConfigError(found)
+        # A bad value in _defaults.yaml is found through every domain that inherits it: once is enough.
+        raise ConfigError({str(p): p for p in found}.values())
     return tuple(configs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
@@ -327,6 +327,7 @@ class Config(Model):
     """Stricter rules on top of the RFCs: ``bod-18-01`` (US federal Binding Operational Directive 18-01)."""
 
     _source: str = PrivateAttr(default="<config>")
+    _inherited: tuple[tuple[tuple[str | int, ...], Any, str], ...] = PrivateAttr(default=())
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> Config:
@@ -433,6 +434,11 @@ class Config(Model):
     def source(self) -> str:
         """The file this config came from, for messages."""
         return self._source
+
+    @property
+    def inherited(self) -> tuple[tuple[tuple[str | int, ...], Any, str], ...]:
+        """What this config took from shared defaults: (field path, value as written, file)."""
+        return self._inherited
 
     @property
     def stack_name(self) -> str:
