@@ -55,6 +55,13 @@ def nameserver(text: str) -> tuple[str, int]:
     return address, int(port)
 
 
+def jobs(text: str) -> int:
+    """``--jobs N``: a count of processes, at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
+    return int(text)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from maildns.lint import warnings
 
@@ -153,9 +160,13 @@ def cmd_synth(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from None
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    from maildns.stacks import build_app
+    from maildns.fanout import synth, workers
 
-    build_app(configs, outdir=args.out).synth()
+    try:
+        count = args.jobs or workers()
+    except ValueError as exc:  # MAILDNS_JOBS is not a number
+        raise UsageError(str(exc)) from None
+    synth(configs, args.out, jobs=count)
     for config in configs:
         print(Path(args.out) / "stacks" / config.stack_name / "cdk.tf.json")
     return EXIT_OK
@@ -231,6 +242,7 @@ def parser() -> argparse.ArgumentParser:
     command("policy", "print each domain's MTA-STS policy file exactly as it is served", cmd_policy)
     synth = command("synth", "write Terraform JSON, as `cdktf synth` does", cmd_synth)
     synth.add_argument("--out", default="cdktf.out", metavar="DIR", help="output folder (default: cdktf.out)")
+    synth.add_argument("--jobs", type=jobs, default=None, metavar="N", help="processes for many stacks (default: one per core)")
     check = command("check", "compare live DNS and the MTA-STS policy file with the configs", cmd_check)
     check.add_argument("--nameserver", type=nameserver, metavar="ADDR[:PORT]", help="ask this server instead of the system resolver")
     check.add_argument("--ca-file", metavar="PEM", help="trust these CA certificates for the policy host")

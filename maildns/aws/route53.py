@@ -20,7 +20,7 @@ class DataAwsRoute53Zone(AwsDataSource):
 
     @property
     def zone_id(self) -> str:
-        return self.get_string_attribute("zone_id")
+        return self.string_attribute("zone_id")
 
 
 class Route53RecordAlias(TypedDict):
@@ -59,4 +59,4 @@ class Route53Record(AwsResource):
 
     @property
     def fqdn(self) -> str:
-        return self.get_string_attribute("fqdn")
+        return self.string_attribute("fqdn")

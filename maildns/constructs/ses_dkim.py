@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from maildns.cdk import Construct, Fn, TerraformProvider
+from maildns.cdk import Construct, TerraformProvider
 
 from maildns.aws.ses import SesDomainDkim, SesDomainIdentity
 from maildns.constructs.email_dns import route53_record, terraform_name
@@ -39,5 +39,5 @@ class SesDkim(Construct):
         for index in range(1, SES_TOKENS + 1):
             # SES always issues exactly three tokens, so a fixed index is stable (no for_each on
             # values unknown until apply, which Terraform refuses).
-            token = Fn.element(self.dkim.dkim_tokens, index - 1)
+            token = self.dkim.dkim_token(index - 1)
             self.records.append(route53_record(self, zone_id, ses_dkim_record(domain, region, index, token, ttl)))

@@ -1,0 +1,125 @@
+"""Synthesize many stacks: one app in this process for a few, groups of stacks in parallel processes for many.
+
+Every stack's JSON depends only on its own plan, so groups of stacks synthesized by separate
+cdktf apps write the same bytes as one app; the manifests of the groups are merged into the
+one ``manifest.json`` a single app writes. ``tests/synth/test_fanout.py`` compares the two,
+file by file.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any
+
+from maildns.config import Config
+from maildns.plan import DomainPlan, plan
+
+MANIFEST = "manifest.json"
+PARALLEL_MIN = 40  # below this, starting a process per core costs more than it saves
+GROUPS_PER_WORKER = 4  # several groups per process: even load, and progress between groups
+
+Progress = Callable[[int], None]
+
+
+def outdir_of(outdir: str | None) -> str:
+    """The folder cdktf's App writes to: the one given, else ``CDKTF_OUTDIR`` (set by ``cdktf synth``), else ``cdktf.out``."""
+    return outdir or os.environ.get("CDKTF_OUTDIR") or "cdktf.out"
+
+
+def workers() -> int:
+    """``MAILDNS_JOBS`` when set (``cdktf synth`` passes no options to main.py), else the cores this process may run on."""
+    env = os.environ.get("MAILDNS_JOBS", "")
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            raise ValueError(f"MAILDNS_JOBS is {env!r}; it is a number of processes, 1 or more")
+        return int(env)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def synth(configs: Sequence[Config], outdir: str | None = None, *, jobs: int | None = None, progress: Progress | None = None) -> None:
+    """Write every config's stack to ``outdir`` exactly as one cdktf app would.
+
+    ``jobs`` processes (default: one per core) share the stacks when there are at least
+    ``PARALLEL_MIN``; ``progress`` is called with the number of stacks just finished.
+    """
+    plans = plan(configs)
+    jobs = workers() if jobs is None else jobs
+    if jobs <= 1 or len(plans) < PARALLEL_MIN:
+        synth_group(plans, outdir, progress)
+        return
+    synth_parallel(plans, outdir_of(outdir), jobs, progress)
+
+
+def synth_group(plans: Sequence[DomainPlan], outdir: str | None, progress: Progress | None = None) -> None:
+    """One cdktf app with one stack per plan, synthesized here."""
+    from maildns.stacks import app_of
+
+    app = app_of(plans, outdir, progress)
+    app.synth()
+
+
+def synth_parallel(plans: Sequence[DomainPlan], outdir: str, jobs: int, progress: Progress | None = None) -> None:
+    """Groups of stacks synthesized by ``jobs`` processes into folders of their own, then moved into ``outdir``."""
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    count = min(len(plans), jobs * GROUPS_PER_WORKER)
+    # Expensive and cheap domains (full and parked) alternate in most folders: deal them out
+    # like cards so every group costs about the same.
+    groups = [list(plans[i::count]) for i in range(count)]
+    with tempfile.TemporaryDirectory(prefix=".maildns-synth-", dir=out) as tmp:
+        # spawn, not fork: the workers start their own Node.js process for jsii.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            pending: dict[Future[None], int] = {
+                pool.submit(synth_group, group, str(Path(tmp, str(i)))): len(group) for i, group in enumerate(groups) if group
+            }
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    future.result()  # a worker's exception is this process's
+                    finished = pending.pop(future)
+                    if progress is not None:
+                        progress(finished)
+        manifests = [json.loads(Path(tmp, str(i), MANIFEST).read_text()) for i, group in enumerate(groups) if group]
+        for i, group in enumerate(groups):
+            for p in group:
+                _move(Path(tmp, str(i), "stacks", p.stack_name), out / "stacks" / p.stack_name)
+    (out / MANIFEST).write_text(stable_stringify(merge_manifests(manifests)))
+
+
+def _move(source: Path, target: Path) -> None:
+    """A stack folder's files into the output, replacing what an earlier synth left there."""
+    target.mkdir(parents=True, exist_ok=True)
+    for file in source.iterdir():
+        os.replace(file, target / file.name)
+    shutil.rmtree(source)
+
+
+def merge_manifests(manifests: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One manifest listing every group's stacks (each group lists its own)."""
+    merged = dict(manifests[0])
+    merged["stacks"] = {name: entry for m in manifests for name, entry in m["stacks"].items()}
+    return merged
+
+
+def stable_stringify(value: Any, level: int = 0, space: str = "  ") -> str:
+    """JSON as cdktf writes its manifest (json-stable-stringify, ``space: 2``): keys sorted,
+    every object and array opened and closed on lines of their own, even when empty."""
+    indent = "\n" + space * level
+    if isinstance(value, dict):
+        items = [f"{indent}{space}{json.dumps(key, ensure_ascii=False)}: {stable_stringify(value[key], level + 1, space)}" for key in sorted(value)]
+        return "{" + ",".join(items) + indent + "}"
+    if isinstance(value, list):
+        items = [f"{indent}{space}{stable_stringify(item, level + 1, space)}" for item in value]
+        return "[" + ",".join(items) + indent + "]"
+    return json.dumps(value, ensure_ascii=False)
