@@ -154,18 +154,18 @@ def show_defaults(configs: Sequence[Config], format: str) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
+    from maildns.fanout import synth, workers
+
     configs = _load(args)  # refuse bad input before anything is written
+    try:
+        count = args.jobs or workers()
+    except ValueError as exc:  # MAILDNS_JOBS is not a number
+        raise UsageError(str(exc)) from None
     try:
         Path(args.out).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from None
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    from maildns.fanout import synth, workers
-
-    try:
-        count = args.jobs or workers()
-    except ValueError as exc:  # MAILDNS_JOBS is not a number
-        raise UsageError(str(exc)) from None
     synth(configs, args.out, jobs=count)
     for config in configs:
         print(Path(args.out) / "stacks" / config.stack_name / "cdk.tf.json")
