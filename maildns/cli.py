@@ -172,6 +172,28 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_stacks(args: argparse.Namespace) -> int:
+    """Stack names, one per line (or a JSON list, for a CI job matrix): all, or those whose
+    synthesized JSON differs from ``--changed-since``'s."""
+    if args.changed_since is not None and len(_paths(args)) != 1:
+        raise UsageError("--changed-since compares one config folder (or file): name one PATH")
+    configs = _load(args)
+    names = [c.stack_name for c in configs]
+    if args.changed_since is not None:
+        from maildns.changes import RevisionError, changed_since
+        from maildns.fanout import workers
+
+        try:
+            changes = changed_since(args.changed_since, configs, _paths(args)[0], jobs=workers())
+        except (RevisionError, ValueError) as exc:
+            raise UsageError(f"--changed-since {args.changed_since}: {exc}") from None
+        names = list(changes.changed)
+        for name in changes.removed:
+            print(f"maildns stacks: {name} is no longer configured; its resources stay until it is destroyed", file=sys.stderr)
+    print(json.dumps(names) if args.format == "json" else "\n".join(names), end="\n" if names or args.format == "json" else "")
+    return EXIT_OK
+
+
 def cmd_policy(args: argparse.Namespace) -> int:
     """Each domain's MTA-STS policy, byte for byte as served (CRLF line ends, RFC 8461 3.2).
 
@@ -240,6 +262,9 @@ def parser() -> argparse.ArgumentParser:
     records.add_argument("--format", choices=("table", "json"), default="table")
     records.add_argument("--show-defaults", action="store_true", help="list what each domain inherits from _defaults.yaml instead")
     command("policy", "print each domain's MTA-STS policy file exactly as it is served", cmd_policy)
+    stacks = command("stacks", "list stack names: all, or those whose synthesized JSON changed since a revision", cmd_stacks)
+    stacks.add_argument("--changed-since", metavar="REV", help="only stacks whose Terraform JSON differs from REV's (a git revision)")
+    stacks.add_argument("--format", choices=("text", "json"), default="text")
     synth = command("synth", "write Terraform JSON, as `cdktf synth` does", cmd_synth)
     synth.add_argument("--out", default="cdktf.out", metavar="DIR", help="output folder (default: cdktf.out)")
     synth.add_argument("--jobs", type=jobs, default=None, metavar="N", help="processes for many stacks (default: one per core)")

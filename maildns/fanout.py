@@ -52,6 +52,7 @@ def synth(configs: Sequence[Config], outdir: str | None = None, *, jobs: int | N
     ``jobs`` processes (default: one per core) share the stacks when there are at least
     ``PARALLEL_MIN``; ``progress`` is called with the number of stacks just finished.
     """
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")  # before jsii starts Node.js
     plans = plan(configs)
     jobs = workers() if jobs is None else jobs
     if jobs <= 1 or len(plans) < PARALLEL_MIN:
