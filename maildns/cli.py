@@ -12,6 +12,7 @@ from pathlib import Path
 
 from maildns.config import Config, ConfigError, Problem, config_files, duplicate_domains, load_config, load_configs
 from maildns.plan import DomainPlan, plan
+from maildns.progress import progress
 from maildns.records import Record
 from maildns.records.mta_sts import policy_url
 
@@ -68,11 +69,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     files = _files(args)
     errors: dict[str, list[Problem]] = {str(f): [] for f in files}
     configs: list[Config] = []
-    for file in files:
-        try:
-            configs.append(load_config(file))
-        except ConfigError as exc:
-            errors[str(file)].extend(exc.problems)
+    with progress(len(files), "validating") as advance:
+        for file in files:
+            try:
+                configs.append(load_config(file))
+            except ConfigError as exc:
+                errors[str(file)].extend(exc.problems)
+            advance(1)
     for found in duplicate_domains(configs):
         errors[found.file].append(found)
     warned = warnings(configs) if configs else {}
@@ -166,7 +169,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from None
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    synth(configs, args.out, jobs=count)
+    with progress(len(configs), "synthesizing") as advance:
+        synth(configs, args.out, jobs=count, progress=advance)
     for config in configs:
         print(Path(args.out) / "stacks" / config.stack_name / "cdk.tf.json")
     return EXIT_OK
