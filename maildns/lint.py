@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from maildns.config.defaults import relocate
 from maildns.config import Config
+from maildns.config.defaults import relocate
 from maildns.errors import FieldPath, Problem
 from maildns.records import dkim as dkim_records
 from maildns.records import dmarc as dmarc_records

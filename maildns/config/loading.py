@@ -48,10 +48,10 @@ def _parse(text: str) -> Any:
     messages and limits decide what is reported (libyaml refuses nesting deeper than 1000 levels)."""
     if _FastLoader is not None:
         try:
-            return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a CSafeLoader subclass
+            return yaml.load(text, Loader=_FastLoader)
         except Exception:  # noqa: BLE001, S110 - the pure-Python parser below says what is wrong
             pass
-    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=_UniqueKeyLoader)
 
 
 def parse_config(data: Any, source: str = "<config>") -> Config:

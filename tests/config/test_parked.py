@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.config.samples import FILE, RSA_2048, domain
 
 from maildns.config import ConfigError, parse_config
 from maildns.plan import plan
+from tests.config.samples import FILE, RSA_2048, domain
 
 MSG = "must not be set when mail is none"
 
