@@ -104,5 +104,5 @@ def test_batches_fit_a_matrix(tmp_path, count, max_jobs, batches):
 
 @pytest.mark.skipif(shutil.which("actionlint") is None, reason="actionlint is not installed")
 def test_actionlint_accepts_the_workflow():
-    run = subprocess.run(["actionlint", str(WORKFLOW)], capture_output=True, text=True)
+    run = subprocess.run(["actionlint", str(WORKFLOW)], capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
