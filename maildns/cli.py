@@ -87,8 +87,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         }
         print(json.dumps(report, indent=2))
     else:
-        for file in errors:
-            lines = [str(p) for p in errors[file]] + [f"warning: {p}" for p in warned.get(file, [])]
+        for name in errors:
+            lines = [str(p) for p in errors[name]] + [f"warning: {p}" for p in warned.get(name, [])]
             if lines:
                 print("\n".join(lines), file=sys.stderr)
         summary = f"{len(errors)} file{'s' * (len(errors) != 1)} checked: {n_errors} error{'s' * (n_errors != 1)}, {n_warnings} warning{'s' * (n_warnings != 1)}"

@@ -45,6 +45,7 @@ from maildns.records import dmarc as dmarc_records
 from maildns.records import mta_sts as mta_sts_records
 from maildns.records import spf as spf_records
 from maildns.records import tls_rpt as tls_rpt_records
+from maildns.records.mx import NULL_MX_HOST
 from maildns.records.names import MAX_NAME, is_subdomain
 from maildns.records.uri import uri_address
 
@@ -111,7 +112,7 @@ class Spf(Model):
         return self
 
     @property
-    def qualifier(self) -> str | None:
+    def qualifier(self) -> SpfAll | None:
         """The effective ``all``: fail unless a redirect stands in for it."""
         return self.all if self.all is not None or self.redirect is not None else "fail"
 
@@ -373,7 +374,7 @@ class Config(Model):
         sts = self.mta_sts
         if sts is None or sts.mode == "none":
             return self
-        hosts = [m.host for m in self.mx if m.host != mta_sts_records.NULL_MX_HOST]
+        hosts = [m.host for m in self.mx if m.host != NULL_MX_HOST]
         if not hosts:
             raise RuleError(f"must be none on a domain that receives no mail: {sts.mode} mode needs MX hosts to list", "RFC 8461 3.2", value=sts.mode, path=("mta_sts", "mode"))
         patterns = self.mta_sts_patterns

@@ -34,6 +34,7 @@ class DomainStack(TerraformStack):
             self.zone_id = zone.zone_id
 
         self.records = EmailDnsRecords(self, "records", zone_id=self.zone_id, records=plan.records)
+        ses = config.ses
         self.ses = [
             SesDkim(
                 self,
@@ -43,12 +44,12 @@ class DomainStack(TerraformStack):
                 zone_id=self.zone_id,
                 provider=self.provider_in(region),
                 ttl=config.ttl.ses_dkim,
-                easy_dkim=config.ses.easy_dkim,
+                easy_dkim=ses.easy_dkim,
             )
-            for region in (config.ses.regions if config.ses else ())
-        ]
-        if config.ses is not None and not config.ses.easy_dkim:
-            tokens = [ses.identity.verification_token for ses in self.ses]
+            for region in ses.regions
+        ] if ses is not None else []
+        if ses is not None and not ses.easy_dkim:
+            tokens = [s.identity.verification_token for s in self.ses]
             route53_record(self, self.zone_id, ses_verification_record(config.domain, tokens, config.ttl.ses_dkim))
         # Mode none is served too: withdrawing a policy means publishing one with mode none and
         # a new id until every cached policy has expired (RFC 8461 8.3).
