@@ -14,7 +14,7 @@ PIPENV_VERSION := 2026.10.3
 PIPENV := $(PYTHON) -m pipenv
 RUN := $(PIPENV) run
 
-.PHONY: synth test unit conformance bench clean deps
+.PHONY: synth test unit lint conformance bench clean deps
 
 # pipenv itself, then the locked Python environment (.venv), then the locked npm tree.
 .venv/.synced: Pipfile.lock
@@ -47,6 +47,12 @@ conformance: .venv/.synced
 .stamp-conformance: $(CONFORMANCE_INPUTS) | .venv/.synced
 	$(RUN) pytest -q -m conformance tests/synth/test_conformance.py
 	@touch $@
+
+# Type checking (mypy strict on maildns/) and lint and format (ruff), part of `make test`.
+lint: .venv/.synced
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy
 
 unit: .venv/.synced
 	$(RUN) pytest tests/unit tests/config -q
