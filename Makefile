@@ -32,7 +32,7 @@ deps: .venv/.synced node_modules/.installed
 synth: deps
 	npx cdktf synth
 
-test: .venv/.synced
+test: .venv/.synced node_modules/.installed
 	$(RUN) pytest
 
 unit: .venv/.synced

@@ -6,6 +6,7 @@ import argparse
 import ipaddress
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -163,6 +164,8 @@ def cmd_policy(args: argparse.Namespace) -> int:
 
 
 EXIT_FLAGGED = 3  # diff: a flag at or above --fail-on, or any change with --exit-code
+# What can only be a revision: an abbreviated or full object name, or revision syntax (gitrevisions(7)).
+REVISION_LIKE = re.compile(r"[0-9a-fA-F]{7,64}|.*[~^@:].*|[A-Z_]*HEAD")
 
 
 def _diff_side(text: str, stack: ExitStack) -> tuple[Path, bool]:
@@ -173,7 +176,13 @@ def _diff_side(text: str, stack: ExitStack) -> tuple[Path, bool]:
     from maildns.revision import RevisionError, commit_of, synthesized
 
     path = Path(text)
-    if path.exists() or commit_of(text) is None:
+    if path.exists():
+        return path, False
+    if commit_of(text) is None:
+        if REVISION_LIKE.fullmatch(text):
+            # A commit that is not here (a shallow clone, another repository) must not pass for
+            # a first synth diffed against nothing.
+            raise UsageError(f"{text} is not a git revision here (nor a path); in CI fetch the history (fetch-depth: 0)")
         return path, False
     try:
         return stack.enter_context(synthesized(text)), True

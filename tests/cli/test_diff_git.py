@@ -108,3 +108,15 @@ def test_a_revision_that_carries_maildns_is_synthesized_by_its_own_code(tmp_path
     out = capsys.readouterr().out
     assert '  ~ aws_s3_object.mta_sts_policy\n      content_type: "text/plain" -> "text/plain; charset=utf-8"\n' in out
     assert worktrees(path) == [f"worktree {path}"]
+
+
+@pytest.mark.parametrize("name", ["0" * 40, "abc1234", "HEAD~7", "main@{99}", "main^2", "ORIG_HEAD"])
+def test_something_that_can_only_be_a_missing_revision_is_a_usage_error(repo, capsys, name):
+    """Not a first synth against nothing: a base commit missing from a shallow clone must not pass the gate."""
+    assert main(["diff", name, "HEAD"]) == 2
+    assert capsys.readouterr().err == f"maildns diff: {name} is not a git revision here (nor a path); in CI fetch the history (fetch-depth: 0)\n"
+
+
+def test_a_missing_folder_as_base_is_still_a_first_synth(repo, tmp_path, capsys):
+    assert main(["diff", str(tmp_path / "cdktf.out.base"), "HEAD"]) == 0
+    assert capsys.readouterr().out.startswith("1 domain changed: no risk flags\n")
