@@ -626,6 +626,8 @@ def review(old: Stacks, new: Stacks) -> Report:
             found.extend(_site_flags(old_doc, new_doc))
         flags = tuple(sorted({Flag(s, stack, domain, c, r) for s, c, r in found}, key=lambda f: (f.rank, f.code, f.reason)))
         resources = tuple(_stack_changes(stack, old_doc or {}, new_doc))
+        if old_doc is not None and not (records or policy or flags or resources):
+            continue  # only cdktf's "//" metadata differs: nothing Terraform or a resolver sees
         domains.append(DomainReport(stack, domain, "added" if old_doc is None else "changed", records, policy, flags, resources))
     return Report(tuple(domains))
 

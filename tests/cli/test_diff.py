@@ -53,6 +53,14 @@ def test_identical_outputs_have_no_changes():
     assert render_text(review({"s": doc}, {"s": doc})) == "no changes"
 
 
+def test_outputs_that_differ_only_in_cdktf_metadata_have_no_changes():
+    """cdktf's "//" blocks (paths, versions) are not Terraform configuration."""
+    new = copy.deepcopy(LOGIN_GOV)
+    new["//"] = {"metadata": {"version": "0.99.0"}}
+    record("dmarc")(new)["//"] = {"metadata": {"path": "elsewhere"}}
+    assert render_text(review({"login-gov": LOGIN_GOV}, {"login-gov": new})) == "no changes"
+
+
 def test_changed_txt_is_shown_as_resolvers_see_it():
     """TXT pieces split for Route53 are joined again, so the review shows the real record (RFC 7208 3.3)."""
     old = stack(dkim=txt("k._domainkey.example.gov", "v=DKIM1; p=" + "a" * 250 + '""' + "b" * 10))

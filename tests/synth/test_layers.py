@@ -6,7 +6,7 @@ import sys
 
 from tests.synth.helpers import ROOT
 
-PURE_MODULES = ["maildns.config", "maildns.records", "maildns.lint", "maildns.cli", "maildns.check", "maildns.diff"]
+PURE_MODULES = ["maildns.config", "maildns.records", "maildns.lint", "maildns.cli", "maildns.check", "maildns.diff", "maildns.revision"]
 
 
 def test_config_records_and_cli_do_not_load_cdktf():
