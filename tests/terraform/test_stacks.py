@@ -1,0 +1,77 @@
+"""Terraform itself checks every synthesized stack: init, validate, plan; apply and a no-change plan on login.gov.
+
+Terraform core parses each expression, resolves each reference, builds the graph and checks
+every value's type against the AWS provider's schema (served by the stand-in, see provider.py).
+Only actions and diagnostics are asserted: the stand-in applies no defaults, so plan text would
+differ from the real provider's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.terraform.matrix import groups
+
+STACKS = sorted(config.stack_name for configs in groups().values() for config in configs)
+
+pytestmark = pytest.mark.terraform
+
+
+def addresses(doc: dict) -> set[str]:
+    return {f"{type_}.{name}" for type_, blocks in doc.get("resource", {}).items() for name in blocks}
+
+
+def clean(result, what: str) -> None:
+    assert result.returncode == 0 and not result.errors(), f"{what} failed:\n" + "\n".join(result.errors())
+    warnings = [m["diagnostic"]["summary"] for m in result.messages
+                if m.get("type") == "diagnostic" and m["diagnostic"]["severity"] == "warning"]
+    assert not warnings, f"{what} warned: {warnings}"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_init_validate_and_plan_create_every_resource(stack, workspace, stacks):
+    doc = json.loads(stacks[stack].read_text())
+    ws = workspace(stack)
+    clean(ws.init(), "init")
+    validate = ws.validate()
+    clean(validate, "validate")
+    assert validate.messages[0]["valid"] is True
+    plan = ws.plan()
+    clean(plan, "plan")
+    assert plan.actions() == {address: "create" for address in addresses(doc)}
+
+
+def test_apply_then_plan_reports_no_changes(workspace, stacks):
+    """Apply fills in every computed value, so index and type errors that need them show here."""
+    ws = workspace("login-gov")
+    clean(ws.init(), "init")
+    apply = ws.apply()
+    clean(apply, "apply")
+    applied = {m["hook"]["resource"]["addr"] for m in apply.messages
+               if m.get("type") == "apply_complete" and not m["hook"]["resource"]["addr"].startswith("data.")}
+    assert applied == addresses(json.loads(stacks["login-gov"].read_text()))
+    again = ws.plan("-detailed-exitcode")
+    assert again.returncode == 0, "the second plan found changes:\n" + "\n".join(again.errors() or again.actions())
+    summary = [m["changes"] for m in again.messages if m.get("type") == "change_summary"]
+    assert summary == [{"add": 0, "change": 0, "import": 0, "remove": 0, "operation": "plan"}]
+
+
+def test_applied_dkim_cnames_carry_the_tokens(workspace):
+    """The three SES tokens per region reach the record names through element() (SES Easy DKIM)."""
+    ws = workspace("login-gov")
+    clean(ws.init(), "init")
+    clean(ws.apply(), "apply")
+    state = json.loads(ws.run("show", "-json", "-no-color").stdout)
+    resources = {r["address"]: r["values"] for r in state["values"]["root_module"]["resources"]}
+    for region in ("us_west_2", "us_east_1"):
+        tokens = resources[f"aws_ses_domain_dkim.ses_dkim_{region}"]["dkim_tokens"]
+        assert len(tokens) == 3
+        names = [resources[f"aws_route53_record.ses_dkim_{region}_{i}"]["name"] for i in (1, 2, 3)]
+        assert names == [f"{token}._domainkey.login.gov" for token in tokens]
+    validation = resources["aws_route53_record.mta_sts_certificate_validation"]
+    (option,) = resources["aws_acm_certificate.mta_sts"]["domain_validation_options"]
+    assert validation["name"] == option["resource_record_name"] and validation["type"] == "CNAME"
+    assert re.fullmatch(r"d[0-9a-f]{13}\.cloudfront\.net", resources["aws_route53_record.mta_sts_a"]["alias"][0]["name"])
