@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +63,15 @@ def stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture
 def workspace(terraform: str, terraform_env: dict[str, str], schema: tuple[Path, dict[str, Any]],
               stacks: dict[str, Path], tmp_path: Path) -> Callable[..., Workspace]:
-    """Make a workspace of one stack, optionally with extra files (name, JSON document or text)."""
+    """Make a workspace of one stack, from its synthesized JSON or from ``document`` (a changed copy)."""
     served = schema[1]["provider_versions"][PROVIDER_ADDRESS]
 
-    def make(stack: str, extra: Sequence[tuple[str, Any]] = (), document: dict[str, Any] | None = None) -> Workspace:
+    def make(stack: str, document: dict[str, Any] | None = None) -> Workspace:
         source = stacks[stack]
         if document is not None:
             source = tmp_path / "source" / "cdk.tf.json"
             source.parent.mkdir(exist_ok=True)
             source.write_text(json.dumps(document), encoding="utf-8")
-        return prepare(source, tmp_path / stack, terraform_env, terraform, served, extra)
+        return prepare(source, tmp_path / stack, terraform_env, terraform, served)
 
     return make

@@ -8,7 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,9 +152,8 @@ class Workspace:
         return self.run("apply", "-json", "-input=false", "-lock=false", "-auto-approve", "-no-color")
 
 
-def prepare(stack_json: Path, into: Path, env: dict[str, str], binary: str, served_version: str,
-            extra: Sequence[tuple[str, Any]] = ()) -> Workspace:
-    """Copy one synthesized stack to ``into``, swap an S3 backend for a local one, add ``extra`` files."""
+def prepare(stack_json: Path, into: Path, env: dict[str, str], binary: str, served_version: str) -> Workspace:
+    """Copy one synthesized stack to ``into`` and swap an S3 backend for a local one."""
     doc = json.loads(stack_json.read_text(encoding="utf-8"))
     wanted = doc["terraform"]["required_providers"]["aws"]["version"]
     # Reattach mode skips Terraform's version check: make it here.
@@ -165,6 +164,4 @@ def prepare(stack_json: Path, into: Path, env: dict[str, str], binary: str, serv
         # An override file's backend replaces the original's (Terraform: override files).
         (into / "backend_override.tf.json").write_text(
             json.dumps({"terraform": {"backend": {"local": {"path": "terraform.tfstate"}}}}), encoding="utf-8")
-    for name, content in extra:
-        (into / name).write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
     return Workspace(into, env, binary)
