@@ -31,7 +31,8 @@ def terraform() -> str:
     try:
         return terraform_binary()
     except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        missing = str(exc)
+    pytest.fail(missing, pytrace=False)  # outside the except: one line, no chained traceback
 
 
 @pytest.fixture(scope="session")
@@ -60,18 +61,18 @@ def stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return found
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def workspace(terraform: str, terraform_env: dict[str, str], schema: tuple[Path, dict[str, Any]],
-              stacks: dict[str, Path], tmp_path: Path) -> Callable[..., Workspace]:
+              stacks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Workspace]:
     """Make a workspace of one stack, from its synthesized JSON or from ``document`` (a changed copy)."""
     served = schema[1]["provider_versions"][PROVIDER_ADDRESS]
 
     def make(stack: str, document: dict[str, Any] | None = None) -> Workspace:
+        folder = tmp_path_factory.mktemp(f"tf-{stack}")
         source = stacks[stack]
         if document is not None:
-            source = tmp_path / "source" / "cdk.tf.json"
-            source.parent.mkdir(exist_ok=True)
+            source = folder / "source.json"
             source.write_text(json.dumps(document), encoding="utf-8")
-        return prepare(source, tmp_path / stack, terraform_env, terraform, served)
+        return prepare(source, folder / stack, terraform_env, terraform, served)
 
     return make

@@ -126,6 +126,17 @@ class StandInAws(rpc.ProviderServicer):
         self.resources: dict[str, Any] = provider["resource_schemas"]
         self.data_sources: dict[str, Any] = provider["data_source_schemas"]
 
+        def schema(doc: dict[str, Any]) -> pb.Schema:
+            return pb.Schema(version=doc.get("version", 0), block=_block_pb(doc["block"]))
+
+        # Built once: Terraform asks for it at the start of every command, once per provider configuration.
+        self._schema = pb.GetProviderSchema.Response(
+            provider=schema(self.provider),
+            resource_schemas={name: schema(doc) for name, doc in self.resources.items()},
+            data_source_schemas={name: schema(doc) for name, doc in self.data_sources.items()},
+            server_capabilities=self._capabilities(),
+        )
+
     def _capabilities(self) -> pb.ServerCapabilities:
         return pb.ServerCapabilities(plan_destroy=True)
 
@@ -137,15 +148,8 @@ class StandInAws(rpc.ProviderServicer):
         )
 
     def GetProviderSchema(self, request: Any, context: Any) -> Any:
-        def schema(doc: dict[str, Any]) -> pb.Schema:
-            return pb.Schema(version=doc.get("version", 0), block=_block_pb(doc["block"]))
+        return self._schema
 
-        return pb.GetProviderSchema.Response(
-            provider=schema(self.provider),
-            resource_schemas={name: schema(doc) for name, doc in self.resources.items()},
-            data_source_schemas={name: schema(doc) for name, doc in self.data_sources.items()},
-            server_capabilities=self._capabilities(),
-        )
 
     def GetFunctions(self, request: Any, context: Any) -> Any:
         return pb.GetFunctions.Response()

@@ -11,14 +11,18 @@ import copy
 import json
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from tests.terraform.harness import Workspace
+
 pytestmark = pytest.mark.terraform
 
 STAGES = ("init", "validate", "plan", "apply")
+WORKERS = 4
 DKIM = "aws_ses_domain_dkim.ses_dkim_us_west_2"
 OPTIONS = "aws_acm_certificate.mta_sts.domain_validation_options"
 
@@ -108,24 +112,32 @@ FAULTS: dict[str, Fault] = {
 }
 
 
+def run(name: str, fault: Fault, ws: Workspace) -> tuple[str, list[str]]:
+    """(the stage that failed or "none", its errors), running the stages in order."""
+    for stage in STAGES:
+        result = getattr(ws, stage)()
+        if result.returncode != 0 or result.errors():
+            return stage, result.errors()
+    return "none", []
+
+
 @pytest.fixture(scope="module")
-def login_gov(stacks) -> dict[str, Any]:
-    return json.loads(stacks["login-gov"].read_text())
+def outcomes(stacks, workspace) -> dict[str, tuple[str, list[str]]]:
+    """Every fault's outcome; the runs are independent, so a few go at once (Terraform waits on I/O)."""
+    login_gov = json.loads(stacks["login-gov"].read_text())
+    spaces = {}
+    for name, fault in FAULTS.items():
+        doc = copy.deepcopy(login_gov)
+        fault.plant(doc)
+        spaces[name] = workspace("login-gov", document=doc)
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        futures = {name: pool.submit(run, name, FAULTS[name], ws) for name, ws in spaces.items()}
+        return {name: future.result() for name, future in futures.items()}
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_planted_fault_is_caught_at_its_stage(fault, login_gov, workspace):
+def test_planted_fault_is_caught_at_its_stage(fault, outcomes):
+    stage, errors = outcomes[fault]
     expected = FAULTS[fault]
-    doc = copy.deepcopy(login_gov)
-    expected.plant(doc)
-    ws = workspace("login-gov", document=doc)
-    for stage in STAGES:
-        result = {"init": ws.init, "validate": ws.validate, "plan": ws.plan, "apply": ws.apply}[stage]()
-        errors = result.errors()
-        if stage != expected.stage:
-            assert result.returncode == 0 and not errors, f"{fault}: caught at {stage}, not {expected.stage}: {errors}"
-            continue
-        assert result.returncode != 0, f"{fault}: {stage} passed"
-        assert any(re.search(expected.message, e) for e in errors), f"{fault}: {stage} failed otherwise: {errors}"
-        return
-    raise AssertionError(f"{fault}: no stage named {expected.stage}")
+    assert stage == expected.stage, f"caught at {stage}, not {expected.stage}: {errors}"
+    assert any(re.search(expected.message, e) for e in errors), f"{stage} failed otherwise: {errors}"

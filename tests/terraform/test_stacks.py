@@ -44,26 +44,36 @@ def test_init_validate_and_plan_create_every_resource(stack, workspace, stacks):
     assert plan.actions() == {address: "create" for address in addresses(doc)}
 
 
-def test_apply_then_plan_reports_no_changes(workspace, stacks):
-    """Apply fills in every computed value, so index and type errors that need them show here."""
+@pytest.fixture(scope="module")
+def applied(workspace, stacks):
+    """login.gov applied once: (its workspace, the apply result)."""
     ws = workspace("login-gov")
     clean(ws.init(), "init")
-    apply = ws.apply()
+    return ws, ws.apply()
+
+
+def test_apply_creates_every_resource(applied, stacks):
+    """Apply fills in every computed value, so index and type errors that need them show here."""
+    _, apply = applied
     clean(apply, "apply")
-    applied = {m["hook"]["resource"]["addr"] for m in apply.messages
-               if m.get("type") == "apply_complete" and not m["hook"]["resource"]["addr"].startswith("data.")}
-    assert applied == addresses(json.loads(stacks["login-gov"].read_text()))
+    done = {m["hook"]["resource"]["addr"] for m in apply.messages
+            if m.get("type") == "apply_complete" and not m["hook"]["resource"]["addr"].startswith("data.")}
+    assert done == addresses(json.loads(stacks["login-gov"].read_text()))
+
+
+def test_plan_after_apply_reports_no_changes(applied):
+    ws, apply = applied
+    assert apply.returncode == 0
     again = ws.plan("-detailed-exitcode")
     assert again.returncode == 0, "the second plan found changes:\n" + "\n".join(again.errors() or again.actions())
     summary = [m["changes"] for m in again.messages if m.get("type") == "change_summary"]
     assert summary == [{"add": 0, "change": 0, "import": 0, "remove": 0, "operation": "plan"}]
 
 
-def test_applied_dkim_cnames_carry_the_tokens(workspace):
+def test_applied_dkim_cnames_carry_the_tokens(applied):
     """The three SES tokens per region reach the record names through element() (SES Easy DKIM)."""
-    ws = workspace("login-gov")
-    clean(ws.init(), "init")
-    clean(ws.apply(), "apply")
+    ws, apply = applied
+    assert apply.returncode == 0
     state = json.loads(ws.run("show", "-json", "-no-color").stdout)
     resources = {r["address"]: r["values"] for r in state["values"]["root_module"]["resources"]}
     for region in ("us_west_2", "us_east_1"):
