@@ -61,8 +61,8 @@ def _present(value: Any) -> bool:
     return value is not None and value != []
 
 
-def check(type_name: str, block: dict[str, Any], config: dict[str, Any] | None) -> list[pb.Diagnostic]:
-    """Every problem the provider reports on ``config`` of ``type_name`` before planning."""
+def check(type_name: str, block: dict[str, Any], config: Any) -> list[pb.Diagnostic]:
+    """Every problem the provider reports on ``config`` (an object, null or unknown) of ``type_name`` before planning."""
     if config is None or config is UNKNOWN:
         return []
     found = _generic(block, config, (), "")

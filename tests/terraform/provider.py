@@ -80,7 +80,8 @@ def fake(type_name: str, state: dict[str, Any], name: str, cty: Any, path: Path)
                  "resource_record_type": "CNAME", "resource_record_value": f"_{_digest(host, seed)[:32]}.acm-validations.aws."}
                 for host in names if isinstance(host, str)]
     if type_name == "aws_s3_bucket":
-        bucket = state.get("bucket") if isinstance(state.get("bucket"), str) else f"terraform-{seed[:20]}"
+        known = [state[key] for key in ("bucket", "id") if isinstance(state.get(key), str)]  # an import knows the id
+        bucket = known[0] if known else f"terraform-{seed[:20]}"
         derived = {"bucket": bucket, "id": bucket, "arn": f"arn:aws:s3:::{bucket}", "bucket_domain_name": f"{bucket}.s3.amazonaws.com",
                    "bucket_regional_domain_name": f"{bucket}.s3.us-east-1.amazonaws.com", "hosted_zone_id": "Z3AQBSTGFYJSTF"}
         if name in derived:
@@ -126,14 +127,14 @@ class StandInAws(rpc.ProviderServicer):
         self.resources: dict[str, Any] = provider["resource_schemas"]
         self.data_sources: dict[str, Any] = provider["data_source_schemas"]
 
-        def schema(doc: dict[str, Any]) -> pb.Schema:
+        def as_pb(doc: dict[str, Any]) -> pb.Schema:
             return pb.Schema(version=doc.get("version", 0), block=_block_pb(doc["block"]))
 
         # Built once: Terraform asks for it at the start of every command, once per provider configuration.
         self._schema = pb.GetProviderSchema.Response(
-            provider=schema(self.provider),
-            resource_schemas={name: schema(doc) for name, doc in self.resources.items()},
-            data_source_schemas={name: schema(doc) for name, doc in self.data_sources.items()},
+            provider=as_pb(self.provider),
+            resource_schemas={name: as_pb(doc) for name, doc in self.resources.items()},
+            data_source_schemas={name: as_pb(doc) for name, doc in self.data_sources.items()},
             server_capabilities=self._capabilities(),
         )
 
@@ -176,8 +177,15 @@ class StandInAws(rpc.ProviderServicer):
         return pb.UpgradeResourceState.Response(upgraded_state=encode(complete(block, raw)))
 
     def ReadResource(self, request: Any, context: Any) -> Any:
-        # Nothing drifts: AWS is this process, and it remembers what it applied.
-        return pb.ReadResource.Response(new_state=request.current_state, private=request.private)
+        # Nothing drifts: what was applied reads back the same. An imported resource has only its
+        # id, so its computed attributes are read the way apply would have made them.
+        block = self.resources[request.type_name]["block"]
+        state = decode(request.current_state)
+        if state is None:
+            return pb.ReadResource.Response(new_state=request.current_state, private=request.private)
+        read = transform(block, state, lambda name, spec, value, path: (
+            fake(request.type_name, state, name, spec["type"], path) if value is None and spec.get("computed") else value))
+        return pb.ReadResource.Response(new_state=encode(read), private=request.private)
 
     def ReadDataSource(self, request: Any, context: Any) -> Any:
         block = self.data_sources[request.type_name]["block"]

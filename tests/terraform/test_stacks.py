@@ -85,3 +85,17 @@ def test_applied_dkim_cnames_carry_the_tokens(applied):
     (option,) = resources["aws_acm_certificate.mta_sts"]["domain_validation_options"]
     assert validation["name"] == option["resource_record_name"] and validation["type"] == "CNAME"
     assert re.fullmatch(r"d[0-9a-f]{13}\.cloudfront\.net", resources["aws_route53_record.mta_sts_a"]["alias"][0]["name"])
+
+
+def test_an_imported_bucket_is_adopted_and_the_rest_created(workspace, stacks):
+    """An import block (Terraform 1.5+) brings an existing policy bucket under the stack instead of creating it."""
+    ws = workspace("login-gov")
+    (ws.path / "import.tf.json").write_text(json.dumps({"import": [{"to": "aws_s3_bucket.mta_sts", "id": "mta-sts-login-gov"}]}))
+    clean(ws.init(), "init")
+    plan = ws.plan()
+    clean(plan, "plan")
+    imported = [m["change"]["resource"]["addr"] for m in plan.messages
+                if m.get("type") == "planned_change" and "importing" in m["change"]]
+    assert imported == ["aws_s3_bucket.mta_sts"]
+    expected = {address: "create" for address in addresses(json.loads(stacks["login-gov"].read_text()))}
+    assert plan.actions() == expected | {"aws_s3_bucket.mta_sts": "import"}
