@@ -48,7 +48,7 @@ def terraform_env(terraform: str, schema: tuple[Path, dict[str, Any]],
     home = tmp_path_factory.mktemp("terraform-home")
     # A short folder of its own for the socket: unix socket paths are limited to 107 octets.
     with tempfile.TemporaryDirectory(prefix="maildns-tf-") as folder, \
-            stand_in(schema[0], Path(folder) / "aws.sock") as (_pid, reattach):
+            stand_in(schema[0], Path(folder) / "aws.sock", home / "stand-in.log") as (_pid, reattach):
         yield environment(home, reattach)
 
 

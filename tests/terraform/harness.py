@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM_VERSION = "1.11.4"
 SKIP_SWITCH = "MAILDNS_SKIP_TERRAFORM"
 TIMEOUT = 120  # seconds for one terraform command; these stacks take about one
+STARTUP_TIMEOUT = 30  # seconds for the stand-in to listen; it takes about half a second
 
 
 def maildns_types() -> tuple[set[str], set[str]]:
@@ -54,30 +56,35 @@ def terraform_binary() -> str:
 
 
 @contextmanager
-def stand_in(schema_path: Path, socket: Path) -> Iterator[tuple[int, str]]:
-    """The stand-in provider, started once: yields (pid, TF_REATTACH_PROVIDERS value); stopped by its pid."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.terraform.provider", str(schema_path), str(socket)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+def stand_in(schema_path: Path, socket: Path, log: Path) -> Iterator[tuple[int, str]]:
+    """The stand-in provider, started once: yields (pid, TF_REATTACH_PROVIDERS value); stopped by its pid.
+
+    Its stderr goes to ``log`` (a pipe nobody reads could fill up and stall it).
+    """
+    with log.open("w", encoding="utf-8") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.terraform.provider", str(schema_path), str(socket)],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True,
+        )
     try:
         assert process.stdout is not None
-        line = process.stdout.readline()
+        ready, _, _ = select.select([process.stdout], [], [], STARTUP_TIMEOUT)
+        line = process.stdout.readline() if ready else ""
         if not line:
-            raise RuntimeError(f"the stand-in provider did not start: {process.stderr.read() if process.stderr else ''}")
+            raise RuntimeError(f"the stand-in provider did not start: {log.read_text(encoding='utf-8')[-2000:]}")
         reattach = json.loads(line)
         assert reattach[PROVIDER_ADDRESS]["Pid"] == process.pid
         yield process.pid, line.strip()
     finally:
-        os.kill(process.pid, signal.SIGTERM)
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def environment(home: Path, reattach: str) -> dict[str, str]:
