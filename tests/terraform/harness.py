@@ -117,12 +117,17 @@ class Result:
         except json.JSONDecodeError:
             return [json.loads(line) for line in self.stdout.splitlines() if line.startswith("{")]
 
-    def errors(self) -> list[str]:
-        """Every error diagnostic, one line each, from -json streams, validate's document or stderr."""
+    def diagnostics(self, severity: str) -> list[str]:
+        """Diagnostics of one severity, one line each, from -json streams or validate's document."""
         found: list[str] = []
         for message in self.messages:
             diagnostics = [message["diagnostic"]] if "diagnostic" in message else message.get("diagnostics", [])
-            found += [f"{d.get('summary')}: {d.get('detail', '')}" for d in diagnostics if d.get("severity") == "error"]
+            found += [f"{d.get('summary')}: {d.get('detail', '')}" for d in diagnostics if d.get("severity") == severity]
+        return found
+
+    def errors(self) -> list[str]:
+        """Every error diagnostic; a failure without one is reported by its output."""
+        found = self.diagnostics("error")
         if self.returncode and not found:
             found.append(self.stderr.strip() or self.stdout.strip())
         return found

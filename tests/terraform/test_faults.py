@@ -112,7 +112,7 @@ FAULTS: dict[str, Fault] = {
 }
 
 
-def run(name: str, fault: Fault, ws: Workspace) -> tuple[str, list[str]]:
+def run(ws: Workspace) -> tuple[str, list[str]]:
     """(the stage that failed or "none", its errors), running the stages in order."""
     for stage in STAGES:
         result = getattr(ws, stage)()
@@ -131,7 +131,7 @@ def outcomes(stacks, workspace) -> dict[str, tuple[str, list[str]]]:
         fault.plant(doc)
         spaces[name] = workspace("login-gov", document=doc)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = {name: pool.submit(run, name, FAULTS[name], ws) for name, ws in spaces.items()}
+        futures = {name: pool.submit(run, ws) for name, ws in spaces.items()}
         return {name: future.result() for name, future in futures.items()}
 
 

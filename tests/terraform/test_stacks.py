@@ -26,9 +26,7 @@ def addresses(doc: dict) -> set[str]:
 
 def clean(result, what: str) -> None:
     assert result.returncode == 0 and not result.errors(), f"{what} failed:\n" + "\n".join(result.errors())
-    warnings = [m["diagnostic"]["summary"] for m in result.messages
-                if m.get("type") == "diagnostic" and m["diagnostic"]["severity"] == "warning"]
-    assert not warnings, f"{what} warned: {warnings}"
+    assert not result.diagnostics("warning"), f"{what} warned: {result.diagnostics('warning')}"
 
 
 @pytest.mark.parametrize("stack", STACKS)
