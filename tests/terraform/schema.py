@@ -256,7 +256,9 @@ def _block(src: _Sources, entries_body: str, interface: str, output_class: str |
         for snake, spec in _computed_only(src, output_class, kind).items():
             if snake not in blocks:  # a block's getter has a put method, not a setter
                 attributes.setdefault(snake, spec)
-    out: dict[str, Any] = {"attributes": dict(sorted(attributes.items()))}
+    out: dict[str, Any] = {}
+    if attributes:  # Terraform's format leaves out what a block does not have
+        out["attributes"] = dict(sorted(attributes.items()))
     if blocks:
         out["block_types"] = dict(sorted(blocks.items()))
     return out
@@ -286,7 +288,7 @@ def type_schema(type_name: str, js: str, dts: str) -> dict[str, Any]:
 
 def _curate(type_name: str, block: dict[str, Any]) -> None:
     for (owner, attribute), (flags, _reason) in CURATED.items():
-        spec = block["attributes"].get(attribute)
+        spec = block.get("attributes", {}).get(attribute)
         if spec is None or owner not in ("*", type_name):
             continue
         if flags.get("optional"):

@@ -14,6 +14,7 @@ import re
 import pytest
 
 from tests.terraform.matrix import groups
+from tests.terraform.schema import PROVIDER_ADDRESS
 
 STACKS = sorted(config.stack_name for configs in groups().values() for config in configs)
 
@@ -97,3 +98,20 @@ def test_an_imported_bucket_is_adopted_and_the_rest_created(workspace, stacks):
     assert imported == ["aws_s3_bucket.mta_sts"]
     expected = {address: "create" for address in addresses(json.loads(stacks["login-gov"].read_text()))}
     assert plan.actions() == expected | {"aws_s3_bucket.mta_sts": "import"}
+
+
+def strip(value):
+    """A schema document without the description kinds Terraform adds to every block and attribute."""
+    if isinstance(value, dict):
+        return {k: strip(v) for k, v in value.items() if k != "description_kind"}
+    return value
+
+
+def test_terraform_reads_back_the_schema_the_stand_in_serves(workspace, schema):
+    """``terraform providers schema -json`` of the stand-in is the generated document: the protocol loses nothing."""
+    ws = workspace("login-gov")
+    clean(ws.init(), "init")
+    shown = ws.run("providers", "schema", "-json")
+    assert shown.returncode == 0, shown.stderr
+    served = strip(json.loads(shown.stdout))["provider_schemas"][PROVIDER_ADDRESS]
+    assert served == schema[1]["provider_schemas"][PROVIDER_ADDRESS]
