@@ -14,7 +14,15 @@ PIPENV_VERSION := 2026.10.3
 PIPENV := $(PYTHON) -m pipenv
 RUN := $(PIPENV) run
 
-.PHONY: synth test unit bench clean deps
+.PHONY: synth test unit bench clean deps dns-servers
+
+# The live tests of `maildns check` run a real authoritative DNS server (NSD) and sign zones with
+# ldns-signzone (ldnsutils); apt-get runs only when one of them is missing.
+DEBIAN_PACKAGES := nsd ldnsutils
+dns-servers:
+	@if ! command -v /usr/sbin/nsd ldns-signzone ldns-keygen ldns-key2ds >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); \
+	fi
 
 # pipenv itself, then the locked Python environment (.venv), then the locked npm tree.
 .venv/.synced: Pipfile.lock
@@ -32,7 +40,7 @@ deps: .venv/.synced node_modules/.installed
 synth: deps
 	npx cdktf synth
 
-test: .venv/.synced
+test: .venv/.synced dns-servers
 	$(RUN) pytest
 
 unit: .venv/.synced

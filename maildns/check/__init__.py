@@ -1,35 +1,89 @@
-"""Live verification: do DNS and the MTA-STS site publish what the config says?"""
+"""Live verification: do DNS and the MTA-STS site publish what the config says, and do they follow the RFCs?"""
 
 from __future__ import annotations
 
+import dataclasses
+import ssl
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import dns.exception
 import dns.resolver
 
-from maildns.check.lookup import Result, check_records, published
+from maildns.check.authoritative import NoServers, authoritative_servers
+from maildns.check.dmarc import check_report_authorizations
+from maildns.check.dnssec import check_dnssec
+from maildns.check.lookup import Dns, Result, check_records, failure, published, start
+from maildns.check.mx import check_mx_targets
 from maildns.check.policy import check_policy
+from maildns.check.spf import check_spf
+from maildns.check.state import Applied, apply_state
 from maildns.config import Config
 from maildns.records import Record
 from maildns.records.mta_sts import config_policy, policy_host, policy_url
 
 
-def check_domain(
-    config: Config,
-    records: Sequence[Record],
-    res: dns.resolver.Resolver,
-    *,
-    ca_file: str | None = None,
-    timeout: float = 10.0,
-) -> list[Result]:
-    """Every record of ``records`` against DNS, then the MTA-STS policy file over HTTPS."""
-    results = check_records(records, res)
+@dataclass(frozen=True)
+class Options:
+    """How ``maildns check`` asks: where to start, per-query timeout, per-domain deadline."""
+
+    nameserver: tuple[str, int] | None
+    timeout: float
+    deadline: float
+    context: ssl.SSLContext
+    authoritative: bool = False
+
+
+def _distribution_addresses(records: tuple[Record, ...], distribution: str, lookup: Dns) -> tuple[tuple[Record, ...], list[Result]]:
+    """The policy host's A and AAAA must be the distribution's own addresses: look them up and
+    put them in place of the placeholders (an alias record answers with the target's addresses)."""
+    out: list[Record] = []
+    errors: list[Result] = []
+    for record in records:
+        if record.id in ("mta-sts-a", "mta-sts-aaaa"):
+            try:
+                addresses = published(lookup, distribution, record.type)
+            except (dns.exception.DNSException, OSError) as exc:
+                errors.append(Result(distribution, record.type, "error", detail=f"looking up the distribution of {record.name}: {failure(exc)}"))
+                continue
+            record = dataclasses.replace(record, values=addresses, computed=not addresses)
+        out.append(record)
+    return tuple(out), errors
+
+
+def check_domain(config: Config, records: Sequence[Record], options: Options, applied: Applied | None = None) -> list[Result]:
+    """Every record of ``records`` against DNS (each authoritative server with ``authoritative``),
+    the rules only live DNS can show (MX targets, the SPF lookup chain, report authorisations,
+    DNSSEC), then the MTA-STS policy file over HTTPS. The deadline starts when this is called."""
+    lookup = start(options.nameserver, options.timeout, options.deadline)
+    zone = config.zone or config.domain  # with only a zone_id, the domain is taken as the zone's apex
+    results: list[Result] = []
+    checked = apply_state(config.domain, records, applied)
+    if applied is not None and applied.distribution:
+        checked, errors = _distribution_addresses(checked, applied.distribution, lookup)
+        results.extend(errors)
+    servers = [lookup]
+    if options.authoritative:
+        try:
+            servers = authoritative_servers(zone, lookup)
+        except (NoServers, dns.exception.DNSException, OSError) as exc:
+            results.append(Result(zone, "NS", "error", detail=f"finding the authoritative servers: {failure(exc)}"))
+    results.extend(check_records(checked, servers))
+    results.extend(check_mx_targets(tuple(m.host for m in config.mx), lookup))
+    results.append(check_spf(config.domain, lookup))
+    results.extend(check_report_authorizations(config.domain, config.dmarc.rua + config.dmarc.ruf, lookup))
+    known = [(r.name, r.type) for r in checked if "<" not in r.name and not r.computed]
+    results.append(check_dnssec(zone, known, lookup))
     if config.mta_sts is not None:
         url = policy_url(config.domain)
+        host = policy_host(config.domain)
         try:
-            addresses = published(res, policy_host(config.domain), "A")
+            addresses = published(lookup, host, "A")
+            timeout = lookup.lifetime()
         except (dns.exception.DNSException, OSError) as exc:
-            results.append(Result(url, "HTTPS", "error", detail=f"looking up {policy_host(config.domain)}: {exc or type(exc).__name__}"))
+            results.append(Result(url, "HTTPS", "error", detail=f"looking up {host}: {failure(exc)}"))
         else:
-            results.append(check_policy(url, addresses[0] if addresses else None, config_policy(config), ca_file=ca_file, timeout=timeout))
+            results.append(check_policy(url, addresses[0] if addresses else None, config_policy(config), options.context, timeout))
     return results
+
+

@@ -120,17 +120,29 @@ def distribution_placeholder(domain: str) -> str:
     return f"<cloudfront distribution of {policy_host(domain)}>"
 
 
+def certificate_validation_placeholders(domain: str) -> tuple[str, str]:
+    """What ``maildns records`` shows for the ACM validation CNAME: name and target, both chosen by ACM."""
+    host = policy_host(domain)
+    return f"<acm validation name for {host}>", f"<acm validation target for {host}>"
+
+
 def mta_sts_records(config: Config) -> tuple[Record, ...]:
-    """The ``_mta-sts`` TXT with the real id, and the policy host's A and AAAA aliases to
-    CloudFront (placeholders: the distribution exists only after apply)."""
+    """The ``_mta-sts`` TXT with the real id, the policy host's A and AAAA aliases to CloudFront
+    and the CNAME through which ACM validates the host's certificate (placeholders: the
+    distribution and the certificate exist only after apply).
+
+    @see https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
+    """
     from maildns.records import Record
 
     if config.mta_sts is None:
         return ()
     host = policy_host(config.domain)
     target = distribution_placeholder(config.domain)
+    validation_name, validation_target = certificate_validation_placeholders(config.domain)
     return (
         Record("mta-sts", txt_name(config.domain), "TXT", config.ttl_for("mta_sts"), (render_txt(config_policy(config)),)),
         Record("mta-sts-a", host, "A", ALIAS_TTL, (target,), computed=True),
         Record("mta-sts-aaaa", host, "AAAA", ALIAS_TTL, (target,), computed=True),
+        Record("mta-sts-certificate-validation", validation_name, "CNAME", config.ttl_for("mta_sts"), (validation_target,), computed=True),
     )
