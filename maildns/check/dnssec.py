@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 import dns.dnssec
@@ -26,6 +27,17 @@ def _signed(lookup: Dns, name: str, type_: str) -> tuple[dns.rrset.RRset | None,
         elif found.name == owner and found.rdtype == dns.rdatatype.RRSIG and found.covers == rdtype:
             sigs = found
     return rrset, sigs
+
+
+def _why(sigs: dns.rrset.RRset, exc: Exception) -> str:
+    """Why no signature validated: the validity period (RFC 4034 3.1.5) says more than dnspython's message."""
+    now = time.time()
+    if all(sig.expiration < now for sig in sigs):  # type: ignore[attr-defined]
+        latest = max(sig.expiration for sig in sigs)  # type: ignore[attr-defined]
+        return f"every RRSIG expired (the latest on {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(latest))})"
+    if all(sig.inception > now for sig in sigs):  # type: ignore[attr-defined]
+        return "no RRSIG is valid yet (inception in the future)"
+    return f"no RRSIG validates with the zone's DNSKEYs ({exc})"
 
 
 def check_dnssec(zone: str, names: Iterable[tuple[str, str]], lookup: Dns) -> Result:
@@ -65,6 +77,7 @@ def check_dnssec(zone: str, names: Iterable[tuple[str, str]], lookup: Dns) -> Re
             problems.append(f"no DS at the parent matches a DNSKEY (DS key tags {ds_tags}, DNSKEY key tags {tags}; RFC 4035 5.2)")
     checked = [(zone, "DNSKEY"), (zone, "SOA"), *names]
     valid = 0
+    failed: list[str] = []
     for name, type_ in dict.fromkeys(checked):
         try:
             rrset, sigs = (keys, key_sigs) if (name, type_) == (zone, "DNSKEY") else _signed(lookup, name, type_)
@@ -76,15 +89,17 @@ def check_dnssec(zone: str, names: Iterable[tuple[str, str]], lookup: Dns) -> Re
         if rrset is None:
             continue
         if sigs is None:
-            problems.append(f"{name} {type_}: no RRSIG (RFC 4035 3.1.1)")
+            failed.append(f"{name} {type_}: no RRSIG (RFC 4035 3.1.1)")
             continue
         try:
             dns.dnssec.validate(rrset, sigs, {origin: keys})
             valid += 1
         except dns.dnssec.ValidationFailure as exc:
-            problems.append(f"{name} {type_}: the signature does not validate ({exc}; RFC 4035 5.3)")
+            failed.append(f"{name} {type_}: {_why(sigs, exc)}")
+    if failed:
+        problems.append(f"the signatures of {len(failed)} of {len(failed) + valid} RRsets do not validate (RFC 4035 5.3)")
     if problems:
-        return Result(zone, "DNSSEC", "error", detail="; ".join(problems), notes=tuple(notes))
+        return Result(zone, "DNSSEC", "error", detail="; ".join(problems), notes=tuple(failed + notes))
     status = "notice" if notes else "ok"
     detail = f"signed (DNSKEY key tags {tags}); {valid} RRsets validate" + (f"; {notes[0]}" if notes else "; the parent's DS matches")
     return Result(zone, "DNSSEC", status, detail=detail)
