@@ -206,10 +206,10 @@ def tls_context(ca_file: str | None) -> ssl.SSLContext:
     """The TLS settings for the policy host; a CA file that cannot be read is a usage error."""
     try:
         return ssl.create_default_context(cafile=ca_file)
+    except ssl.SSLError as exc:  # a subclass of OSError: test it first
+        raise UsageError(f"--ca-file {ca_file}: holds no PEM certificate ({exc.reason or exc})") from None
     except OSError as exc:
         raise UsageError(f"--ca-file {ca_file}: {exc.strerror or exc}") from None
-    except ssl.SSLError as exc:
-        raise UsageError(f"--ca-file {ca_file}: holds no PEM certificate ({exc.reason or exc})") from None
 
 
 def result_lines(result: Result) -> list[str]:
