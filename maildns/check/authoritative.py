@@ -30,11 +30,11 @@ def authoritative_servers(zone: str, start: Dns) -> list[Dns]:
     if ns is None:
         raise NoServers(f"{start.label} returned no NS records for {zone}")
     port = start.resolver.port
-    servers = []
-    for host in sorted(str(rdata.target).rstrip(".").lower() for rdata in ns):  # type: ignore[attr-defined]
+    servers: list[Dns] = []
+    for host in sorted(str(rdata.target).rstrip(".").lower() for rdata in ns):
         target = dns.name.from_text(host)
         glue = [
-            rdata.address  # type: ignore[attr-defined]
+            rdata.address
             for rrset in response.additional
             if rrset.name == target and rrset.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA)
             for rdata in rrset

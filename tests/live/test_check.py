@@ -4,10 +4,13 @@ policy host, all started here on loopback addresses and stopped by pid."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
+from pathlib import Path
 
 import pytest
+import yaml
 
 from maildns.cli import main
 from tests.live.world import World
@@ -100,7 +103,7 @@ def test_spf_over_ten_lookups_through_nested_includes_shows_the_chain(world, cap
     """RFC 7208 4.6.4: include and redirect count through every level; 12 here, the limit is 10."""
     chain = ["_spf"] + [f"l{i}" for i in range(1, 12)]
     world.others["example.net"] = world.others["example.net"].replace('_spf.example.net. 300 IN TXT "v=spf1 ip4:192.0.2.0/24 -all"\n', "")
-    for here, there in zip(chain, chain[1:]):
+    for here, there in itertools.pairwise(chain):
         world.others["example.net"] += f'{here}.example.net. 300 IN TXT "v=spf1 include:{there}.example.net -all"\n'
     world.others["example.net"] += 'l11.example.net. 300 IN TXT "v=spf1 ip4:192.0.2.0/24 -all"\n'
     code, out = run(world.start(), capsys)
@@ -305,3 +308,49 @@ def test_untrusted_certificate_is_an_error(world, capsys):
     policy_line = next(line for line in out if "mta-sts.txt" in line)
     assert policy_line.startswith(f"error    {POLICY_URL} HTTPS: ")
     assert "CERTIFICATE_VERIFY_FAILED" in policy_line
+
+
+def test_more_than_two_void_lookups_are_an_error(world, capsys):
+    """RFC 7208 4.6.4: a third lookup that finds nothing is a permerror."""
+    world.others["example.net"] = world.others["example.net"].replace(
+        '"v=spf1 ip4:192.0.2.0/24 -all"', '"v=spf1 a:gone1.example.net a:gone2.example.net mx:gone3.example.net -all"'
+    )
+    code, out = run(world.start(), capsys)
+    assert code == 1
+    line = "error    example.gov SPF: 3 void lookups, over the limit of 2 (RFC 7208 4.6.4)"
+    assert following(out, line) == ["    example.gov include:_spf.example.net", "      _spf.example.net mx:gone3.example.net"]
+
+
+LOGIN_GOV = Path(__file__).resolve().parents[2] / "config" / "login.gov.yaml"
+LOGIN_GOV_OTHERS = {
+    "google.com": "".join(f"{host}.google.com. 300 IN A 192.0.2.{i}\n" for i, host in enumerate(["aspmx.l", "alt1.aspmx.l", "alt2.aspmx.l"], 1))
+    + '_spf.google.com. 300 IN TXT "v=spf1 include:_netblocks.google.com ~all"\n'
+    + '_netblocks.google.com. 300 IN TXT "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 ~all"\n',
+    "googlemail.com": "".join(f"aspmx{i}.googlemail.com. 300 IN AAAA 2001:db8::{i}\n" for i in range(2, 6)),
+    "amazonses.com": 'amazonses.com. 300 IN TXT "v=spf1 ip4:198.51.100.0/24 -all"\n',
+    # The address of BOD 18-01 accepts reports about any domain: a wildcard (RFC 7489 7.1).
+    "dmarc.cyber.dhs.gov": '*._report._dmarc.dmarc.cyber.dhs.gov. 300 IN TXT "v=DMARC1"\n',
+}
+
+
+def test_login_gov_as_the_runbook_checks_it(tmp_path, capsys):
+    """Every authoritative server, a signed zone, the applied SES tokens and ACM record: all ok."""
+    world = World(tmp_path, yaml.safe_load(LOGIN_GOV.read_text()), LOGIN_GOV_OTHERS)
+    try:
+        tokens = {region: [f"{region.replace('-', '')}{i}{'x' * 24}" for i in range(3)] for region in ("us-west-2", "us-east-1")}
+        for values in tokens.values():
+            for token in values:
+                world.add(f"{token}._domainkey.login.gov. 3600 IN CNAME {token}.dkim.amazonses.com.")
+        validation = ("_0123456789abcdef0123456789abcdef.mta-sts.login.gov", "_fedcba9876543210fedcba9876543210.acm-validations.aws")
+        world.add(f"{validation[0]}. 3600 IN CNAME {validation[1]}.")
+        state = world.state_file(tokens, validation)
+        args = world.start(sign={}, extra=("--authoritative", "--state", str(state)))
+        args[1] = str(LOGIN_GOV)
+        code, out = run(args, capsys)
+    finally:
+        world.stop()
+    assert code == 0, "\n".join(out)
+    assert out[-1] == "26 checked: 0 failed"
+    assert "ok       login.gov SPF: 3 DNS lookups of 10, 0 void of 2" in out
+    assert "ok       login.gov._report._dmarc.dmarc.cyber.dhs.gov TXT" in out
+    assert next(line for line in out if " DNSSEC" in line).startswith("ok       login.gov DNSSEC: signed")
