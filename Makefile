@@ -20,7 +20,7 @@ RUN := $(PIPENV) run
 # ldns-signzone (ldnsutils); apt-get runs only when one of them is missing.
 DEBIAN_PACKAGES := nsd ldnsutils
 dns-servers:
-	@if ! command -v /usr/sbin/nsd ldns-signzone ldns-keygen ldns-key2ds >/dev/null; then \
+	@if ! { test -x /usr/sbin/nsd && command -v ldns-signzone && command -v ldns-keygen && command -v ldns-key2ds; } >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); \
 	fi
 

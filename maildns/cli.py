@@ -220,8 +220,9 @@ def result_lines(result: Result) -> list[str]:
     lines = [f"{result.status:<8} {result.name} {result.type}" + (f": {result.detail}" if result.detail else "")]
     if result.status == "mismatch" and not result.notes:
         lines += [f"    {line}" for line in differences(result.expected, result.published)]
-    for server, answer in result.servers:
-        lines.append(f"    {server}: " + (", ".join(map(repr, answer)) if answer else "no answer"))
+    for answer in result.servers:
+        shown = f"error: {answer.error}" if answer.error else ", ".join(map(repr, answer.values)) or "no answer"
+        lines.append(f"    {answer.server}: {shown}")
     lines += [f"    {note}" for note in result.notes]
     return lines
 

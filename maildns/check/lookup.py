@@ -20,12 +20,21 @@ EDNS_PAYLOAD = 1232  # the DNS flag day 2020 size: large enough for RRSIGs, smal
 
 
 @dataclass(frozen=True)
+class Answer:
+    """What one server answered: its values, or the error that stood for an answer."""
+
+    server: str
+    values: tuple[str, ...] = ()
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class Result:
     """The outcome for one record set, policy file or rule: ok, notice, skipped, mismatch,
     missing, inconsistent or error.
 
-    ``servers`` holds each authoritative server's answer when they disagree; ``notes`` are extra
-    lines (an SPF lookup chain) printed below the result.
+    ``servers`` holds each authoritative server's answer (its values, or its error) when they
+    disagree; ``notes`` are extra lines (an SPF lookup chain) printed below the result.
     """
 
     name: str
@@ -34,7 +43,7 @@ class Result:
     expected: tuple[str, ...] = ()
     published: tuple[str, ...] = ()
     detail: str = ""
-    servers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    servers: tuple[Answer, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -146,21 +155,19 @@ def check_records(records: Iterable[Record], servers: Sequence[Dns]) -> list[Res
         if record.computed and "<" in record.name:
             results.append(Result(record.name, record.type, "skipped", expected, detail="name known after apply (give --state)"))
             continue
-        answers: dict[str, tuple[str, ...] | str] = {}
+        answers: list[Answer] = []
         for server in servers:
             try:
-                answers[server.label] = published(server, record.name, record.type)
+                answers.append(Answer(server.label, published(server, record.name, record.type)))
             except (dns.exception.DNSException, OSError) as exc:
-                answers[server.label] = f"error: {failure(exc)}"
-        distinct = set(answers.values())
-        if len(distinct) > 1:
-            shown = tuple((label, (a,) if isinstance(a, str) else a) for label, a in answers.items())
-            results.append(Result(record.name, record.type, "inconsistent", expected, detail="the authoritative servers disagree", servers=shown))
+                answers.append(Answer(server.label, error=failure(exc)))
+        if len({(a.values, a.error) for a in answers}) > 1:
+            results.append(Result(record.name, record.type, "inconsistent", expected, detail="the authoritative servers disagree", servers=tuple(answers)))
             continue
-        live = distinct.pop()
-        if isinstance(live, str):
-            results.append(Result(record.name, record.type, "error", expected, detail=live.removeprefix("error: ")))
+        if answers[0].error:
+            results.append(Result(record.name, record.type, "error", expected, detail=answers[0].error))
             continue
+        live = answers[0].values
         if not live:
             status = "missing"
         elif record.computed:

@@ -5,6 +5,7 @@ policy host, all started here on loopback addresses and stopped by pid."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import time
 from pathlib import Path
@@ -260,7 +261,7 @@ def test_an_authoritative_server_that_never_answers_is_named(world, capsys):
     assert code == 1
     shown = following(out, "inconsistent _dmarc.example.gov TXT: the authoritative servers disagree")
     assert shown[0] == f"    ns1.example.gov ({world.ns1}): {DMARC!r}"
-    assert shown[1].startswith(f"    ns2.example.gov ({world.silent_address}): 'error: ")
+    assert shown[1].startswith(f"    ns2.example.gov ({world.silent_address}): error: The resolution lifetime expired")
 
 
 @pytest.mark.parametrize(
@@ -354,3 +355,16 @@ def test_login_gov_as_the_runbook_checks_it(tmp_path, capsys):
     assert "ok       login.gov SPF: 3 DNS lookups of 10, 0 void of 2" in out
     assert "ok       login.gov._report._dmarc.dmarc.cyber.dhs.gov TXT" in out
     assert next(line for line in out if " DNSSEC" in line).startswith("ok       login.gov DNSSEC: signed")
+
+
+def test_json_output_keeps_each_servers_answer(world, capsys):
+    world.remove("_dmarc.example.gov", "TXT", world.second())
+    code, out = run(world.start(extra=("--authoritative", "--format", "json")), capsys)
+    assert code == 1
+    results = json.loads("\n".join(out))
+    dmarc = next(r for r in results if r["name"] == "_dmarc.example.gov")
+    assert dmarc["domain"] == "example.gov" and dmarc["status"] == "inconsistent"
+    assert dmarc["servers"] == [
+        {"server": f"ns1.example.gov ({world.ns1})", "values": [DMARC], "error": ""},
+        {"server": f"ns2.example.gov ({world.ns2})", "values": [], "error": ""},
+    ]
