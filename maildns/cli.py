@@ -218,7 +218,7 @@ def result_lines(result: Result) -> list[str]:
     from maildns.check.lookup import differences
 
     lines = [f"{result.status:<8} {result.name} {result.type}" + (f": {result.detail}" if result.detail else "")]
-    if result.status == "mismatch" and not result.notes:
+    if result.status in ("mismatch", "missing") and not result.notes:
         lines += [f"    {line}" for line in differences(result.expected, result.published)]
     for answer in result.servers:
         shown = f"error: {answer.error}" if answer.error else ", ".join(map(repr, answer.values)) or "no answer"

@@ -86,7 +86,7 @@ def test_missing_mx_and_changed_dmarc_show_what_differs(world, capsys):
     world.add('_dmarc.example.gov. 300 IN TXT "v=DMARC1; p=none"')
     code, out = run(world.start(), capsys)
     assert code == 1
-    assert "missing  example.gov MX" in out
+    assert following(out, "missing  example.gov MX") == ["    - '10 mx1.example.net'", "    - '20 mx2.example.net'"]
     assert following(out, "mismatch _dmarc.example.gov TXT") == [f"    - {DMARC!r}", "    + 'v=DMARC1; p=none'"]
     assert out[-1].endswith(": 2 failed")
 
