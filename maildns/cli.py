@@ -14,20 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from maildns.config import Config, ConfigError, config_files, duplicate_domains, load_config, load_configs
-from maildns.records import Record, render_records, ses_dkim_records
-from maildns.records.mta_sts import config_policy, mta_sts_records, policy_url
+from maildns.config import Config, ConfigError, Problem, config_files, duplicate_domains, load_config, load_configs
+from maildns.plan import DomainPlan, plan
+from maildns.records import Record
+from maildns.records.mta_sts import policy_url
 
 if TYPE_CHECKING:
     from maildns.check.lookup import Result
 
 DEFAULT_PATHS = ["config"]
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-def all_records(config: Config, others: Sequence[Config]) -> tuple[Record, ...]:
-    """What ``records`` lists: the rendered records, the MTA-STS ones, then those SES issues at apply time."""
-    return render_records(config, others) + mta_sts_records(config) + ses_dkim_records(config)
 
 
 class UsageError(Exception):
@@ -70,31 +66,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from maildns.lint import warnings
 
     files = _files(args)
-    errors: dict[str, list[str]] = {str(f): [] for f in files}
+    errors: dict[str, list[Problem]] = {str(f): [] for f in files}
     configs: list[Config] = []
     for file in files:
         try:
             configs.append(load_config(file))
         except ConfigError as exc:
-            errors[str(file)].extend(exc.lines)
-    for line in duplicate_domains(configs):
-        # The line names the later of two files; the longest matching name is that file.
-        errors[max((f for f in errors if line.startswith(f"{f}: ")), key=len)].append(line)
-    found = warnings(configs) if configs else {}
+            errors[str(file)].extend(exc.problems)
+    for found in duplicate_domains(configs):
+        errors[found.file].append(found)
+    warned = warnings(configs) if configs else {}
     n_errors = sum(map(len, errors.values()))
-    n_warnings = sum(map(len, found.values()))
+    n_warnings = sum(map(len, warned.values()))
     if args.format == "json":
         report = {
             "files": [
-                {"file": f, "valid": not errors[f], "errors": errors[f], "warnings": found.get(f, [])} for f in errors
+                {
+                    "file": f,
+                    "valid": not errors[f],
+                    "errors": [p.to_json() for p in errors[f]],
+                    "warnings": [p.to_json() for p in warned.get(f, [])],
+                }
+                for f in errors
             ],
             "errors": n_errors,
             "warnings": n_warnings,
         }
         print(json.dumps(report, indent=2))
     else:
-        for file in errors:
-            lines = errors[file] + [f"warning: {line}" for line in found.get(file, [])]
+        for name in errors:
+            lines = [str(p) for p in errors[name]] + [f"warning: {p}" for p in warned.get(name, [])]
             if lines:
                 print("\n".join(lines), file=sys.stderr)
         summary = f"{len(errors)} file{'s' * (len(errors) != 1)} checked: {n_errors} error{'s' * (n_errors != 1)}, {n_warnings} warning{'s' * (n_warnings != 1)}"
@@ -102,9 +103,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if n_errors else EXIT_OK
 
 
-def record_json(config: Config, record: Record) -> dict[str, object]:
+def record_json(domain: str, record: Record) -> dict[str, object]:
     out: dict[str, object] = {
-        "domain": config.domain,
+        "domain": domain,
         "name": record.name,
         "type": record.type,
         "ttl": record.ttl,
@@ -116,15 +117,15 @@ def record_json(config: Config, record: Record) -> dict[str, object]:
 
 
 def cmd_records(args: argparse.Namespace) -> int:
-    configs = _load(args)
-    rows = [(config, record) for config in configs for record in all_records(config, configs)]
+    plans = plan(_load(args))
+    rows = [(p.domain, record) for p in plans for record in p.all_records]
     if args.format == "json":
-        print(json.dumps([record_json(c, r) for c, r in rows], indent=2))
+        print(json.dumps([record_json(d, r) for d, r in rows], indent=2))
         return EXIT_OK
     if args.format == "zone":
         from maildns.records.zone import render_zone
 
-        print("".join(f"; {c.domain}\n" + render_zone(all_records(c, configs)) for c in configs), end="")
+        print("".join(f"; {p.domain}\n" + render_zone(p.all_records) for p in plans), end="")
         return EXIT_OK
     table = [("NAME", "TYPE", "TTL", "VALUE")]
     for _, record in rows:
@@ -133,7 +134,7 @@ def cmd_records(args: argparse.Namespace) -> int:
             table.append((record.name, record.type, str(record.ttl), value + note))
     widths = [max(len(row[i]) for row in table) for i in range(3)]
     for row in table:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3])
     return EXIT_OK
 
 
@@ -158,16 +159,16 @@ def cmd_policy(args: argparse.Namespace) -> int:
     With several domains each policy follows a ``==> <url> <==`` line (as ``head`` does), and a
     blank line separates them; with one domain the output is exactly the file.
     """
-    configs = [c for c in _load(args) if c.mta_sts is not None]
-    if not configs:
+    policies = [(p.domain, p.policy) for p in plan(_load(args)) if p.policy is not None]
+    if not policies:
         print("maildns: no config has an mta_sts section", file=sys.stderr)
         return EXIT_INVALID
     out = sys.stdout.buffer
-    for i, config in enumerate(configs):
-        if len(configs) > 1:
+    for i, (domain, policy) in enumerate(policies):
+        if len(policies) > 1:
             separator = "\n" if i else ""
-            out.write(f"{separator}==> {policy_url(config.domain)} <==\n".encode("ascii"))
-        out.write(config_policy(config))
+            out.write(f"{separator}==> {policy_url(domain)} <==\n".encode("ascii"))
+        out.write(policy)
     out.flush()
     return EXIT_OK
 
@@ -233,21 +234,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     from maildns.check import Options, check_domain
     from maildns.check.state import StateError, read_state
 
-    configs = _load(args)
+    plans = plan(_load(args))
     try:
         applied = read_state(args.state or [])
     except StateError as exc:
         raise UsageError(str(exc)) from None
     options = Options(args.nameserver, args.timeout, args.deadline, tls_context(args.ca_file), args.authoritative)
 
-    def one(config: Config) -> list[Result]:
-        return check_domain(config, all_records(config, configs), options, applied.get(config.domain))
+    def one(domain_plan: DomainPlan) -> list[Result]:
+        return check_domain(domain_plan, options, applied.get(domain_plan.domain))
 
     # Domains are checked in parallel by a bounded pool; each has its own deadline.
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = [(config, result) for config, found in zip(configs, pool.map(one, configs)) for result in found]
+        results = [(p.domain, result) for p, found in zip(plans, pool.map(one, plans), strict=True) for result in found]
     if args.format == "json":
-        print(json.dumps([{"domain": c.domain, **dataclasses.asdict(r)} for c, r in results], indent=2))
+        print(json.dumps([{"domain": d, **dataclasses.asdict(r)} for d, r in results], indent=2))
     else:
         for _, result in results:
             print("\n".join(result_lines(result)))

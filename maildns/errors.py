@@ -1,13 +1,19 @@
-"""The two exceptions maildns raises for bad input, and how a problem is worded."""
+"""Problems with input as values (file, field, message, value, rule, severity), and their one-line text."""
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+FieldPath = tuple[str | int, ...]
 
 _UNSET: Any = object()
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+|line \d+|\(top level\)")
+SHOW_LIMIT = 80  # characters of a value shown in a message
 
 
 class RuleError(ValueError):
@@ -17,7 +23,7 @@ class RuleError(ValueError):
     for one of its fields) and ``value`` overrides the value shown in the message.
     """
 
-    def __init__(self, message: str, rule: str, *, value: Any = _UNSET, path: tuple[str | int, ...] = ()):
+    def __init__(self, message: str, rule: str, *, value: Any = _UNSET, path: FieldPath = ()):
         super().__init__(message)
         self.message = message
         self.rule = rule
@@ -25,18 +31,62 @@ class RuleError(ValueError):
         self.path = path
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in one file. ``str()`` is the only line maildns prints for it:
+    ``<file>: <field.path>: <message> (got <value>; <rule>)``."""
+
+    file: str
+    path: FieldPath
+    message: str
+    value: Any = _UNSET
+    rule: str = ""
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        got = "nothing" if self.value is _UNSET else show(self.value)
+        return f"{self.file}: {format_path(self.path)}: {self.message} (got {got}; {self.rule})"
+
+    @property
+    def field(self) -> str:
+        return format_path(self.path)
+
+    def to_json(self) -> dict[str, Any]:
+        """The problem's fields for ``--format json``; the value as shown in the line."""
+        return {
+            "file": self.file,
+            "field": self.field,
+            "path": list(self.path),
+            "message": self.message,
+            "value": None if self.value is _UNSET else show(self.value),
+            "rule": self.rule,
+            "severity": self.severity,
+            "text": str(self),
+        }
+
+    @classmethod
+    def of(cls, file: str, error: RuleError, *, prefix: FieldPath = (), value: Any = _UNSET) -> Problem:
+        """The problem a RuleError raised at ``prefix`` in ``file`` describes."""
+        shown = value if error.value is _UNSET else error.value
+        return cls(file, prefix + error.path, error.message, shown, error.rule)
+
+
 class ConfigError(Exception):
-    """Bad input: one line per problem, in the form ``<file>: <field.path>: <problem> (got <value>; <rule>)``.
+    """Bad input: the problems found, each printed as one line.
 
     The CLI catches it, prints ``lines``, exits 1 and writes nothing.
     """
 
-    def __init__(self, lines: list[str]):
-        super().__init__("\n".join(lines))
-        self.lines = lines
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.lines))
+
+    @property
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
 
 
-def show(value: Any, limit: int = 80) -> str:
+def show(value: Any, limit: int = SHOW_LIMIT) -> str:
     """A value as a person reads it in a message: strings bare unless blank or padded, others as JSON."""
     # A control character or line separator would break the one-line-per-problem output.
     if isinstance(value, str) and value and value == value.strip() and value.isprintable():
@@ -49,7 +99,7 @@ def show(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def format_path(loc: tuple[str | int, ...]) -> str:
+def format_path(loc: FieldPath) -> str:
     """``('mx', 1, 'preference')`` -> ``mx[1].preference``."""
     out = ""
     for part in loc:
@@ -57,9 +107,3 @@ def format_path(loc: tuple[str | int, ...]) -> str:
             part = json.dumps(part)  # an odd key from the input: quoted, escaped, on one line
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
-
-
-def problem(file: str, loc: tuple[str | int, ...], message: str, value: Any, rule: str) -> str:
-    """One problem line, the only shape of error maildns prints."""
-    got = "nothing" if value is _UNSET else show(value)
-    return f"{file}: {format_path(loc)}: {message} (got {got}; {rule})"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from maildns.config import Config
-from maildns.errors import problem
+from maildns.errors import FieldPath, Problem
 from maildns.records import dkim as dkim_records
 from maildns.records import dmarc as dmarc_records
 from maildns.records import spf as spf_records
@@ -15,10 +16,10 @@ from maildns.records.uri import uri_domain
 MAX_REPORT_URIS = 2  # receivers need send reports to only two URIs per tag (RFC 7489 6.2)
 
 
-def warnings(configs: Sequence[Config]) -> dict[str, list[str]]:
-    """Warning lines per config file (``config.source``), in the error format; every file has a key."""
+def warnings(configs: Sequence[Config]) -> dict[str, list[Problem]]:
+    """Warnings per config file (``config.source``); every file has a key."""
     managed = {config.domain for config in configs}
-    out: dict[str, list[str]] = {}
+    out: dict[str, list[Problem]] = {}
     for config in configs:
         lines = out.setdefault(config.source, [])
         lines.extend(_spf(config))
@@ -27,12 +28,12 @@ def warnings(configs: Sequence[Config]) -> dict[str, list[str]]:
     return out
 
 
-def _spf(config: Config) -> Iterator[str]:
+def _spf(config: Config) -> Iterator[Problem]:
     spf = config.spf
     text = spf.text
     if len(text) > spf_records.WARN_OCTETS:
         # Other TXT records share the apex answer, which must stay under 512 octets (RFC 7208 3.4).
-        yield problem(
+        yield _warning(
             config.source,
             ("spf", "terms"),
             f"render a record of {len(text)} octets; above {spf_records.WARN_OCTETS} the answer may not fit in 512 octets",
@@ -41,16 +42,16 @@ def _spf(config: Config) -> Iterator[str]:
         )
     if spf.exp is not None and spf.qualifier != "fail" and not any(t.qualifier == "-" for t in spf.terms):
         # Only a fail result shows the explanation (RFC 7208 6.2).
-        yield problem(config.source, ("spf", "exp"), "is never shown: no term and no all gives a fail result", spf.exp, "RFC 7208 6.2")
+        yield _warning(config.source, ("spf", "exp"), "is never shown: no term and no all gives a fail result", spf.exp, "RFC 7208 6.2")
 
 
-def _dkim(config: Config) -> Iterator[str]:
+def _dkim(config: Config) -> Iterator[Problem]:
     for i, key in enumerate(config.dkim):
         if key.key_type != "rsa":
             continue
         bits = dkim_records.rsa_bits(dkim_records.public_key_bytes(key.public_key)[1])
         if bits < dkim_records.RECOMMENDED_RSA_BITS:
-            yield problem(
+            yield _warning(
                 config.source,
                 ("dkim", i, "public_key"),
                 f"is a {bits}-bit RSA key; signers SHOULD use at least {dkim_records.RECOMMENDED_RSA_BITS} bits",
@@ -59,13 +60,13 @@ def _dkim(config: Config) -> Iterator[str]:
             )
 
 
-def _dmarc(config: Config, managed: set[str]) -> Iterator[str]:
+def _dmarc(config: Config, managed: set[str]) -> Iterator[Problem]:
     dmarc = config.dmarc
     domain = config.domain
     for tag in ("rua", "ruf"):
         uris = getattr(dmarc, tag)
         if len(uris) > MAX_REPORT_URIS:
-            yield problem(
+            yield _warning(
                 config.source,
                 ("dmarc", tag),
                 f"lists {len(uris)} URIs; receivers need send to only the first {MAX_REPORT_URIS}",
@@ -80,13 +81,17 @@ def _dmarc(config: Config, managed: set[str]) -> Iterator[str]:
             if len(name) > MAX_NAME:
                 message = f"sends reports outside {domain}, but the authorisation name {name} would be {len(name)} octets (at most {MAX_NAME}), so {destination} cannot accept them"
             elif destination in managed:
-                continue  # render_records publishes the authorisation in the destination's stack
+                continue  # the plan publishes the authorisation in the destination's stack
             else:
                 message = f'sends reports outside {domain}: {destination} must publish TXT "v=DMARC1" at {name}'
-            yield problem(config.source, ("dmarc", tag, i), message, uri, "RFC 7489 7.1")
+            yield _warning(config.source, ("dmarc", tag, i), message, uri, "RFC 7489 7.1")
     if dmarc.fo is not None and not dmarc.ruf:
         # fo selects when failure reports are sent; without ruf there is nowhere to send them.
-        yield problem(config.source, ("dmarc", "fo"), "has no effect without ruf: failure reports need a destination", dmarc.fo, "RFC 7489 6.3")
+        yield _warning(config.source, ("dmarc", "fo"), "has no effect without ruf: failure reports need a destination", dmarc.fo, "RFC 7489 6.3")
     if dmarc.fo is not None and {"0", "1"} <= set(dmarc.fo.split(":")):
         # 1 asks for a report when any mechanism fails, which includes every case of 0 (all fail).
-        yield problem(config.source, ("dmarc", "fo"), "has both 0 and 1; 0 is redundant with 1, which already reports every failure 0 reports", dmarc.fo, "RFC 7489 6.3")
+        yield _warning(config.source, ("dmarc", "fo"), "has both 0 and 1; 0 is redundant with 1, which already reports every failure 0 reports", dmarc.fo, "RFC 7489 6.3")
+
+
+def _warning(file: str, path: FieldPath, message: str, value: Any, rule: str) -> Problem:
+    return Problem(file, path, message, value, rule, severity="warning")

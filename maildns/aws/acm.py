@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, Unpack
 
-from cdktf import ComplexObject
-from constructs import Construct
+from maildns.cdk import ComplexObject, Construct
 
 from maildns.aws.base import AwsResource, Meta
 

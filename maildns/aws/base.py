@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
-from cdktf import (
+from maildns.cdk import (
+    Construct,
     ITerraformDependable,
     TerraformDataSource,
     TerraformProvider,
@@ -18,7 +19,6 @@ from cdktf import (
     TerraformResource,
     TerraformResourceLifecycle,
 )
-from constructs import Construct
 
 # The provider release whose schema these classes follow (cdktf-cdktf-provider-aws 21.22.1).
 PROVIDER_VERSION = "6.25.0"
@@ -54,7 +54,7 @@ class _Block:
     TYPE: str
 
     def __init__(self, scope: Construct, id_: str, meta: Meta, **attributes: Any) -> None:
-        super().__init__(scope, id_, terraform_resource_type=self.TYPE, terraform_generator_metadata=_metadata(), **meta)  # type: ignore[call-arg]
+        super().__init__(scope, id_, terraform_resource_type=self.TYPE, terraform_generator_metadata=_metadata(), **meta)  # type: ignore[call-arg, misc]  # the cdktf class is next in the MRO
         self._attributes = _present(attributes)
 
     def _synthesize_attributes(self) -> Mapping[str, Any]:
@@ -92,7 +92,7 @@ class AwsProvider(TerraformProvider):
     def _synthesize_attributes(self) -> Mapping[str, Any]:
         return self._attributes
 
-    @property
+    @property  # type: ignore[misc]  # read-only here: the alias is fixed at construction
     def alias(self) -> str | None:
         # cdktf's own getter always answers undefined; the generated bindings override it too.
         return self._alias

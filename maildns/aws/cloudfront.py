@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal, NotRequired, TypedDict, Unpack
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, NotRequired, TypedDict, Unpack
 
-from constructs import Construct
+from maildns.cdk import Construct
 
 from maildns.aws.base import AwsResource, Meta
 
@@ -140,6 +140,6 @@ class CloudfrontDistribution(AwsResource):
         return self.get_string_attribute("hosted_zone_id")
 
 
-def _lists(block: dict) -> dict:
+def _lists(block: Mapping[str, Any]) -> dict[str, Any]:
     """A block with its sequences as lists (a tuple is not JSON to jsii)."""
     return {key: list(value) if isinstance(value, (tuple, list)) else value for key, value in block.items()}

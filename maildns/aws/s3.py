@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal, NotRequired, TypedDict, Unpack
 
-from constructs import Construct
+from maildns.cdk import Construct
 
 from maildns.aws.base import AwsResource, Meta
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from constructs import Construct
+from maildns.cdk import Construct
 
 from maildns.aws.base import AwsResource, Meta
 

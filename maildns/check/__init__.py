@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import ssl
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import dns.exception
@@ -18,9 +17,9 @@ from maildns.check.mx import check_mx_targets
 from maildns.check.policy import check_policy
 from maildns.check.spf import check_spf
 from maildns.check.state import Applied, apply_state
-from maildns.config import Config
+from maildns.plan import DomainPlan
 from maildns.records import Record
-from maildns.records.mta_sts import config_policy, policy_host, policy_url
+from maildns.records.mta_sts import policy_host, policy_url
 
 
 @dataclass(frozen=True)
@@ -44,21 +43,25 @@ def _distribution_addresses(records: tuple[Record, ...], distribution: str, look
             try:
                 addresses = published(lookup, distribution, record.type)
             except (dns.exception.DNSException, OSError) as exc:
-                errors.append(Result(distribution, record.type, "error", detail=f"looking up the distribution of {record.name}: {failure(exc)}"))
+                errors.append(
+                    Result(distribution, record.type, "error", detail=f"looking up the distribution of {record.name}: {failure(exc)}")
+                )
                 continue
-            record = dataclasses.replace(record, values=addresses, computed=not addresses)
-        out.append(record)
+            out.append(dataclasses.replace(record, values=addresses, computed=not addresses))
+        else:
+            out.append(record)
     return tuple(out), errors
 
 
-def check_domain(config: Config, records: Sequence[Record], options: Options, applied: Applied | None = None) -> list[Result]:
-    """Every record of ``records`` against DNS (each authoritative server with ``authoritative``),
+def check_domain(plan: DomainPlan, options: Options, applied: Applied | None = None) -> list[Result]:
+    """Every record of the plan against DNS (each authoritative server with ``authoritative``),
     the rules only live DNS can show (MX targets, the SPF lookup chain, report authorisations,
     DNSSEC), then the MTA-STS policy file over HTTPS. The deadline starts when this is called."""
     lookup = start(options.nameserver, options.timeout, options.deadline)
-    zone = config.zone or config.domain  # with only a zone_id, the domain is taken as the zone's apex
+    config = plan.config
+    zone = config.zone_name  # with only a zone_id, the domain is taken as the zone's apex
     results: list[Result] = []
-    checked = apply_state(config.domain, records, applied)
+    checked = apply_state(config.domain, plan.all_records, applied)
     if applied is not None and applied.distribution:
         checked, errors = _distribution_addresses(checked, applied.distribution, lookup)
         results.extend(errors)
@@ -69,12 +72,12 @@ def check_domain(config: Config, records: Sequence[Record], options: Options, ap
         except (NoServers, dns.exception.DNSException, OSError) as exc:
             results.append(Result(zone, "NS", "error", detail=f"finding the authoritative servers: {failure(exc)}"))
     results.extend(check_records(checked, servers))
-    results.extend(check_mx_targets(tuple(m.host for m in config.mx), lookup))
+    results.extend(check_mx_targets(tuple(host for _, host in config.mx), lookup))
     results.append(check_spf(config.domain, lookup))
-    results.extend(check_report_authorizations(config.domain, config.dmarc.rua + config.dmarc.ruf, lookup))
+    results.extend(check_report_authorizations(config.domain, config.report_uris, lookup))
     known = [(r.name, r.type) for r in checked if "<" not in r.name and not r.computed]
     results.append(check_dnssec(zone, known, lookup))
-    if config.mta_sts is not None:
+    if plan.policy is not None:
         url = policy_url(config.domain)
         host = policy_host(config.domain)
         try:
@@ -83,7 +86,5 @@ def check_domain(config: Config, records: Sequence[Record], options: Options, ap
         except (dns.exception.DNSException, OSError) as exc:
             results.append(Result(url, "HTTPS", "error", detail=f"looking up {host}: {failure(exc)}"))
         else:
-            results.append(check_policy(url, addresses[0] if addresses else None, config_policy(config), options.context, timeout))
+            results.append(check_policy(url, addresses[0] if addresses else None, plan.policy, options.context, timeout))
     return results
-
-

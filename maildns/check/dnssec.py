@@ -52,7 +52,9 @@ def check_dnssec(zone: str, names: Iterable[tuple[str, str]], lookup: Dns) -> Re
     except (dns.exception.DNSException, OSError) as exc:
         return Result(zone, "DNSSEC", "error", detail=f"looking up {zone} DNSKEY: {failure(exc)}")
     if keys is None:
-        return Result(zone, "DNSSEC", "notice", detail="the zone is not signed (no DNSKEY); resolvers cannot authenticate its answers (RFC 4033)")
+        return Result(
+            zone, "DNSSEC", "notice", detail="the zone is not signed (no DNSKEY); resolvers cannot authenticate its answers (RFC 4033)"
+        )
     problems: list[str] = []
     notes: list[str] = []
     try:
@@ -68,9 +70,10 @@ def check_dnssec(zone: str, names: Iterable[tuple[str, str]], lookup: Dns) -> Re
         notes.append(f"the parent publishes no DS for {zone}: resolvers treat the zone as unsigned (RFC 4035 5.2)")
     elif ds_set:
         matches = [
-            ds for ds in ds_set for key in keys
-            if ds.key_tag == dns.dnssec.key_id(key)
-            and dns.dnssec.make_ds(origin, key, ds.digest_type) == ds
+            ds
+            for ds in ds_set
+            for key in keys
+            if ds.key_tag == dns.dnssec.key_id(key) and dns.dnssec.make_ds(origin, key, ds.digest_type) == ds
         ]
         if not matches:
             ds_tags = sorted({ds.key_tag for ds in ds_set})

@@ -162,7 +162,11 @@ def check_records(records: Iterable[Record], servers: Sequence[Dns]) -> list[Res
             except (dns.exception.DNSException, OSError) as exc:
                 answers.append(Answer(server.label, error=failure(exc)))
         if len({(a.values, a.error) for a in answers}) > 1:
-            results.append(Result(record.name, record.type, "inconsistent", expected, detail="the authoritative servers disagree", servers=tuple(answers)))
+            results.append(
+                Result(
+                    record.name, record.type, "inconsistent", expected, detail="the authoritative servers disagree", servers=tuple(answers)
+                )
+            )
             continue
         if answers[0].error:
             results.append(Result(record.name, record.type, "error", expected, detail=answers[0].error))

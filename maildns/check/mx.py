@@ -17,12 +17,16 @@ def check_mx_target(host: str, lookup: Dns) -> Result:
         try:
             answer = lookup.resolve(host, type_)
         except dns.resolver.NXDOMAIN:
-            return Result(host, "MX target", "error", detail=f"{host} does not exist (NXDOMAIN); mail to it cannot be delivered (RFC 5321 5.1)")
+            return Result(
+                host, "MX target", "error", detail=f"{host} does not exist (NXDOMAIN); mail to it cannot be delivered (RFC 5321 5.1)"
+            )
         except (dns.exception.DNSException, OSError) as exc:
             return Result(host, "MX target", "error", detail=failure(exc))
         if str(answer.canonical_name).rstrip(".").lower() != host.lower():
             alias = str(answer.canonical_name).rstrip(".")
-            return Result(host, "MX target", "error", detail=f"{host} is a CNAME to {alias}; an MX target must not be an alias (RFC 2181 10.3)")
+            return Result(
+                host, "MX target", "error", detail=f"{host} is a CNAME to {alias}; an MX target must not be an alias (RFC 2181 10.3)"
+            )
         if answer.rrset is not None:
             addresses.extend(text(rdata, type_) for rdata in answer.rrset)
     if not addresses:

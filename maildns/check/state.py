@@ -26,7 +26,7 @@ class Applied:
 
     dkim_tokens: dict[str, tuple[str, ...]] = field(default_factory=dict)  # region -> tokens
     distribution: str | None = None  # the CloudFront domain name, d123.cloudfront.net
-    validation: tuple[str, str, str] | None = None  # ACM's name, type and value
+    validation: tuple[str, str] | None = None  # the name and value of ACM's validation CNAME
 
 
 def _instances(resource: dict[str, Any]) -> list[dict[str, Any]]:
@@ -66,12 +66,18 @@ def read_state(paths: Sequence[str]) -> dict[str, Applied]:
                 elif type_ == "aws_cloudfront_distribution" and name == MTA_STS:
                     for alias in attributes.get("aliases") or ():
                         if _name(alias).startswith("mta-sts."):
-                            found.setdefault(_name(alias).removeprefix("mta-sts."), Applied()).distribution = _name(attributes.get("domain_name", ""))
+                            found.setdefault(_name(alias).removeprefix("mta-sts."), Applied()).distribution = _name(
+                                attributes.get("domain_name", "")
+                            )
                 elif type_ == "aws_acm_certificate" and name == MTA_STS:
                     host = _name(attributes.get("domain_name", ""))
                     for option in attributes.get("domain_validation_options") or ():
                         if host.startswith("mta-sts.") and _name(option.get("domain_name", "")) == host:
-                            value = (_name(option.get("resource_record_name", "")), str(option.get("resource_record_type", "CNAME")), _name(option.get("resource_record_value", "")))
+                            # ACM's DNS validation record is always a CNAME (resource_record_type).
+                            value = (
+                                _name(option.get("resource_record_name", "")),
+                                _name(option.get("resource_record_value", "")),
+                            )
                             found.setdefault(host.removeprefix("mta-sts."), Applied()).validation = value
     return found
 
@@ -86,9 +92,10 @@ def apply_state(domain: str, records: Sequence[Record], applied: Applied | None)
         region, _, index = record.id.removeprefix("ses-dkim-").rpartition("-")
         tokens = applied.dkim_tokens.get(region, ()) if record.id.startswith("ses-dkim-") else ()
         if tokens and index.isdigit() and int(index) <= len(tokens):
-            record = dataclasses.replace(ses_dkim_record(domain, region, int(index), tokens[int(index) - 1], record.ttl), computed=False)
+            out.append(dataclasses.replace(ses_dkim_record(domain, region, int(index), tokens[int(index) - 1], record.ttl), computed=False))
         elif record.id == "mta-sts-certificate-validation" and applied.validation is not None:
-            name, type_, value = applied.validation
-            record = dataclasses.replace(record, name=name, type=type_, values=(value,), computed=False)
-        out.append(record)
+            name, value = applied.validation
+            out.append(dataclasses.replace(record, name=name, values=(value,), computed=False))
+        else:
+            out.append(record)
     return tuple(out)

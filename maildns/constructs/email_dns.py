@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from constructs import Construct
+from maildns.cdk import Construct
 
 from maildns.aws.route53 import Route53Record
 from maildns.records import Record

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from typing import TypeVar
 
-from cdktf import TerraformProvider, TerraformResourceLifecycle
-from constructs import Construct
+from maildns.cdk import Construct, TerraformProvider, TerraformResourceLifecycle
 
 from maildns.aws.acm import AcmCertificate, AcmCertificateValidation
 from maildns.aws.base import AwsResource
 from maildns.aws.cloudfront import CloudfrontDistribution, CloudfrontOriginAccessControl
-from maildns.aws.route53 import Route53Record
+from maildns.aws.route53 import Route53Record, Route53RecordAlias
 from maildns.aws.s3 import (
     S3Bucket,
     S3BucketOwnershipControls,
@@ -87,7 +86,7 @@ def bucket_policy(bucket_arn: str, distribution_arn: str) -> str:
 
 class MtaStsSite(Construct):
     """Serves ``policy`` at ``https://mta-sts.<domain>/.well-known/mta-sts.txt`` (RFC 8461 3.3)
-    and publishes ``_mta-sts.<domain>`` with the id of those same bytes (RFC 8461 3.1).
+    and publishes ``txt``, the ``_mta-sts.<domain>`` record with the id of those same bytes (RFC 8461 3.1).
 
     The bucket is private, encrypted (SSE-S3), versioned, owner-enforced and blocks all public
     access; CloudFront reads it through origin access control. The certificate is issued by ACM
@@ -103,6 +102,7 @@ class MtaStsSite(Construct):
         domain: str,
         zone_id: str,
         policy: bytes,
+        txt: Record,
         bucket_name: str,
         ttl: int,
         certificate_provider: TerraformProvider,
@@ -194,12 +194,12 @@ class MtaStsSite(Construct):
         ))
 
         # --- DNS: mta-sts.<domain> to CloudFront, and the _mta-sts TXT with the id
-        alias = {"name": self.distribution.domain_name, "zone_id": CLOUDFRONT_ZONE_ID, "evaluate_target_health": False}
+        alias: Route53RecordAlias = {"name": self.distribution.domain_name, "zone_id": CLOUDFRONT_ZONE_ID, "evaluate_target_health": False}
         self.aliases = [
             _named(Route53Record(self, f"alias-{type_.lower()}", zone_id=zone_id, name=host, type=type_, alias=alias), f"mta_sts_{type_.lower()}")
             for type_ in ("A", "AAAA")
         ]
-        self.txt = route53_record(self, zone_id, Record("mta-sts", sts.txt_name(domain), "TXT", ttl, (sts.render_txt(policy),)))
+        self.txt = route53_record(self, zone_id, txt)
         # Publish a new id only once its bytes are served at a name that resolves: a sender seeing
         # the id fetches the policy at once (a negative answer would be cached too) and keeps it for max_age (RFC 8461 3.3, 5.1).
         self.txt.depends_on = [_address(r) for r in (self.policy_object, self.bucket_policy, self.distribution, *self.aliases)]

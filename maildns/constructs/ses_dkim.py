@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from cdktf import Fn, TerraformProvider
-from constructs import Construct
+from maildns.cdk import Construct, Fn, TerraformProvider
 
 from maildns.aws.ses import SesDomainDkim, SesDomainIdentity
 from maildns.constructs.email_dns import route53_record, terraform_name

@@ -1,21 +1,15 @@
-"""Every DNS record a domain's config asks for, rendered as plain values (no cdktf here)."""
+"""DNS records as plain values: a leaf of pure functions per protocol, with no config model and no cdktf."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Literal
 
-from maildns.records.dkim import dkim_name, ses_dkim_cname, record_id as dkim_record_id
-from maildns.records.dmarc import dmarc_name, external_destinations, report_authorization_name
-from maildns.records.mx import render_mx
-from maildns.records.names import MAX_NAME
-from maildns.records.tls_rpt import render_tls_rpt, tls_rpt_name
-
-if TYPE_CHECKING:
-    from maildns.config import Config
+from maildns.records.dkim import ses_dkim_cname
 
 SES_TOKENS = 3  # SES Easy DKIM always issues three tokens
+RecordType = Literal["A", "AAAA", "CNAME", "MX", "TXT"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +23,7 @@ class Record:
 
     id: str
     name: str
-    type: str
+    type: RecordType
     ttl: int
     values: tuple[str, ...]
     computed: bool = field(default=False)
@@ -53,54 +47,3 @@ def ses_verification_record(domain: str, tokens: Sequence[str], ttl: int) -> Rec
     @see https://docs.aws.amazon.com/ses/latest/APIReference/API_VerifyDomainIdentity.html
     """
     return Record("ses-verification", f"_amazonses.{domain}", "TXT", ttl, tuple(tokens), computed=True)
-
-
-def ses_dkim_records(config: Config) -> tuple[Record, ...]:
-    """The SES Easy DKIM CNAMEs, three per region, with placeholders for the tokens; without
-    Easy DKIM, the verification TXT instead."""
-    if config.ses is None:
-        return ()
-    ttl = config.ttl_for("ses_dkim")
-    if not config.ses.easy_dkim:
-        tokens = [f"<ses-{region}-verification-token>" for region in config.ses.regions]
-        return (ses_verification_record(config.domain, tokens, ttl),)
-    return tuple(
-        ses_dkim_record(config.domain, region, index, ses_token_placeholder(region, index), ttl)
-        for region in config.ses.regions
-        for index in range(1, SES_TOKENS + 1)
-    )
-
-
-def render_records(config: Config, others: Sequence[Config] = ()) -> tuple[Record, ...]:
-    """The records whose values maildns knows before apply, in a fixed order.
-
-    ``others`` are all the configs loaded together (``config`` may be among them): a domain
-    among them that sends DMARC reports to ``config.domain`` needs its authorisation record
-    in this domain's zone (RFC 7489 7.1); those come last, sorted by name.
-    """
-    domain = config.domain
-    records: list[Record] = []
-    if config.mx:
-        records.append(Record("mx", domain, "MX", config.ttl_for("mx"), render_mx((m.preference, m.host) for m in config.mx)))
-    records.append(Record("spf", domain, "TXT", config.ttl_for("spf"), (config.spf.text, *config.apex_txt)))
-    for key in config.dkim:
-        records.append(Record(dkim_record_id(key.selector), dkim_name(key.selector, domain), "TXT", config.ttl_for("dkim"), (key.text,)))
-    records.append(Record("dmarc", dmarc_name(domain), "TXT", config.ttl_for("dmarc"), (config.dmarc.text,)))
-    if config.tls_rpt is not None:
-        records.append(Record("tls-rpt", tls_rpt_name(domain), "TXT", config.ttl_for("tls_rpt"), (render_tls_rpt(config.tls_rpt.rua),)))
-    return tuple(records) + report_authorizations(config, others)
-
-
-def report_authorizations(config: Config, others: Sequence[Config]) -> tuple[Record, ...]:
-    """``<policy-domain>._report._dmarc.<config.domain>`` TXT ``v=DMARC1`` for each other domain
-    whose rua or ruf sends reports here from outside (RFC 7489 7.1), sorted by name.
-
-    A name longer than 253 octets cannot exist; ``maildns validate`` warns about it instead.
-    """
-    records: list[Record] = []
-    for other in {o.domain: o for o in others if o.domain != config.domain}.values():
-        if config.domain in external_destinations(other.domain, other.dmarc.rua + other.dmarc.ruf):
-            name = report_authorization_name(other.domain, config.domain)
-            if len(name) <= MAX_NAME:
-                records.append(Record(f"dmarc-report-auth-{other.domain.replace('.', '-')}", name, "TXT", config.ttl_for("dmarc"), ("v=DMARC1",)))
-    return tuple(sorted(records, key=lambda r: r.name))

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from maildns.records.mx import NULL_MX_HOST
 from maildns.records.names import to_a_label
-
-if TYPE_CHECKING:
-    from maildns.config import Config
-    from maildns.records import Record
 
 PREFIX = "_mta-sts"
 POLICY_HOST = "mta-sts"
@@ -98,51 +93,15 @@ def default_bucket(domain: str) -> str:
     return name[:54].rstrip("-") + "-" + hashlib.sha256(domain.encode("ascii")).hexdigest()[:8]
 
 
-def config_patterns(config: Config) -> tuple[str, ...]:
-    """The ``mx:`` patterns of a config with an ``mta_sts`` section: its MX hosts (unless
-    ``include_mx`` is false) and the extra patterns."""
-    sts = config.mta_sts
-    if sts is None:
-        raise ValueError(f"{config.domain} has no mta_sts section")
-    return policy_patterns((m.host for m in config.mx) if sts.include_mx else (), sts.patterns)
-
-
-def config_policy(config: Config) -> bytes:
-    """The policy bytes of a config with an ``mta_sts`` section."""
-    sts = config.mta_sts
-    if sts is None:
-        raise ValueError(f"{config.domain} has no mta_sts section")
-    return render_policy(mode=sts.mode, max_age=sts.max_age, patterns=config_patterns(config))
-
-
 def distribution_placeholder(domain: str) -> str:
     """What ``maildns records`` shows for the CloudFront name known only after apply."""
     return f"<cloudfront distribution of {policy_host(domain)}>"
 
 
 def certificate_validation_placeholders(domain: str) -> tuple[str, str]:
-    """What ``maildns records`` shows for the ACM validation CNAME: name and target, both chosen by ACM."""
-    host = policy_host(domain)
-    return f"<acm validation name for {host}>", f"<acm validation target for {host}>"
-
-
-def mta_sts_records(config: Config) -> tuple[Record, ...]:
-    """The ``_mta-sts`` TXT with the real id, the policy host's A and AAAA aliases to CloudFront
-    and the CNAME through which ACM validates the host's certificate (placeholders: the
-    distribution and the certificate exist only after apply).
+    """What ``maildns records`` shows for the ACM validation CNAME: name and target, both chosen by ACM.
 
     @see https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
     """
-    from maildns.records import Record
-
-    if config.mta_sts is None:
-        return ()
-    host = policy_host(config.domain)
-    target = distribution_placeholder(config.domain)
-    validation_name, validation_target = certificate_validation_placeholders(config.domain)
-    return (
-        Record("mta-sts", txt_name(config.domain), "TXT", config.ttl_for("mta_sts"), (render_txt(config_policy(config)),)),
-        Record("mta-sts-a", host, "A", ALIAS_TTL, (target,), computed=True),
-        Record("mta-sts-aaaa", host, "AAAA", ALIAS_TTL, (target,), computed=True),
-        Record("mta-sts-certificate-validation", validation_name, "CNAME", config.ttl_for("mta_sts"), (validation_target,), computed=True),
-    )
+    host = policy_host(domain)
+    return f"<acm validation name for {host}>", f"<acm validation target for {host}>"

@@ -9,8 +9,9 @@ import pytest
 
 from maildns.check.lookup import Result
 from maildns.check.state import Applied, apply_state, read_state
-from maildns.cli import all_records, main, result_lines
+from maildns.cli import main, result_lines
 from maildns.config import load_config
+from maildns.plan import plan_one
 
 LOGIN_GOV = Path(__file__).resolve().parents[2] / "config" / "login.gov.yaml"
 
@@ -64,24 +65,68 @@ def state(resources: list[dict]) -> dict:
 def test_state_gives_tokens_distribution_and_validation_by_domain(tmp_path):
     """Resources are found by the logical names the stacks give them (tests/golden/login-gov.json)."""
     path = tmp_path / "terraform.tfstate"
-    path.write_text(json.dumps(state([
-        {"mode": "managed", "type": "aws_ses_domain_dkim", "name": "ses_dkim_us_east_1", "instances": [{"attributes": {"domain": "login.gov", "dkim_tokens": ["t1", "t2", "t3"]}}]},
-        {"mode": "managed", "type": "aws_cloudfront_distribution", "name": "mta_sts", "instances": [{"attributes": {"aliases": ["mta-sts.login.gov"], "domain_name": "d1.cloudfront.net"}}]},
-        {"mode": "managed", "type": "aws_acm_certificate", "name": "mta_sts", "instances": [{"attributes": {"domain_name": "mta-sts.login.gov", "domain_validation_options": [
-            {"domain_name": "mta-sts.login.gov", "resource_record_name": "_a.mta-sts.login.gov.", "resource_record_type": "CNAME", "resource_record_value": "_b.acm-validations.aws."}]}}]},
-        {"mode": "data", "type": "aws_route53_zone", "name": "zone", "instances": [{"attributes": {"name": "login.gov"}}]},
-    ])))
-    assert read_state([str(path)]) == {"login.gov": Applied({"us-east-1": ("t1", "t2", "t3")}, "d1.cloudfront.net", ("_a.mta-sts.login.gov", "CNAME", "_b.acm-validations.aws"))}
+    path.write_text(
+        json.dumps(
+            state(
+                [
+                    {
+                        "mode": "managed",
+                        "type": "aws_ses_domain_dkim",
+                        "name": "ses_dkim_us_east_1",
+                        "instances": [{"attributes": {"domain": "login.gov", "dkim_tokens": ["t1", "t2", "t3"]}}],
+                    },
+                    {
+                        "mode": "managed",
+                        "type": "aws_cloudfront_distribution",
+                        "name": "mta_sts",
+                        "instances": [{"attributes": {"aliases": ["mta-sts.login.gov"], "domain_name": "d1.cloudfront.net"}}],
+                    },
+                    {
+                        "mode": "managed",
+                        "type": "aws_acm_certificate",
+                        "name": "mta_sts",
+                        "instances": [
+                            {
+                                "attributes": {
+                                    "domain_name": "mta-sts.login.gov",
+                                    "domain_validation_options": [
+                                        {
+                                            "domain_name": "mta-sts.login.gov",
+                                            "resource_record_name": "_a.mta-sts.login.gov.",
+                                            "resource_record_type": "CNAME",
+                                            "resource_record_value": "_b.acm-validations.aws.",
+                                        }
+                                    ],
+                                }
+                            }
+                        ],
+                    },
+                    {"mode": "data", "type": "aws_route53_zone", "name": "zone", "instances": [{"attributes": {"name": "login.gov"}}]},
+                ]
+            )
+        )
+    )
+    assert read_state([str(path)]) == {
+        "login.gov": Applied(
+            {"us-east-1": ("t1", "t2", "t3")}, "d1.cloudfront.net", ("_a.mta-sts.login.gov", "_b.acm-validations.aws")
+        )
+    }
 
 
 def test_state_fills_in_the_names_known_after_apply():
     config = load_config(LOGIN_GOV)
-    applied = Applied({"us-east-1": ("t1", "t2", "t3")}, None, ("_a.mta-sts.login.gov", "CNAME", "_b.acm-validations.aws"))
-    records = {r.id: r for r in apply_state("login.gov", all_records(config, (config,)), applied)}
-    assert (records["ses-dkim-us-east-1-2"].name, records["ses-dkim-us-east-1-2"].values) == ("t2._domainkey.login.gov", ("t2.dkim.amazonses.com",))
+    applied = Applied({"us-east-1": ("t1", "t2", "t3")}, None, ("_a.mta-sts.login.gov", "_b.acm-validations.aws"))
+    records = {r.id: r for r in apply_state("login.gov", plan_one(config).all_records, applied)}
+    assert (records["ses-dkim-us-east-1-2"].name, records["ses-dkim-us-east-1-2"].values) == (
+        "t2._domainkey.login.gov",
+        ("t2.dkim.amazonses.com",),
+    )
     assert not records["ses-dkim-us-east-1-2"].computed
     assert records["ses-dkim-us-west-2-1"].computed  # not in this state: still skipped
-    assert (records["mta-sts-certificate-validation"].name, records["mta-sts-certificate-validation"].values) == ("_a.mta-sts.login.gov", ("_b.acm-validations.aws",))
+    assert (records["mta-sts-certificate-validation"].name, records["mta-sts-certificate-validation"].values) == (
+        "_a.mta-sts.login.gov",
+        ("_b.acm-validations.aws",),
+    )
 
 
 def test_a_mismatch_prints_only_what_differs():

@@ -142,7 +142,19 @@ def test_validate_json_for_ci(tmp_path, capsys):
     assert report["errors"] == 1
     (entry,) = report["files"]
     assert entry["valid"] is False
-    assert entry["errors"] == [f"{tmp_path / 'example.gov.yaml'}: dmarc.p: must be none, quarantine or reject (got maybe; RFC 7489 6.3)"]
+    file = str(tmp_path / "example.gov.yaml")
+    assert entry["errors"] == [
+        {
+            "file": file,
+            "field": "dmarc.p",
+            "path": ["dmarc", "p"],
+            "message": "must be none, quarantine or reject",
+            "value": "maybe",
+            "rule": "RFC 7489 6.3",
+            "severity": "error",
+            "text": f"{file}: dmarc.p: must be none, quarantine or reject (got maybe; RFC 7489 6.3)",
+        }
+    ]
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from maildns.records import render_records
-from maildns.records.mta_sts import config_policy
+from maildns.config import resolve
+from maildns.plan import plan_one
 from tests.config.samples import FILE, domain
 
 L63 = "a" * 63
@@ -60,21 +60,21 @@ def test_refused(refused, fields, line):
 def test_mx_accepted(accepted):
     """RFC 1035 3.3.9 and RFC 7505 3: preferences 0 and 65535; a lone null MX with v=spf1 -all."""
     config = accepted(domain(mx=[mx("mx1.example.com", 0), mx("mx2.example.com.", 65535)]))
-    assert render_records(config)[0].values == ("0 mx1.example.com", "65535 mx2.example.com")
+    assert plan_one(config).records[0].values == ("0 mx1.example.com", "65535 mx2.example.com")
     null = accepted(domain(mx=[mx(".", 0)]))
-    assert render_records(null)[0].values == ("0 .",) and null.spf.text == "v=spf1 -all"
+    assert plan_one(null).records[0].values == ("0 .",) and null.spf.text == "v=spf1 -all"
 
 
 def test_ttl_bounds_accepted(accepted):
     """RFC 2181 8: 0 and 2147483647 are both valid TTLs."""
-    assert accepted(domain(ttl=0, ttl_overrides={"mx": 2147483647})).ttl_for("mx") == 2147483647
+    assert resolve(accepted(domain(ttl=0, ttl_overrides={"mx": 2147483647}))).ttl.mx == 2147483647
 
 
 def test_longest_names_accepted(accepted):
     """RFC 1035 2.3.4: a domain whose _dmarc name is exactly 253 octets is accepted."""
     name = ".".join([L63, L63, L63, "a" * 50, "gov"])
     config = accepted(domain(domain=name))
-    assert [len(r.name) for r in render_records(config) if r.id == "dmarc"] == [253]
+    assert [len(r.name) for r in plan_one(config).records if r.id == "dmarc"] == [253]
 
 
 def test_idns_become_a_labels_everywhere(accepted):
@@ -89,8 +89,8 @@ def test_idns_become_a_labels_everywhere(accepted):
             "mta_sts": {"mode": "enforce", "patterns": ["*.m\u00fcnchen.example"]},
         }
     )
-    texts = [f"{r.name} {' '.join(r.values)}" for r in render_records(config)]
-    policy = config_policy(config).decode("ascii")
+    texts = [f"{r.name} {' '.join(r.values)}" for r in plan_one(config).records]
+    policy = plan_one(config).policy.decode("ascii")
     assert all(text.isascii() for text in texts), texts
     assert config.domain == "xn--bcher-kva.example"
     assert "mx: mx.xn--bcher-kva.example\r\n" in policy and "mx: *.xn--mnchen-3ya.example\r\n" in policy

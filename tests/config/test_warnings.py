@@ -11,7 +11,7 @@ from tests.config.samples import FILE, RSA_1024, RSA_2048, domain
 
 def lint(*datas, files=None):
     configs = [parse_config(data, file) for data, file in zip(datas, files or [FILE] * len(datas))]
-    return warnings(configs)
+    return {file: [str(p) for p in found] for file, found in warnings(configs).items()}
 
 
 def spf_of(octets):

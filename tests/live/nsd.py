@@ -99,7 +99,9 @@ class Nsd:
             (self.folder / f"{origin}.zone").write_text(text)
             conf += ["zone:", f"  name: {origin}", f"  zonefile: {origin}.zone"]
         (self.folder / "nsd.conf").write_text("\n".join(conf) + "\n")
-        self.process = subprocess.Popen([NSD, "-d", "-c", str(self.folder / "nsd.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [NSD, "-d", "-c", str(self.folder / "nsd.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         self.wait_ready(next(iter(self.zones)))
 
     def wait_ready(self, origin: str) -> None:
@@ -144,11 +146,18 @@ def sign_zone(folder: Path, origin: str, text: str, *, expired: bool = False) ->
     unsigned.write_text(text)
 
     def keygen(*flags: str) -> str:
-        out = subprocess.run(["ldns-keygen", "-a", "ECDSAP256SHA256", *flags, origin], cwd=folder, check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            ["ldns-keygen", "-a", "ECDSAP256SHA256", *flags, origin], cwd=folder, check=True, capture_output=True, text=True
+        )
         return out.stdout.strip()
 
     ksk, zsk = keygen("-k"), keygen()
     period = ["-i", "20200101000000", "-e", "20200201000000"] if expired else []
-    subprocess.run(["ldns-signzone", "-n", *period, "-f", str(folder / f"{origin}.signed"), str(unsigned), ksk, zsk], cwd=folder, check=True, capture_output=True)
+    subprocess.run(
+        ["ldns-signzone", "-n", *period, "-f", str(folder / f"{origin}.signed"), str(unsigned), ksk, zsk],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
     ds = subprocess.run(["ldns-key2ds", "-n", "-2", f"{ksk}.key"], cwd=folder, check=True, capture_output=True, text=True).stdout.strip()
     return (folder / f"{origin}.signed").read_text(), ds

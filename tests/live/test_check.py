@@ -168,8 +168,14 @@ def test_wildcard_report_authorisation_counts(world, capsys):
 @pytest.mark.parametrize(
     ("target", "detail"),
     [
-        ("mx1.example.net. 300 IN CNAME mx2.example.net.", "mx1.example.net is a CNAME to mx2.example.net; an MX target must not be an alias (RFC 2181 10.3)"),
-        ("mx1.example.net. 300 IN TXT \"no address\"", "mx1.example.net has no A or AAAA record; mail to it cannot be delivered (RFC 5321 5.1)"),
+        (
+            "mx1.example.net. 300 IN CNAME mx2.example.net.",
+            "mx1.example.net is a CNAME to mx2.example.net; an MX target must not be an alias (RFC 2181 10.3)",
+        ),
+        (
+            'mx1.example.net. 300 IN TXT "no address"',
+            "mx1.example.net has no A or AAAA record; mail to it cannot be delivered (RFC 5321 5.1)",
+        ),
     ],
     ids=["an MX target that is a CNAME", "an MX target without an address"],
 )
@@ -324,7 +330,9 @@ def test_more_than_two_void_lookups_are_an_error(world, capsys):
 
 LOGIN_GOV = Path(__file__).resolve().parents[2] / "config" / "login.gov.yaml"
 LOGIN_GOV_OTHERS = {
-    "google.com": "".join(f"{host}.google.com. 300 IN A 192.0.2.{i}\n" for i, host in enumerate(["aspmx.l", "alt1.aspmx.l", "alt2.aspmx.l"], 1))
+    "google.com": "".join(
+        f"{host}.google.com. 300 IN A 192.0.2.{i}\n" for i, host in enumerate(["aspmx.l", "alt1.aspmx.l", "alt2.aspmx.l"], 1)
+    )
     + '_spf.google.com. 300 IN TXT "v=spf1 include:_netblocks.google.com ~all"\n'
     + '_netblocks.google.com. 300 IN TXT "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 ~all"\n',
     "googlemail.com": "".join(f"aspmx{i}.googlemail.com. 300 IN AAAA 2001:db8::{i}\n" for i in range(2, 6)),

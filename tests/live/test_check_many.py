@@ -40,7 +40,11 @@ def test_hundred_domains_in_a_few_seconds(tmp_path, capsys):
     port = free_port([address])
     zones = {
         "example.gov": zone_text("example.gov", {"ns1.example.gov": address}, out.getvalue()),
-        "example.net": zone_text("example.net", {"ns1.example.gov": address}, 'mx1.example.net. 300 IN A 192.0.2.25\n_spf.example.net. 300 IN TXT "v=spf1 ip4:192.0.2.0/24 -all"\n'),
+        "example.net": zone_text(
+            "example.net",
+            {"ns1.example.gov": address},
+            'mx1.example.net. 300 IN A 192.0.2.25\n_spf.example.net. 300 IN TXT "v=spf1 ip4:192.0.2.0/24 -all"\n',
+        ),
     }
     server = Nsd(tmp_path / "nsd", address, port, zones)
     server.start()

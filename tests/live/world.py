@@ -13,7 +13,8 @@ import yaml
 
 from maildns.cli import main
 from maildns.config import parse_config
-from maildns.records.mta_sts import POLICY_PATH, config_policy
+from maildns.plan import plan_one
+from maildns.records.mta_sts import POLICY_PATH
 from tests.live.nsd import Nsd, free_port, loopback_addresses, sign_zone, zone_text
 from tests.live.servers import PolicySite, make_ca_and_cert
 
@@ -39,7 +40,9 @@ class World:
         self.parent = self.domain.split(".", 1)[1]
         self.config_file = folder / f"{self.domain}.yaml"
         self.config_file.write_text(yaml.safe_dump(config))
-        self.parsed = parse_config(config, str(self.config_file))
+        policy = plan_one(parse_config(config, str(self.config_file))).policy
+        assert policy is not None, "the live tests serve a policy"
+        self.policy: bytes = policy
         self.ns1, self.ns2, self.site_address, self.silent_address = loopback_addresses(4)
         self.port = free_port([self.ns1, self.ns2, self.silent_address])
         self.generated = records_zone(self.config_file)
@@ -91,7 +94,12 @@ class World:
             delegation += self.ds_override + "\n"
         elif ds is not None:
             delegation += ds + "\n"
-        zones = {self.domain: domain_zone, self.parent: zone_text(self.parent, {f"ns.nic.{self.parent}": self.ns1}, f"ns.nic.{self.parent}. 300 IN A {self.ns1}\n" + delegation)}
+        zones = {
+            self.domain: domain_zone,
+            self.parent: zone_text(
+                self.parent, {f"ns.nic.{self.parent}": self.ns1}, f"ns.nic.{self.parent}. 300 IN A {self.ns1}\n" + delegation
+            ),
+        }
         zones.update({origin: zone_text(origin, {f"ns.nic.{self.parent}": self.ns1}, body) for origin, body in self.others.items()})
         self.servers = [Nsd(self.folder / "ns1", self.ns1, self.port, zones)]
         if self.ns2 != self.silent_address:
@@ -103,8 +111,18 @@ class World:
         self.silent.bind((self.silent_address, self.port))
         host = f"mta-sts.{self.domain}"
         self.ca, cert, key = make_ca_and_cert(self.folder, host)
-        self.site = PolicySite(self.site_address, cert, key, "/" + POLICY_PATH, config_policy(self.parsed))
-        return ["check", str(self.config_file), "--nameserver", f"{self.ns1}:{self.port}", "--ca-file", str(self.ca), "--timeout", "2", *extra]
+        self.site = PolicySite(self.site_address, cert, key, "/" + POLICY_PATH, self.policy)
+        return [
+            "check",
+            str(self.config_file),
+            "--nameserver",
+            f"{self.ns1}:{self.port}",
+            "--ca-file",
+            str(self.ca),
+            "--timeout",
+            "2",
+            *extra,
+        ]
 
     def stop(self) -> None:
         if self.site is not None:
@@ -117,16 +135,47 @@ class World:
     def state_file(self, tokens: dict[str, list[str]], validation: tuple[str, str]) -> Path:
         """A Terraform state (format 4) with what apply would have created for the domain."""
         resources: list[dict[str, object]] = [
-            {"mode": "managed", "type": "aws_ses_domain_dkim", "name": f"ses_dkim_{region.replace('-', '_')}", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
-             "instances": [{"attributes": {"domain": self.domain, "dkim_tokens": list(values)}}]}
+            {
+                "mode": "managed",
+                "type": "aws_ses_domain_dkim",
+                "name": f"ses_dkim_{region.replace('-', '_')}",
+                "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+                "instances": [{"attributes": {"domain": self.domain, "dkim_tokens": list(values)}}],
+            }
             for region, values in tokens.items()
         ]
-        resources.append({"mode": "managed", "type": "aws_cloudfront_distribution", "name": "mta_sts",
-                          "instances": [{"attributes": {"aliases": [f"mta-sts.{self.domain}"], "domain_name": DISTRIBUTION}}]})
-        resources.append({"mode": "managed", "type": "aws_acm_certificate", "name": "mta_sts",
-                          "instances": [{"attributes": {"domain_name": f"mta-sts.{self.domain}", "domain_validation_options": [
-                              {"domain_name": f"mta-sts.{self.domain}", "resource_record_name": validation[0] + ".",
-                               "resource_record_type": "CNAME", "resource_record_value": validation[1] + "."}]}}]})
+        resources.append(
+            {
+                "mode": "managed",
+                "type": "aws_cloudfront_distribution",
+                "name": "mta_sts",
+                "instances": [{"attributes": {"aliases": [f"mta-sts.{self.domain}"], "domain_name": DISTRIBUTION}}],
+            }
+        )
+        resources.append(
+            {
+                "mode": "managed",
+                "type": "aws_acm_certificate",
+                "name": "mta_sts",
+                "instances": [
+                    {
+                        "attributes": {
+                            "domain_name": f"mta-sts.{self.domain}",
+                            "domain_validation_options": [
+                                {
+                                    "domain_name": f"mta-sts.{self.domain}",
+                                    "resource_record_name": validation[0] + ".",
+                                    "resource_record_type": "CNAME",
+                                    "resource_record_value": validation[1] + ".",
+                                }
+                            ],
+                        }
+                    }
+                ],
+            }
+        )
         path = self.folder / "terraform.tfstate"
-        path.write_text(json.dumps({"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "test", "outputs": {}, "resources": resources}))
+        path.write_text(
+            json.dumps({"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "test", "outputs": {}, "resources": resources})
+        )
         return path

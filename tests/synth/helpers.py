@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cdktf import Testing as CdktfTesting
-
+from maildns.cdk import Testing as CdktfTesting
 from maildns.config import Config, parse_config
+from maildns.plan import plan_one
 from maildns.stacks.domain import DomainStack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ def config(**overrides: Any) -> Config:
 def synth(cfg: Config, others: tuple[Config, ...] = ()) -> dict[str, Any]:
     """The stack's Terraform JSON, parsed."""
     app = CdktfTesting.app()
-    stack = DomainStack(app, cfg, others or (cfg,))
+    stack = DomainStack(app, plan_one(cfg, others or (cfg,)))
     return json.loads(CdktfTesting.synth(stack))
 
 

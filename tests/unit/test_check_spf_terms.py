@@ -29,7 +29,7 @@ def test_terms_split_into_name_and_target(term, parsed):
 
 
 def test_counted_terms_are_those_of_rfc_7208_4_6_4():
-    assert COUNTED == {"include", "a", "mx", "ptr", "exists", "redirect"}
+    assert {"include", "a", "mx", "ptr", "exists", "redirect"} == COUNTED
     assert not COUNTED & {"all", "ip4", "ip6", "exp"}
 
 

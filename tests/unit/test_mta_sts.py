@@ -8,10 +8,9 @@ import re
 import pytest
 
 from maildns.config import parse_config
+from maildns.plan import plan_one
 from maildns.records.mta_sts import (
-    config_policy,
     default_bucket,
-    mta_sts_records,
     pattern_matches,
     policy_id,
     policy_patterns,
@@ -33,12 +32,12 @@ def config(mx=("mx1.example.net", "mx2.example.net"), **sts):
 
 def test_policy_is_version_mode_mx_lines_max_age_in_crlf():
     """RFC 8461 3.2: version first, then mode, one mx line per pattern, max_age; CRLF line ends."""
-    assert config_policy(config()) == LOGIN_LIKE
+    assert plan_one(config()).policy == LOGIN_LIKE
 
 
 def test_every_line_ends_in_crlf_and_there_is_no_bare_lf():
     """RFC 8461 3.2: lines end in CRLF (LF alone is only tolerated by parsers)."""
-    policy = config_policy(config())
+    policy = plan_one(config()).policy
     assert policy.endswith(b"\r\n")
     assert policy.count(b"\n") == policy.count(b"\r\n") == 5
 
@@ -73,28 +72,28 @@ def test_id_is_the_first_32_hex_digits_of_the_sha256_of_the_bytes():
 
 def test_txt_record_is_version_then_id():
     """RFC 8461 3.1: ``v=STSv1; id=<id>``, at ``_mta-sts.<domain>``, exactly one record."""
-    (txt, a, aaaa, _) = mta_sts_records(config())
+    (txt, _, _, _) = plan_one(config()).mta_sts
     assert (txt.id, txt.name, txt.type, txt.values) == ("mta-sts", "_mta-sts.example.gov", "TXT", (render_txt(LOGIN_LIKE),))
     assert txt.values == (f"v=STSv1; id={policy_id(LOGIN_LIKE)}",)
     assert not txt.computed
 
 
 def test_policy_host_aliases_are_placeholders_until_apply():
-    _, a, aaaa, _ = mta_sts_records(config())
+    _, a, aaaa, _ = plan_one(config()).mta_sts
     assert [(r.name, r.type, r.computed) for r in (a, aaaa)] == [("mta-sts.example.gov", "A", True), ("mta-sts.example.gov", "AAAA", True)]
     assert a.values == ("<cloudfront distribution of mta-sts.example.gov>",)
 
 
 def test_certificate_validation_cname_is_listed_with_placeholders():
     """ACM validates the policy host's certificate through a CNAME whose name and target ACM chooses."""
-    *_, validation = mta_sts_records(config())
+    *_, validation = plan_one(config()).mta_sts
     assert (validation.id, validation.type, validation.computed) == ("mta-sts-certificate-validation", "CNAME", True)
     assert validation.name == "<acm validation name for mta-sts.example.gov>"
     assert validation.values == ("<acm validation target for mta-sts.example.gov>",)
 
 
 def test_no_mta_sts_section_no_records():
-    assert mta_sts_records(parse_config({"domain": "example.gov"})) == ()
+    assert plan_one(parse_config({"domain": "example.gov"})).mta_sts == ()
 
 
 @pytest.mark.parametrize(
@@ -111,7 +110,7 @@ def test_no_mta_sts_section_no_records():
 def test_id_changes_when_the_policy_changes(change):
     """RFC 8461 3.1: the id must change whenever the policy changes, or senders keep the old one."""
     mx = change.pop("mx", ("mx1.example.net", "mx2.example.net"))
-    assert policy_id(config_policy(config(mx=mx, **change))) != policy_id(config_policy(config()))
+    assert policy_id(plan_one(config(mx=mx, **change)).policy) != policy_id(plan_one(config()).policy)
 
 
 @pytest.mark.parametrize(
@@ -126,7 +125,7 @@ def test_id_changes_when_the_policy_changes(change):
 def test_same_policy_same_bytes(same):
     """Same input, same bytes: nothing outside the policy's content moves the id."""
     mx = same.pop("mx", ("mx1.example.net", "mx2.example.net"))
-    assert config_policy(config(mx=mx, **same)) == config_policy(config()) == LOGIN_LIKE
+    assert plan_one(config(mx=mx, **same)).policy == plan_one(config()).policy == LOGIN_LIKE
 
 
 def test_rendering_twice_gives_the_same_bytes():

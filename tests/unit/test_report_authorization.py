@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from maildns.config import parse_config
-from maildns.records import Record, render_records
+from maildns.plan import plan_one
+from maildns.records import Record
 from maildns.records.dmarc import WILDCARD_AUTHORIZED, external_destinations, is_external
 
 
@@ -45,17 +46,17 @@ def test_the_destination_stack_publishes_the_authorisations():
     unrelated = config("c.gov", "mailto:dmarc@c.gov")
     below = config("mail.agency.gov", "mailto:dmarc@agency.gov")
     everyone = (hub, b, a, unrelated, below)
-    alone = render_records(hub)
-    assert render_records(hub, everyone) == alone + (
+    alone = plan_one(hub).records
+    assert plan_one(hub, everyone).records == alone + (
         Record("dmarc-report-auth-a-gov", "a.gov._report._dmarc.agency.gov", "TXT", 300, ("v=DMARC1",)),
         Record("dmarc-report-auth-b-gov", "b.gov._report._dmarc.agency.gov", "TXT", 300, ("v=DMARC1",)),
     )
     for other in (b, a, unrelated, below):
-        assert render_records(other, everyone) == render_records(other)
+        assert plan_one(other, everyone).records == plan_one(other).records
 
 
 def test_a_name_over_253_octets_is_not_rendered():
     """RFC 1035 2.3.4: such a name cannot exist; maildns validate warns about it instead."""
     long = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 44, "gov"])
     hub = config("agency.gov")
-    assert render_records(hub, (hub, config(long, "mailto:d@agency.gov"))) == render_records(hub)
+    assert plan_one(hub, (hub, config(long, "mailto:d@agency.gov"))).records == plan_one(hub).records

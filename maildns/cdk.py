@@ -1,0 +1,71 @@
+"""The one module that imports the CDK for Terraform library: cdktf 0.21 (default) or its maintained fork cdktn.
+
+cdktf 0.21.0 is the final release (archived upstream in 2025-12); CDK Terrain (``cdktn``) keeps the
+same API under another module name. ``MAILDNS_CDK=cdktn`` selects the fork; both synthesize the
+same stacks, apart from the library version in the metadata.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from constructs import Construct
+
+LIBRARY = os.environ.get("MAILDNS_CDK", "cdktf")
+LIBRARIES = ("cdktf", "cdktn")
+if LIBRARY not in LIBRARIES:
+    print(f"maildns: MAILDNS_CDK is {LIBRARY!r}; it is one of {', '.join(LIBRARIES)}", file=sys.stderr)
+    raise SystemExit(2)  # a usage error
+
+if TYPE_CHECKING or LIBRARY == "cdktf":
+    from cdktf import (
+        App,
+        ComplexObject,
+        Fn,
+        ITerraformDependable,
+        LocalBackend,
+        S3Backend,
+        TerraformDataSource,
+        TerraformProvider,
+        TerraformProviderGeneratorMetadata,
+        TerraformResource,
+        TerraformResourceLifecycle,
+        TerraformStack,
+        Testing,
+    )
+else:
+    from cdktn import (
+        App,
+        ComplexObject,
+        Fn,
+        ITerraformDependable,
+        LocalBackend,
+        S3Backend,
+        TerraformDataSource,
+        TerraformProvider,
+        TerraformProviderGeneratorMetadata,
+        TerraformResource,
+        TerraformResourceLifecycle,
+        TerraformStack,
+        Testing,
+    )
+
+__all__ = [
+    "LIBRARY",
+    "App",
+    "ComplexObject",
+    "Construct",
+    "Fn",
+    "ITerraformDependable",
+    "LocalBackend",
+    "S3Backend",
+    "TerraformDataSource",
+    "TerraformProvider",
+    "TerraformProviderGeneratorMetadata",
+    "TerraformResource",
+    "TerraformResourceLifecycle",
+    "TerraformStack",
+    "Testing",
+]

@@ -1,0 +1,204 @@
+"""Reusable config field types: each an ``Annotated`` type whose validator cites the rule it enforces."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Literal
+
+from pydantic import PlainValidator
+
+from maildns.errors import RuleError
+from maildns.records import spf as spf_records
+from maildns.records import uri
+from maildns.records.names import domain_name, host_name
+
+SCHEMA_RULE = "see README: Configuration"
+TTL_RULE = "RFC 2181 8"
+_DYNAMODB_TABLE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
+
+
+class RuleErrors(ValueError):
+    """Several broken rules found together by one validator (a profile lists every failure)."""
+
+    def __init__(self, errors: Sequence[RuleError]):
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = tuple(errors)
+
+
+class Rule:
+    """Field metadata: the rule to cite when pydantic itself refuses the field (missing, wrong type)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+def checked(fn: Callable[[Any], Any]) -> PlainValidator:
+    return PlainValidator(fn)
+
+
+def integer(lo: int, hi: int, rule: str) -> PlainValidator:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise RuleError(f"must be a whole number {lo}-{hi}", rule)
+        if not lo <= value <= hi:
+            raise RuleError(f"must be {lo}-{hi}", rule)
+        return value
+
+    return PlainValidator(check)
+
+
+def choice(values: Sequence[str], rule: str, refused: dict[str, str] | None = None) -> PlainValidator:
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise RuleError("must be " + _one_of(values), rule)
+        text = value.strip().lower()
+        if refused and text in refused:
+            raise RuleError(refused[text], rule)
+        if text not in values:
+            raise RuleError("must be " + _one_of(values), rule)
+        return text
+
+    return PlainValidator(check)
+
+
+def _one_of(values: Sequence[str]) -> str:
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+
+
+def flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise RuleError("must be true or false", SCHEMA_RULE)
+    return value
+
+
+def unique(
+    items: Sequence[Any],
+    key: Callable[[Any], Any],
+    field: str,
+    rule: str,
+    what: str,
+    *,
+    prefix: tuple[str, ...] = (),
+    show: Callable[[Any], Any] | None = None,
+) -> None:
+    seen: set[Any] = set()
+    for i, item in enumerate(items):
+        k = key(item)
+        if k in seen:
+            value = k if show is None else show(item)
+            raise RuleError(f"repeats {what}", rule, value=value, path=(*prefix, i, field) if field else (*prefix, i))
+        seen.add(k)
+
+
+def _zone_id(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"Z[A-Z0-9]{1,31}", value.strip()):
+        raise RuleError("must be a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ", "Route53 HostedZone.Id")
+    return value.strip()
+
+
+def _aws_region(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d", value.strip()):
+        raise RuleError("must be an AWS region such as us-east-1", "AWS regions")
+    return value.strip()
+
+
+def _bucket(value: Any) -> str:
+    # S3 bucket names: 3-63 characters, lower case letters, digits, dots and hyphens.
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", value) or ".." in value:
+        raise RuleError("must be an S3 bucket name: 3-63 lower-case letters, digits, dots, hyphens", "S3 bucket naming rules")
+    return value
+
+
+def _state_key(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or value.startswith("/"):
+        raise RuleError("must be a relative S3 object key such as maildns/example.gov.tfstate", "S3 object keys")
+    return value.strip()
+
+
+def _dynamodb_table(value: Any) -> str:
+    if not isinstance(value, str) or not _DYNAMODB_TABLE.fullmatch(value.strip()):
+        raise RuleError("must be a DynamoDB table name: 3-255 letters, digits, underscores, hyphens and dots", "DynamoDB table names")
+    return value.strip()
+
+
+def _mx_host(value: Any) -> str:
+    if isinstance(value, str) and value.strip() == ".":
+        return "."  # null MX (RFC 7505 3)
+    return host_name(value)
+
+
+def _sts_pattern(value: Any) -> str:
+    # RFC 8461 4.1: a host name, or "*." and a name: the wildcard stands for one left-most label.
+    if isinstance(value, str) and "*" in value.strip()[2 if value.strip().startswith("*.") else 0 :]:
+        raise RuleError("may have * only as the whole left-most label: a wildcard stands for exactly one label", "RFC 8461 4.1")
+    name = domain_name(value, wildcard=True)
+    if name.startswith("*.") and name.count(".") < 2:
+        raise RuleError("must not be a wildcard directly below a top-level domain: it would match any host there", "RFC 8461 4.1")
+    return name
+
+
+def _policy_bucket(value: Any) -> str:
+    # CloudFront reaches the bucket at <bucket>.s3.<region>.amazonaws.com over TLS; a dot in the
+    # name breaks that certificate's wildcard (S3 bucket naming rules recommend none).
+    name = _bucket(value)
+    if "." in name:
+        raise RuleError("must not contain dots: the bucket is reached over TLS as <bucket>.s3.<region>.amazonaws.com", "S3 bucket naming rules")
+    return name
+
+
+def _dkim_selector(value: Any) -> str:
+    if isinstance(value, str) and "_" in value:
+        raise RuleError("must be dot-separated letters, digits and hyphens, no underscore", "RFC 6376 3.1")
+    return domain_name(value, min_labels=1, top_level=False)
+
+
+def _txt_value(value: Any) -> str:
+    # Route53 wraps each value in quotes itself; a quote or backslash inside would change it.
+    if not isinstance(value, str) or not value or not value.isascii() or re.search(r'["\\\x00-\x1f\x7f]', value):
+        raise RuleError("must be printable ASCII text without quotes or backslashes", "RFC 1035 3.3.14")
+    return value
+
+
+def _apex_txt(value: Any) -> str:
+    text = _txt_value(value)
+    # A second v=spf1 record makes every SPF check a permerror (RFC 7208 4.5).
+    lowered = text.lower()
+    if lowered == spf_records.VERSION or lowered.startswith(spf_records.VERSION + " "):
+        raise RuleError("must not be a second SPF record: set spf.terms instead", "RFC 7208 4.5")
+    return text
+
+
+def _hash_algorithm(value: Any) -> str:
+    text = value.strip().lower() if isinstance(value, str) else value
+    if text == "sha1":
+        raise RuleError("must not be sha1: signers and verifiers must not use it", "RFC 8301 3.1")
+    if text != "sha256":
+        raise RuleError("must be sha256", "RFC 8301 3.1")
+    return text
+
+
+Ttl = Annotated[int, integer(0, 2147483647, TTL_RULE)]
+DomainName = Annotated[str, checked(domain_name)]
+MxHostName = Annotated[str, checked(_mx_host)]
+AwsRegion = Annotated[str, checked(_aws_region)]
+Flag = Annotated[bool, checked(flag)]
+DmarcUri = Annotated[str, checked(uri.dmarc_uri)]
+TlsRptUri = Annotated[str, checked(uri.tlsrpt_uri)]
+SpfTerm = Annotated[spf_records.SpfTerm, checked(spf_records.parse_term)]
+SpfDomainSpec = Annotated[str, checked(spf_records.domain_spec)]
+DkimSelector = Annotated[str, checked(_dkim_selector)]
+DmarcPolicy = Annotated[Literal["none", "quarantine", "reject"], choice(("none", "quarantine", "reject"), "RFC 7489 6.3")]
+Alignment = Annotated[Literal["r", "s"], choice(("r", "s"), "RFC 7489 6.3")]
+
+ZoneId = Annotated[str, checked(_zone_id)]
+S3Bucket = Annotated[str, checked(_bucket)]
+StateKey = Annotated[str, checked(_state_key)]
+DynamoDbTable = Annotated[str, checked(_dynamodb_table)]
+StsPattern = Annotated[str, checked(_sts_pattern)]
+PolicyBucket = Annotated[str, checked(_policy_bucket)]
+ApexTxt = Annotated[str, checked(_apex_txt)]
+HashAlgorithm = Annotated[str, checked(_hash_algorithm)]
+StsMode = Literal["enforce", "testing", "none"]
+SpfAll = Literal["fail", "softfail"]
+KeyType = Literal["rsa", "ed25519"]

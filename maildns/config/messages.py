@@ -1,0 +1,82 @@
+"""pydantic's validation errors as maildns problems: location, message, value and the rule to cite."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from maildns.config.fields import SCHEMA_RULE, Rule, RuleErrors
+from maildns.config.models import Config
+from maildns.errors import _UNSET, FieldPath, Problem, RuleError
+
+
+def _field_of(model: type[BaseModel], loc: FieldPath) -> FieldInfo | None:
+    """The FieldInfo at ``loc`` below ``model``, or None if the path leaves the schema."""
+    info: FieldInfo | None = None
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return None
+        info = current.model_fields[part]
+        current = _inner_model(info.annotation)
+    return info
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The model class inside ``Model``, ``Model | None`` or ``tuple[Model, ...]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _rule_of(loc: FieldPath) -> str:
+    info = _field_of(Config, loc)
+    for meta in info.metadata if info else ():
+        if isinstance(meta, Rule):
+            return meta.text
+    return SCHEMA_RULE
+
+
+def _allowed_keys(loc: FieldPath) -> list[str]:
+    info = _field_of(Config, loc) if loc else None
+    model = Config if not loc else (_inner_model(info.annotation) if info else None)
+    return list(model.model_fields) if model else []
+
+
+def problems(file: str, exc: ValidationError) -> list[Problem]:
+    """pydantic's errors as maildns problems, in pydantic's order."""
+    found: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc: FieldPath = tuple(err["loc"])
+        kind = err["type"]
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, RuleErrors):
+            found.extend(Problem.of(file, e, prefix=loc) for e in cause.errors)
+        elif isinstance(cause, RuleError):
+            found.append(Problem.of(file, cause, prefix=loc, value=err.get("input", _UNSET)))
+        elif kind == "extra_forbidden":
+            allowed = _allowed_keys(loc[:-1])
+            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            found.append(Problem(file, loc, "unknown key", loc[-1], f"{hint}allowed: {', '.join(allowed)}"))
+        elif kind == "missing":
+            found.append(Problem(file, loc, "is required", _UNSET, _rule_of(loc)))
+        elif kind in ("model_type", "model_attributes_type", "dict_type"):
+            found.append(Problem(file, loc, "must be a mapping of settings", err.get("input"), SCHEMA_RULE))
+        elif kind in ("tuple_type", "list_type"):
+            found.append(Problem(file, loc, "must be a list", err.get("input"), _rule_of(loc)))
+        elif kind == "string_type":
+            found.append(Problem(file, loc, "must be text", err.get("input"), _rule_of(loc)))
+        else:
+            message = err["msg"][:1].lower() + err["msg"][1:]
+            found.append(Problem(file, loc, message, err.get("input"), _rule_of(loc)))
+    return found

@@ -1,0 +1,409 @@
+"""The config models: one domain's settings, validated field by field and across fields."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
+
+from maildns.config.fields import (
+    SCHEMA_RULE,
+    Alignment,
+    ApexTxt,
+    AwsRegion,
+    DkimSelector,
+    DmarcPolicy,
+    DmarcUri,
+    DomainName,
+    DynamoDbTable,
+    Flag,
+    HashAlgorithm,
+    KeyType,
+    MxHostName,
+    PolicyBucket,
+    Rule,
+    RuleErrors,
+    S3Bucket,
+    SpfAll,
+    SpfDomainSpec,
+    SpfTerm,
+    StateKey,
+    StsMode,
+    StsPattern,
+    TlsRptUri,
+    Ttl,
+    ZoneId,
+    checked,
+    choice,
+    integer,
+    unique,
+)
+from maildns.config.profiles import PROFILE_RULE, PROFILES, Profile
+from maildns.errors import RuleError
+from maildns.records import dkim as dkim_records
+from maildns.records import dmarc as dmarc_records
+from maildns.records import mta_sts as mta_sts_records
+from maildns.records import spf as spf_records
+from maildns.records import tls_rpt as tls_rpt_records
+from maildns.records.mx import NULL_MX_HOST
+from maildns.records.names import MAX_NAME, is_subdomain
+from maildns.records.uri import uri_address
+
+MAX_CERTIFICATE_NAME = 64  # ACM RequestCertificate DomainName: 1-64 characters
+
+
+class Model(BaseModel):
+    """Base of every config model: unknown keys refused, immutable, field docstrings kept."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class MxHost(Model):
+    host: MxHostName
+    """Mail exchanger host name; ``.`` with preference 0 is a null MX (RFC 7505)."""
+    preference: Annotated[int, integer(0, 65535, "RFC 1035 3.3.9"), Rule("RFC 1035 3.3.9")]
+    """Lower is tried first (RFC 5321 5.1)."""
+
+
+class Spf(Model):
+    terms: tuple[SpfTerm, ...] = ()
+    """Mechanisms in evaluation order: include, a, mx, ip4, ip6, exists, with an optional qualifier."""
+    all: Annotated[
+        SpfAll | None,
+        choice(
+            ("fail", "softfail"),
+            "RFC 7208 5.1",
+            refused={
+                "pass": "must not be pass: +all authorises every host on the internet",
+                "neutral": "must not be neutral: ?all asserts nothing about other hosts",
+            },
+        ),
+    ] = None
+    """What happens to every other sender: fail (-all) or softfail (~all). Default: fail."""
+    redirect: SpfDomainSpec | None = None
+    """Use another domain's SPF record instead of ``all`` (RFC 7208 6.1)."""
+    exp: SpfDomainSpec | None = None
+    """Domain whose TXT record explains a failure to the sender (RFC 7208 6.2)."""
+
+    @model_validator(mode="after")
+    def _one_ending(self) -> Spf:
+        if self.all is not None and self.redirect is not None:
+            raise RuleError("must not be set with spf.all: redirect is ignored when all is present", "RFC 7208 6.1", value=self.redirect, path=("redirect",))
+        if self.exp is not None and self.redirect is not None:
+            raise RuleError("must not be set with spf.redirect: receivers use the redirected domain's exp instead", "RFC 7208 6.2", value=self.exp, path=("exp",))
+        # The first matching term decides (RFC 7208 4.6.2): a repeat never matches and an
+        # include or a, mx, exists repeated still costs a lookup (RFC 7208 4.6.4).
+        unique(self.terms, lambda t: (t.mechanism, t.argument, t.cidr), "", "RFC 7208 4.6.2", "an earlier term; the first match decides", prefix=("terms",), show=str)
+        lookups = spf_records.count_lookups(self.terms, self.redirect)
+        if lookups > spf_records.MAX_LOOKUPS:
+            raise RuleError(
+                f"need {lookups} DNS lookups; at most {spf_records.MAX_LOOKUPS} are allowed before includes are even counted",
+                "RFC 7208 4.6.4",
+                value=[str(t) for t in self.terms],
+                path=("terms",),
+            )
+        if len(self.text) > spf_records.MAX_OCTETS:
+            raise RuleError(
+                f"render a record of {len(self.text)} octets; at most {spf_records.MAX_OCTETS} fit a DNS answer",
+                "RFC 7208 3.4",
+                value=self.text,
+                path=("terms",),
+            )
+        return self
+
+    @property
+    def qualifier(self) -> SpfAll | None:
+        """The effective ``all``: fail unless a redirect stands in for it."""
+        return self.all if self.all is not None or self.redirect is not None else "fail"
+
+    @property
+    def text(self) -> str:
+        return spf_records.render_spf(self.terms, all=self.qualifier, redirect=self.redirect, exp=self.exp)
+
+
+class DkimKey(Model):
+    selector: DkimSelector
+    """The selector the signer puts in ``s=``; the record is ``<selector>._domainkey.<domain>``."""
+    key_type: Annotated[KeyType, choice(("rsa", "ed25519"), "RFC 6376 3.6.1, RFC 8463")] = "rsa"
+    """Key algorithm (``k=``)."""
+    public_key: Annotated[str, Rule("RFC 6376 3.6.1")]
+    """Base64 public key (``p=``): SubjectPublicKeyInfo for rsa, the raw 32-byte key for ed25519."""
+    hash_algorithms: tuple[HashAlgorithm, ...] = ()
+    """Optional ``h=`` list; sha1 is refused (RFC 8301)."""
+    testing: Flag = False
+    """Publish ``t=y``: verifiers treat failures as unsigned (RFC 6376 3.6.1)."""
+
+    @model_validator(mode="after")
+    def _key_matches_type(self) -> DkimKey:
+        try:
+            text, data = dkim_records.public_key_bytes(self.public_key)
+            dkim_records.check_public_key(self.key_type, data)
+        except RuleError as exc:
+            raise RuleError(exc.message, exc.rule, value=self.public_key, path=("public_key",)) from None
+        object.__setattr__(self, "public_key", text)
+        # Each hash appears once in h= (RFC 6376 3.6.1: a tag-list names no tag or value twice).
+        unique(self.hash_algorithms, lambda h: h, "", "RFC 6376 3.6.1", "a hash algorithm", prefix=("hash_algorithms",))
+        return self
+
+    @property
+    def text(self) -> str:
+        return dkim_records.render_dkim(
+            key_type=self.key_type,
+            public_key=self.public_key,
+            hash_algorithms=self.hash_algorithms,
+            flags=("y",) if self.testing else (),
+        )
+
+
+class Ses(Model):
+    regions: tuple[AwsRegion, ...]
+    """SES regions that send for the domain; each has its own identity and three DKIM tokens."""
+    easy_dkim: Flag = True
+    """Create the SES DKIM tokens and publish their CNAMEs."""
+
+    @model_validator(mode="after")
+    def _regions(self) -> Ses:
+        if not self.regions:
+            raise RuleError("must list at least one SES region", "AWS SES regions", value=[], path=("regions",))
+        unique(self.regions, lambda r: r, "", "AWS SES regions", "a region", prefix=("regions",))
+        return self
+
+
+class Dmarc(Model):
+    p: DmarcPolicy = "reject"
+    """Policy for mail that fails DMARC. Default: reject."""
+    sp: DmarcPolicy | None = None
+    """Policy for subdomains; default: the same as p."""
+    pct: Annotated[int | None, integer(0, 100, "RFC 7489 6.3")] = None
+    """Percentage of failing mail the policy applies to (receivers assume 100)."""
+    adkim: Alignment | None = None
+    """DKIM alignment: r (relaxed, the default) or s (strict)."""
+    aspf: Alignment | None = None
+    """SPF alignment: r (relaxed, the default) or s (strict)."""
+    fo: Annotated[str | None, checked(dmarc_records.parse_fo)] = None
+    """Failure reporting options: colon-separated 0, 1, d, s."""
+    rf: Annotated[Literal["afrf"] | None, choice(("afrf",), "RFC 7489 6.3")] = None
+    """Failure report format; afrf is the only one defined."""
+    ri: Annotated[int | None, integer(0, 4294967295, "RFC 7489 6.3")] = None
+    """Aggregate report interval in seconds (a 32-bit unsigned integer)."""
+    rua: tuple[DmarcUri, ...] = ()
+    """Aggregate report addresses: mailto: URIs, optionally with !<size>."""
+    ruf: tuple[DmarcUri, ...] = ()
+    """Failure (forensic) report addresses: mailto: URIs, optionally with !<size>."""
+
+    @model_validator(mode="after")
+    def _uris_once(self) -> Dmarc:
+        # A receiver would send the same report twice (RFC 7489 6.2: each URI gets a copy).
+        for tag in ("rua", "ruf"):
+            unique(getattr(self, tag), uri_address, "", "RFC 7489 6.2", "a report address", prefix=(tag,), show=lambda u: u)
+        return self
+
+    @property
+    def text(self) -> str:
+        return dmarc_records.render_dmarc(self.model_dump())
+
+
+class TlsRpt(Model):
+    rua: tuple[TlsRptUri, ...]
+    """Where senders send TLS reports: mailto: or https: URIs."""
+
+    @model_validator(mode="after")
+    def _some(self) -> TlsRpt:
+        if not self.rua:
+            raise RuleError("must list at least one report URI", "RFC 8460 3", value=[], path=("rua",))
+        unique(self.rua, lambda u: u, "", "RFC 8460 3", "a report URI", prefix=("rua",))
+        return self
+
+
+class MtaSts(Model):
+    mode: Annotated[StsMode, choice(("enforce", "testing", "none"), "RFC 8461 3.2")] = "testing"
+    """enforce, testing (report only) or none (withdraw a policy)."""
+    max_age: Annotated[int, integer(0, 31557600, "RFC 8461 3.2")] = 604800
+    """Seconds senders cache the policy; lower it before an MX change."""
+    include_mx: Flag = True
+    """List each MX host as its own ``mx:`` pattern; false publishes only ``patterns``."""
+    patterns: tuple[StsPattern, ...] = ()
+    """More ``mx:`` patterns, such as ``*.mail.example.net`` (``*`` stands for exactly one label)."""
+    bucket: PolicyBucket | None = None
+    """S3 bucket that holds the policy file; default ``mta-sts-<domain with dots as hyphens>``."""
+
+
+class TtlOverrides(Model):
+    """Per-record TTLs; each falls back to the domain's ``ttl``."""
+
+    mx: Ttl | None = None
+    spf: Ttl | None = None
+    """The apex TXT record (SPF and ``apex_txt``)."""
+    dkim: Ttl | None = None
+    ses_dkim: Ttl | None = None
+    dmarc: Ttl | None = None
+    tls_rpt: Ttl | None = None
+    mta_sts: Ttl | None = None
+
+
+class Backend(Model):
+    """Terraform state in S3; without it state is local (``terraform.<stack>.tfstate``)."""
+
+    bucket: S3Bucket
+    region: AwsRegion
+    key: StateKey | None = None
+    """Object key; default ``maildns/<domain>.tfstate``."""
+    use_lockfile: Flag | None = None
+    """Lock state with an S3 lock file (Terraform 1.10+); default: true unless ``dynamodb_table`` is set."""
+    dynamodb_table: DynamoDbTable | None = None
+    """Lock state in this DynamoDB table instead (older Terraform)."""
+
+    @property
+    def lockfile(self) -> bool:
+        """The effective ``use_lockfile``: as given, else true unless a DynamoDB table locks state."""
+        return self.use_lockfile if self.use_lockfile is not None else self.dynamodb_table is None
+
+
+class Config(Model):
+    """One domain: what its mail DNS and MTA-STS hosting must be."""
+
+    domain: DomainName
+    """The mail domain, e.g. login.gov (lower-cased, trailing dot removed, IDN as A-label)."""
+    zone: DomainName | None = None
+    """Route53 hosted zone name to look up; default: the domain."""
+    zone_id: ZoneId | None = None
+    """Route53 hosted zone id, instead of looking the zone up by name."""
+    region: AwsRegion = "us-east-1"
+    """Region of the default AWS provider."""
+    ttl: Ttl = 3600
+    """Default TTL of every record, in seconds."""
+    ttl_overrides: TtlOverrides = TtlOverrides()
+    mx: tuple[MxHost, ...] = ()
+    """Mail exchangers; empty publishes no MX record."""
+    spf: Spf = Spf()
+    """Sender policy; the default ``v=spf1 -all`` says the domain sends no mail."""
+    apex_txt: tuple[ApexTxt, ...] = ()
+    """Other TXT values at the apex (site verifications): Route53 keeps one TXT set per name."""
+    dkim: tuple[DkimKey, ...] = ()
+    """DKIM keys of third-party signers (Google Workspace, ...)."""
+    ses: Ses | None = None
+    """Amazon SES identities with Easy DKIM."""
+    dmarc: Dmarc = Dmarc()
+    """DMARC policy; the default is ``v=DMARC1; p=reject``."""
+    tls_rpt: TlsRpt | None = None
+    """SMTP TLS reporting."""
+    mta_sts: MtaSts | None = None
+    """MTA-STS policy and its hosting."""
+    backend: Backend | None = None
+    """Where Terraform keeps this domain's state."""
+    profile: Annotated[Profile | None, choice(tuple(PROFILES), PROFILE_RULE)] = None
+    """Stricter rules on top of the RFCs: ``bod-18-01`` (US federal Binding Operational Directive 18-01)."""
+
+    _source: str = PrivateAttr(default="<config>")
+
+    @model_validator(mode="after")
+    def _cross_field_rules(self) -> Config:
+        if self.zone is not None and self.zone_id is not None:
+            raise RuleError("must not be set with zone: give the zone by name or by id", SCHEMA_RULE, value=self.zone_id, path=("zone_id",))
+        if self.zone is not None and not is_subdomain(self.domain, self.zone):
+            raise RuleError(f"must contain the domain {self.domain}", "RFC 1034 4.2", value=self.zone, path=("zone",))
+        # include or redirect of the domain's own record evaluates it again and again until the
+        # lookup limit turns it into a permerror (RFC 7208 4.6.4, 5.2).
+        for i, term in enumerate(self.spf.terms):
+            if term.mechanism == "include" and term.argument == self.domain:
+                raise RuleError("includes the domain's own record, a loop that ends in permerror", "RFC 7208 5.2", value=str(term), path=("spf", "terms", i))
+        if self.spf.redirect == self.domain:
+            raise RuleError("points to the domain's own record, a loop that ends in permerror", "RFC 7208 6.1", value=self.spf.redirect, path=("spf", "redirect"))
+        unique(self.mx, lambda m: m.host, "host", "RFC 5321 5.1", "an MX host", prefix=("mx",))
+        if any(m.host == "." for m in self.mx):
+            if len(self.mx) != 1 or self.mx[0].preference != 0:
+                raise RuleError("must be the only MX, with preference 0, when it is a null MX", "RFC 7505 3", value=[f"{m.preference} {m.host}" for m in self.mx], path=("mx",))
+            if self.spf.terms or self.spf.qualifier != "fail":
+                raise RuleError("must be v=spf1 -all on a domain with a null MX", "RFC 7505 4", value=self.spf.text, path=("spf",))
+        unique(self.dkim, lambda k: k.selector, "selector", "RFC 6376 3.6.2.1", "a selector", prefix=("dkim",))
+        # Each key's record is a Terraform resource named after the selector with dots as
+        # hyphens (records.render_records), so s1.x and s1-x would claim the same name.
+        ids: dict[str, str] = {}
+        for i, k in enumerate(self.dkim):
+            record_id = dkim_records.record_id(k.selector)
+            if record_id in ids:
+                raise RuleError(
+                    f"gives the record id {record_id}, as selector {ids[record_id]} does; rename one",
+                    "construct ids are unique in a stack",
+                    value=k.selector,
+                    path=("dkim", i, "selector"),
+                )
+            ids[record_id] = k.selector
+        # Route53 refuses a record set that lists the same value twice.
+        unique(self.apex_txt, lambda v: v, "", "Route53 ChangeResourceRecordSets", "a value", prefix=("apex_txt",))
+        return self
+
+    @model_validator(mode="after")
+    def _names_fit(self) -> Config:
+        # Every name maildns publishes is at most 253 octets (RFC 1035 2.3.4), prefixes included.
+        names: list[tuple[str, tuple[str | int, ...]]] = [(dmarc_records.dmarc_name(self.domain), ("domain",))]
+        if self.tls_rpt is not None:
+            names.append((tls_rpt_records.tls_rpt_name(self.domain), ("domain",)))
+        if self.mta_sts is not None:
+            names.append((mta_sts_records.txt_name(self.domain), ("domain",)))
+        names += [(dkim_records.dkim_name(k.selector, self.domain), ("dkim", i, "selector")) for i, k in enumerate(self.dkim)]
+        for name, path in names:
+            if len(name) > MAX_NAME:
+                raise RuleError(f"makes the record name {len(name)} octets long; a name is at most {MAX_NAME}", "RFC 1035 2.3.4", value=name, path=path)
+        # The policy host's ACM certificate names it as its DomainName (the subject CN), which
+        # ACM limits to 64 characters.
+        if self.mta_sts is not None:
+            host = mta_sts_records.policy_host(self.domain)
+            if len(host) > MAX_CERTIFICATE_NAME:
+                raise RuleError(
+                    f"makes the MTA-STS host name {len(host)} octets long; an ACM certificate names at most {MAX_CERTIFICATE_NAME}",
+                    "ACM RequestCertificate DomainName",
+                    value=host,
+                    path=("domain",),
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _profile(self) -> Config:
+        """A profile's requirements, every failed one its own problem."""
+        if self.profile is not None:
+            failed = PROFILES[self.profile](self)
+            if failed:
+                raise RuleErrors(failed)
+        return self
+
+    @model_validator(mode="after")
+    def _mta_sts_covers_mx(self) -> Config:
+        # In testing or enforce mode a sender checks each MX host against the policy before
+        # delivering (RFC 8461 4.1); mode none is how a policy is withdrawn (RFC 8461 8.3).
+        sts = self.mta_sts
+        if sts is None or sts.mode == "none":
+            return self
+        hosts = [m.host for m in self.mx if m.host != NULL_MX_HOST]
+        if not hosts:
+            raise RuleError(f"must be none on a domain that receives no mail: {sts.mode} mode needs MX hosts to list", "RFC 8461 3.2", value=sts.mode, path=("mta_sts", "mode"))
+        patterns = self.mta_sts_patterns
+        for i, m in enumerate(self.mx):
+            if not any(mta_sts_records.pattern_matches(pattern, m.host) for pattern in patterns):
+                raise RuleError(
+                    f"matches no mta_sts pattern, so senders would not deliver to it in {sts.mode} mode; add a pattern or use mode none",
+                    "RFC 8461 4.1",
+                    value=m.host,
+                    path=("mx", i, "host"),
+                )
+        return self
+
+    @property
+    def source(self) -> str:
+        """The file this config came from, for messages."""
+        return self._source
+
+    @property
+    def stack_name(self) -> str:
+        """Terraform stack name: login.gov -> login-gov."""
+        return self.domain.replace(".", "-")
+
+    @property
+    def mta_sts_patterns(self) -> tuple[str, ...]:
+        """The policy's ``mx:`` patterns: the MX hosts (unless ``include_mx`` is false) and the extra patterns."""
+        sts = self.mta_sts
+        if sts is None:
+            return ()
+        return mta_sts_records.policy_patterns((m.host for m in self.mx) if sts.include_mx else (), sts.patterns)
+
+

@@ -1,0 +1,149 @@
+"""One resolved view of a config: every default applied, so synth, records and check read the same values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from maildns.config.fields import SpfAll, StsMode
+from maildns.config.models import Config
+from maildns.records import mta_sts as mta_sts_records
+from maildns.records.tls_rpt import render_tls_rpt
+
+DEFAULT_STATE_PREFIX = "maildns"  # S3 state key: maildns/<domain>.tfstate
+
+
+@dataclass(frozen=True)
+class Ttls:
+    """The TTL of each record set: its override, else the domain's ``ttl``."""
+
+    mx: int
+    spf: int
+    dkim: int
+    ses_dkim: int
+    dmarc: int
+    tls_rpt: int
+    mta_sts: int
+
+
+@dataclass(frozen=True)
+class DkimRecord:
+    selector: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SesSettings:
+    regions: tuple[str, ...]
+    easy_dkim: bool
+
+
+@dataclass(frozen=True)
+class MtaStsSettings:
+    mode: StsMode
+    max_age: int
+    patterns: tuple[str, ...]
+    """The ``mx:`` patterns, normalised and sorted (RFC 8461 4.1)."""
+    bucket: str
+    """The S3 bucket that holds the policy file."""
+
+
+@dataclass(frozen=True)
+class S3State:
+    """Terraform state in S3, locked by an S3 lock file or a DynamoDB table."""
+
+    bucket: str
+    key: str
+    region: str
+    use_lockfile: bool
+    dynamodb_table: str | None
+
+
+@dataclass(frozen=True)
+class LocalState:
+    """Terraform state in a local file."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a config means, with nothing left to default."""
+
+    source: str
+    domain: str
+    stack_name: str
+    zone_name: str
+    """The hosted zone's name (looked up unless ``zone_id`` is given)."""
+    zone_id: str | None
+    region: str
+    ttl: Ttls
+    mx: tuple[tuple[int, str], ...]
+    spf: str
+    spf_all: SpfAll | None
+    apex_txt: tuple[str, ...]
+    dkim: tuple[DkimRecord, ...]
+    dmarc: str
+    report_uris: tuple[str, ...]
+    """DMARC ``rua`` then ``ruf`` URIs, for report authorisations (RFC 7489 7.1)."""
+    tls_rpt: str | None
+    ses: SesSettings | None
+    mta_sts: MtaStsSettings | None
+    state: S3State | LocalState
+
+
+def resolve(config: Config) -> Resolved:
+    """The resolved view of a validated config."""
+    base = config.ttl
+    over = config.ttl_overrides
+
+    def ttl(value: int | None) -> int:
+        return base if value is None else value
+
+    sts = config.mta_sts
+    backend = config.backend
+    state: S3State | LocalState
+    if backend is None:
+        state = LocalState(f"terraform.{config.stack_name}.tfstate")
+    else:
+        state = S3State(
+            bucket=backend.bucket,
+            key=backend.key or f"{DEFAULT_STATE_PREFIX}/{config.domain}.tfstate",
+            region=backend.region,
+            use_lockfile=backend.lockfile,
+            dynamodb_table=backend.dynamodb_table,
+        )
+    return Resolved(
+        source=config.source,
+        domain=config.domain,
+        stack_name=config.stack_name,
+        zone_name=config.zone or config.domain,
+        zone_id=config.zone_id,
+        region=config.region,
+        ttl=Ttls(
+            mx=ttl(over.mx),
+            spf=ttl(over.spf),
+            dkim=ttl(over.dkim),
+            ses_dkim=ttl(over.ses_dkim),
+            dmarc=ttl(over.dmarc),
+            tls_rpt=ttl(over.tls_rpt),
+            mta_sts=ttl(over.mta_sts),
+        ),
+        mx=tuple((m.preference, m.host) for m in config.mx),
+        spf=config.spf.text,
+        spf_all=config.spf.qualifier,
+        apex_txt=config.apex_txt,
+        dkim=tuple(DkimRecord(k.selector, k.text) for k in config.dkim),
+        dmarc=config.dmarc.text,
+        report_uris=config.dmarc.rua + config.dmarc.ruf,
+        tls_rpt=render_tls_rpt(config.tls_rpt.rua) if config.tls_rpt is not None else None,
+        ses=SesSettings(config.ses.regions, config.ses.easy_dkim) if config.ses is not None else None,
+        mta_sts=None
+        if sts is None
+        else MtaStsSettings(
+            mode=sts.mode,
+            max_age=sts.max_age,
+            patterns=config.mta_sts_patterns,
+            bucket=sts.bucket or mta_sts_records.default_bucket(config.domain),
+        ),
+        state=state,
+    )
