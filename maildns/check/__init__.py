@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import dns.exception
 import dns.resolver
 
-from maildns.check.authoritative import NoServers, authoritative_servers
+from maildns.check.authoritative import NoServers, authoritative_servers, parent_server
 from maildns.check.dmarc import check_report_authorizations
 from maildns.check.dnssec import check_dnssec
 from maildns.check.lookup import Dns, Result, check_records, failure, published, start
@@ -68,7 +68,9 @@ def check_domain(plan: DomainPlan, options: Options, applied: Applied | None = N
     servers = [lookup]
     if options.authoritative:
         try:
-            servers = authoritative_servers(zone, lookup)
+            # --nameserver is the starting point as given; otherwise a server of the parent zone.
+            start_at = lookup if options.nameserver is not None else parent_server(zone, lookup)
+            servers = authoritative_servers(zone, start_at, lookup)
         except (NoServers, dns.exception.DNSException, OSError) as exc:
             results.append(Result(zone, "NS", "error", detail=f"finding the authoritative servers: {failure(exc)}"))
     results.extend(check_records(checked, servers))
