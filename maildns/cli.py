@@ -8,9 +8,11 @@ import ipaddress
 import json
 import math
 import os
+import re
 import ssl
 import sys
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from maildns.check.lookup import Result
 
 DEFAULT_PATHS = ["config"]
+SEVERITIES = ("high", "medium", "low")  # maildns.diff.SEVERITIES, without importing it for every command
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
@@ -173,17 +176,58 @@ def cmd_policy(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_diff(args: argparse.Namespace) -> int:
-    from maildns.diff import diff, load_stacks, render
+EXIT_FLAGGED = 3  # diff: a flag at or above --fail-on, or any change with --exit-code
+# What can only be a revision: an abbreviated or full object name, or revision syntax (gitrevisions(7)).
+REVISION_LIKE = re.compile(r"[0-9a-fA-F]{7,64}|.*[~^@:].*|[A-Z_]*HEAD")
 
-    if not Path(args.new).exists():
-        raise UsageError(f"{args.new} does not exist (OLD may be missing, for a first synth; NEW may not)")
+
+def _diff_side(text: str, stack: ExitStack) -> tuple[Path, bool]:
+    """A synth output for OLD/NEW and whether a git revision was synthesized for it.
+
+    A path that exists wins over a revision of the same name (``git diff`` asks for ``--`` there).
+    """
+    from maildns.revision import RevisionError, commit_of, synthesized
+
+    path = Path(text)
+    if path.exists():
+        return path, False
+    if commit_of(text) is None:
+        if REVISION_LIKE.fullmatch(text):
+            # A commit that is not here (a shallow clone, another repository) must not pass for
+            # a first synth diffed against nothing.
+            raise UsageError(f"{text} is not a git revision here (nor a path); in CI fetch the history (fetch-depth: 0)")
+        return path, False
     try:
-        changes = list(diff(load_stacks(args.old), load_stacks(args.new)))
-    except ValueError as exc:
+        return stack.enter_context(synthesized(text)), True
+    except RevisionError as exc:
+        if exc.invalid:
+            raise ConfigError(str(exc).splitlines()) from None
         raise UsageError(str(exc)) from None
-    print(render(changes))
-    return EXIT_INVALID if args.exit_code and changes else EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from maildns import diff
+
+    with ExitStack() as stack:
+        old, _ = _diff_side(args.old, stack)
+        new, new_is_revision = _diff_side(args.new, stack)
+        if not new.exists():
+            raise UsageError(f"{args.new} is neither a path nor a git revision (OLD may be missing, for a first synth; NEW may not)")
+        try:
+            stacks = [diff.load_stacks(old), diff.load_stacks(new)]
+        except diff.InputError as exc:
+            raise UsageError(str(exc)) from None
+        if new.is_dir() and not stacks[1] and not new_is_revision:
+            # An existing folder without stacks is a typo or one level too deep, not "every stack
+            # removed"; a revision without configs is honestly empty.
+            raise UsageError(f"{args.new} holds no stacks (no */cdk.tf.json in it or in its stacks/ folder)")
+        report = diff.review(stacks[0], stacks[1])
+    render = {"text": diff.render_text, "json": diff.render_json, "markdown": diff.render_markdown}[args.format]
+    print(render(report))
+    worst = report.worst()
+    if args.fail_on and worst is not None and worst <= SEVERITIES.index(args.fail_on):
+        return EXIT_FLAGGED
+    return EXIT_FLAGGED if args.exit_code and report.domains else EXIT_OK
 
 
 def positive_seconds(text: str) -> float:
@@ -284,9 +328,11 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--state", action="append", metavar="FILE", help="Terraform state file: check the SES DKIM CNAMEs, the CloudFront addresses and the ACM validation record (repeatable)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     review = commands.add_parser("diff", help="review what changes between two synth outputs", description="review what changes between two synth outputs")
-    review.add_argument("old", metavar="OLD", help="cdktf output folder (or one cdk.tf.json) before the change")
-    review.add_argument("new", metavar="NEW", help="cdktf output folder (or one cdk.tf.json) after the change")
-    review.add_argument("--exit-code", action="store_true", help="exit 1 when anything changes")
+    review.add_argument("old", metavar="OLD", help="before the change: a cdktf output folder, one cdk.tf.json, or a git revision")
+    review.add_argument("new", metavar="NEW", help="after the change: a cdktf output folder, one cdk.tf.json, or a git revision")
+    review.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    review.add_argument("--fail-on", choices=SEVERITIES, metavar="{high,medium,low}", help="exit 3 when a flag of this severity or above is present")
+    review.add_argument("--exit-code", action="store_true", help="exit 3 when anything changes")
     review.set_defaults(handler=cmd_diff)
     return top
 
