@@ -14,7 +14,15 @@ PIPENV_VERSION := 2026.10.3
 PIPENV := $(PYTHON) -m pipenv
 RUN := $(PIPENV) run
 
-.PHONY: synth test unit lint conformance bench clean deps
+.PHONY: synth test unit lint conformance bench clean deps dns-servers
+
+# The live tests of `maildns check` run a real authoritative DNS server (NSD) and sign zones with
+# ldns-signzone (ldnsutils); apt-get runs only when one of them is missing.
+DEBIAN_PACKAGES := nsd ldnsutils
+dns-servers:
+	@if ! { test -x /usr/sbin/nsd && command -v ldns-signzone && command -v ldns-keygen && command -v ldns-key2ds; } >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); \
+	fi
 
 # pipenv itself, then the locked Python environment (.venv), then the locked npm tree.
 .venv/.synced: Pipfile.lock
@@ -37,7 +45,7 @@ synth: deps
 # A fresh clone (CI) has no stamp, so it always runs there; `make conformance` runs it on demand.
 CONFORMANCE_INPUTS := Pipfile.lock $(wildcard maildns/aws/*.py) maildns/cdk.py tests/synth/test_conformance.py tests/synth/prebuilt.py
 
-test: .venv/.synced node_modules/.installed .stamp-conformance
+test: .venv/.synced node_modules/.installed .stamp-conformance dns-servers
 	$(RUN) pytest -m "not conformance"
 
 conformance: .venv/.synced

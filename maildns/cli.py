@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import ipaddress
 import json
+import math
 import os
 import re
+import ssl
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maildns.config import Config, ConfigError, Problem, config_files, duplicate_domains, load_config, load_configs
 from maildns.plan import DomainPlan, plan
 from maildns.records import Record
 from maildns.records.mta_sts import policy_url
+
+if TYPE_CHECKING:
+    from maildns.check.lookup import Result
 
 DEFAULT_PATHS = ["config"]
 SEVERITIES = ("high", "medium", "low")  # maildns.diff.SEVERITIES, without importing it for every command
@@ -118,6 +125,11 @@ def cmd_records(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([record_json(d, r) for d, r in rows], indent=2))
         return EXIT_OK
+    if args.format == "zone":
+        from maildns.records.zone import render_zone
+
+        print("".join(f"; {p.domain}\n" + render_zone(p.all_records) for p in plans), end="")
+        return EXIT_OK
     table = [("NAME", "TYPE", "TTL", "VALUE")]
     for _, record in rows:
         note = "  (known after apply)" if record.computed else ""
@@ -218,20 +230,72 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_FLAGGED if args.exit_code and report.domains else EXIT_OK
 
 
+def positive_seconds(text: str) -> float:
+    """``--timeout``/``--deadline``: a positive, finite number of seconds (``nan`` would wait forever)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive, finite number of seconds")
+    return value
+
+
+def positive_count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a whole number of at least 1")
+    return int(text)
+
+
+def tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """The TLS settings for the policy host; a CA file that cannot be read is a usage error."""
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except ssl.SSLError as exc:  # a subclass of OSError: test it first
+        raise UsageError(f"--ca-file {ca_file}: holds no PEM certificate ({exc.reason or exc})") from None
+    except OSError as exc:
+        raise UsageError(f"--ca-file {ca_file}: {exc.strerror or exc}") from None
+
+
+def result_lines(result: Result) -> list[str]:
+    """How ``check`` prints one result: a line, then what differs (``-`` expected, ``+`` found),
+    each server's answer when they disagree, and notes such as an SPF lookup chain."""
+    from maildns.check.lookup import differences
+
+    lines = [f"{result.status:<8} {result.name} {result.type}" + (f": {result.detail}" if result.detail else "")]
+    if result.status in ("mismatch", "missing") and not result.notes:
+        lines += [f"    {line}" for line in differences(result.expected, result.published)]
+    for answer in result.servers:
+        shown = f"error: {answer.error}" if answer.error else ", ".join(map(repr, answer.values)) or "no answer"
+        lines.append(f"    {answer.server}: {shown}")
+    lines += [f"    {note}" for note in result.notes]
+    return lines
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    from maildns.check import check_domain
-    from maildns.check.lookup import resolver
+    from concurrent.futures import ThreadPoolExecutor
+
+    from maildns.check import Options, check_domain
+    from maildns.check.state import StateError, read_state
 
     plans = plan(_load(args))
-    res = resolver(args.nameserver, args.timeout)
-    results = [(p.domain, result) for p in plans for result in check_domain(p, res, ca_file=args.ca_file, timeout=args.timeout)]
+    try:
+        applied = read_state(args.state or [])
+    except StateError as exc:
+        raise UsageError(str(exc)) from None
+    options = Options(args.nameserver, args.timeout, args.deadline, tls_context(args.ca_file), args.authoritative)
+
+    def one(domain_plan: DomainPlan) -> list[Result]:
+        return check_domain(domain_plan, options, applied.get(domain_plan.domain))
+
+    # Domains are checked in parallel by a bounded pool; each has its own deadline.
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        results = [(p.domain, result) for p, found in zip(plans, pool.map(one, plans), strict=True) for result in found]
     if args.format == "json":
-        print(json.dumps([{"domain": d, **vars(r)} for d, r in results], indent=2, default=list))
+        print(json.dumps([{"domain": d, **dataclasses.asdict(r)} for d, r in results], indent=2))
     else:
         for _, result in results:
-            print(f"{result.status:<8} {result.name} {result.type}" + (f": {result.detail}" if result.detail else ""))
-            if result.status == "mismatch":
-                print("".join(f"    expected {v!r}\n" for v in result.expected) + "".join(f"    published {v!r}\n" for v in result.published), end="")
+            print("\n".join(result_lines(result)))
         failed = sum(not r.ok for _, r in results)
         print(f"{len(results)} checked: {failed} failed")
     return EXIT_INVALID if any(not r.ok for _, r in results) else EXIT_OK
@@ -250,14 +314,18 @@ def parser() -> argparse.ArgumentParser:
     validate = command("validate", "check config files; print errors and warnings", cmd_validate)
     validate.add_argument("--format", choices=("text", "json"), default="text")
     records = command("records", "print every DNS record the configs define", cmd_records)
-    records.add_argument("--format", choices=("table", "json"), default="table")
+    records.add_argument("--format", choices=("table", "json", "zone"), default="table", help="zone: a BIND zone-file fragment")
     command("policy", "print each domain's MTA-STS policy file exactly as it is served", cmd_policy)
     synth = command("synth", "write Terraform JSON, as `cdktf synth` does", cmd_synth)
     synth.add_argument("--out", default="cdktf.out", metavar="DIR", help="output folder (default: cdktf.out)")
     check = command("check", "compare live DNS and the MTA-STS policy file with the configs", cmd_check)
     check.add_argument("--nameserver", type=nameserver, metavar="ADDR[:PORT]", help="ask this server instead of the system resolver")
     check.add_argument("--ca-file", metavar="PEM", help="trust these CA certificates for the policy host")
-    check.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS")
+    check.add_argument("--timeout", type=positive_seconds, default=5.0, metavar="SECONDS", help="per query and per HTTPS fetch (default: 5)")
+    check.add_argument("--deadline", type=positive_seconds, default=30.0, metavar="SECONDS", help="for all queries of one domain (default: 30)")
+    check.add_argument("--jobs", type=positive_count, default=16, metavar="N", help="domains checked at the same time (default: 16)")
+    check.add_argument("--authoritative", action="store_true", help="ask each authoritative server of the zone, found through --nameserver or the resolver")
+    check.add_argument("--state", action="append", metavar="FILE", help="Terraform state file: check the SES DKIM CNAMEs, the CloudFront addresses and the ACM validation record (repeatable)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     review = commands.add_parser("diff", help="review what changes between two synth outputs", description="review what changes between two synth outputs")
     review.add_argument("old", metavar="OLD", help="before the change: a cdktf output folder, one cdk.tf.json, or a git revision")

@@ -97,10 +97,13 @@ def _plan_one(config: Resolved, senders: dict[str, Resolved]) -> DomainPlan:
     if config.mta_sts is not None:
         policy = sts.render_policy(mode=config.mta_sts.mode, max_age=config.mta_sts.max_age, patterns=config.mta_sts.patterns)
         host, target = sts.policy_host(domain), sts.distribution_placeholder(domain)
+        validation = sts.certificate_validation_placeholders(domain)
         site = (
             Record("mta-sts", sts.txt_name(domain), "TXT", ttl.mta_sts, (sts.render_txt(policy),)),
             Record("mta-sts-a", host, "A", sts.ALIAS_TTL, (target,), computed=True),
             Record("mta-sts-aaaa", host, "AAAA", sts.ALIAS_TTL, (target,), computed=True),
+            # ACM validates the certificate of the policy host through a CNAME it names itself.
+            Record("mta-sts-certificate-validation", validation[0], "CNAME", ttl.mta_sts, (validation[1],), computed=True),
         )
     return DomainPlan(config, tuple(records), policy, site, _ses_records(config))
 
