@@ -17,11 +17,15 @@ RUN := $(PIPENV) run
 .PHONY: synth test unit lint conformance bench clean deps dns-servers
 
 # The live tests of `maildns check` run a real authoritative DNS server (NSD) and sign zones with
-# ldns-signzone (ldnsutils); apt-get runs only when one of them is missing.
+# ldns-signzone (ldnsutils); apt-get runs only when one of them is missing. The tests start their
+# own servers on loopback: a policy-rc.d that answers 101 keeps the package from starting the
+# system NSD on port 53 while it installs (removed again unless it was there before).
 DEBIAN_PACKAGES := nsd ldnsutils
 dns-servers:
 	@if ! { test -x /usr/sbin/nsd && command -v ldns-signzone && command -v ldns-keygen && command -v ldns-key2ds; } >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); \
+		guard=; if [ ! -e /usr/sbin/policy-rc.d ]; then guard=1; printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); status=$$?; \
+		if [ -n "$$guard" ]; then rm -f /usr/sbin/policy-rc.d; fi; exit $$status; \
 	fi
 
 # pipenv itself, then the locked Python environment (.venv), then the locked npm tree.
