@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from maildns.config import Config, ConfigError, Problem, config_files, duplicate_domains, load_config, load_configs
+from maildns.config.features import cross_domain_problems
 from maildns.plan import DomainPlan, plan
 from maildns.records import Record
 from maildns.records.mta_sts import policy_url
@@ -66,7 +67,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             configs.append(load_config(file))
         except ConfigError as exc:
             errors[str(file)].extend(exc.problems)
-    for found in duplicate_domains(configs):
+    for found in (*duplicate_domains(configs), *cross_domain_problems(configs)):
         errors[found.file].append(found)
     warned = warnings(configs) if configs else {}
     n_errors = sum(map(len, errors.values()))
