@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from maildns.errors import RuleError
-from maildns.records import Record
-from maildns.records import bimi, dnssec, mail_from
+from maildns.records import Record, bimi, dnssec, mail_from
 from maildns.records.txt import character_strings, split_txt
 
 
