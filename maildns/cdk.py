@@ -23,6 +23,8 @@ if TYPE_CHECKING or LIBRARY == "cdktf":
     from cdktf import (
         App,
         ComplexObject,
+        DataTerraformRemoteStateLocal,
+        DataTerraformRemoteStateS3,
         Fn,
         ITerraformDependable,
         LocalBackend,
@@ -40,6 +42,8 @@ else:
     from cdktn import (
         App,
         ComplexObject,
+        DataTerraformRemoteStateLocal,
+        DataTerraformRemoteStateS3,
         Fn,
         ITerraformDependable,
         LocalBackend,
@@ -58,6 +62,8 @@ __all__ = [
     "LIBRARY",
     "App",
     "ComplexObject",
+    "DataTerraformRemoteStateLocal",
+    "DataTerraformRemoteStateS3",
     "Construct",
     "Fn",
     "ITerraformDependable",

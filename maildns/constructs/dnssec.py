@@ -29,6 +29,7 @@ ALARMS = {
     "internal-failure": ("DNSSECInternalFailure", "an object of the zone is in INTERNAL_FAILURE: Route53 cannot sign"),
     "ksk-needing-action": ("DNSSECKeySigningKeysNeedingAction", "a key-signing key is ACTION_NEEDED: Route53 lost access to its KMS key"),
 }
+DS_OUTPUT = "dnssec_ds_record"  # the stack output a parent's stack reads the DS value from
 ALARM_PERIOD = 300  # seconds; the metrics have one-minute granularity
 
 
@@ -123,7 +124,7 @@ class DnssecSigning(Construct):
         self.signing.override_logical_id("dnssec")
         self.ds_record = self.key_signing_key.ds_record
         output = TerraformOutput(self, "ds-record", value=self.ds_record, description=f"DS record the parent zone of {domain} publishes at {domain}")
-        output.override_logical_id("dnssec_ds_record")
+        output.override_logical_id(DS_OUTPUT)
         actions = [alarm_topic_arn] if alarm_topic_arn is not None else None
         self.alarms = []
         for name, (metric, meaning) in ALARMS.items():

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
 from typing import TYPE_CHECKING
 
-from maildns.constructs.email_dns import route53_record
+from maildns.cdk import DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3
+from maildns.config.resolved import LocalState
+from maildns.constructs.dnssec import DS_OUTPUT
+from maildns.constructs.email_dns import route53_record, terraform_name
 from maildns.records import Record
 
 if TYPE_CHECKING:
@@ -19,9 +23,9 @@ def link_delegations(stack: DomainStack) -> None:
     """Publish the DS records that involve ``stack``, once both of their stacks exist in the app.
 
     Stacks are built one by one, in any order: the second of a parent and child pair to be built
-    writes the DS record into the parent's stack. Its value is the child's key-signing key's
-    ``ds_record``, which cdktf passes between the stacks as an output of the child's stack read
-    through ``terraform_remote_state`` in the parent's (so the child's stack is applied first).
+    writes the DS record into the parent's stack. Its value is the child's ``dnssec_ds_record``
+    output, read from the child's state through ``terraform_remote_state``, so the parent's stack
+    depends on the child's (``cdktf deploy`` applies the child first).
     """
     app = stack.node.scope
     if app is None:
@@ -43,5 +47,16 @@ def link_delegations(stack: DomainStack) -> None:
 def _publish(parent: DomainStack, record: Record, child: DomainStack) -> None:
     if child.dnssec is None:
         return
-    values = (child.dnssec.ds_record,)
+    state = child.plan.config.state
+    remote: DataTerraformRemoteStateLocal | DataTerraformRemoteStateS3
+    if isinstance(state, LocalState):
+        # A relative local path is relative to the stack's own folder (cdktf.out/stacks/<stack>),
+        # so the parent reads the child's file from the child's folder. (cdktf's automatic
+        # cross-stack reference would pass the path unchanged and read the parent's folder.)
+        remote = DataTerraformRemoteStateLocal(parent, f"{record.id}-state", path=posixpath.join("..", child.plan.stack_name, state.path))
+    else:
+        remote = DataTerraformRemoteStateS3(parent, f"{record.id}-state", bucket=state.bucket, key=state.key, region=state.region)
+    remote.override_logical_id(terraform_name(record.id))
+    values = (remote.get_string(DS_OUTPUT),)
     route53_record(parent, parent.zone_id, Record(record.id, record.name, record.type, record.ttl, values))
+    parent.add_dependency(child)

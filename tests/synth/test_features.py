@@ -184,15 +184,38 @@ def test_ds_record_published_in_the_parent_stack(tmp_path, order):
     parent = parse_config({**PARENT, "ttl_overrides": {"ds": 300}}, "config/example.gov.yaml")
     configs = [parent, child(publish_ds=True)]
     out = stacks(configs if order == "parent first" else configs[::-1], tmp_path)
-    ds = resource(out["example-gov"], "aws_route53_record", "dnssec_ds_mail_example_gov")
-    reference = ds.pop("records")
-    assert ds == {"name": "mail.example.gov", "type": "DS", "ttl": 300, "zone_id": ZONE_REF}
-    # The value is the child's KSK ds_record, read from the child's state.
-    (value,) = reference
-    assert value.startswith("${data.terraform_remote_state.cross-stack-reference-input-mail-example-gov.outputs.")
-    output = value.removeprefix("${data.terraform_remote_state.cross-stack-reference-input-mail-example-gov.outputs.").removesuffix("}")
-    assert out["mail-example-gov"]["output"][output]["value"] == "${aws_route53_key_signing_key.dnssec.ds_record}"
+    assert resource(out["example-gov"], "aws_route53_record", "dnssec_ds_mail_example_gov") == {
+        "name": "mail.example.gov",
+        "type": "DS",
+        "ttl": 300,
+        "records": ["${data.terraform_remote_state.dnssec_ds_mail_example_gov.outputs.dnssec_ds_record}"],
+        "zone_id": ZONE_REF,
+    }
+    # Read from the child's local state, in the child's stack folder (paths are relative to the stack's own).
+    assert without_metadata(out["example-gov"]["data"]["terraform_remote_state"]["dnssec_ds_mail_example_gov"]) == {
+        "backend": "local", "config": {"path": "../mail-example-gov/terraform.mail-example-gov.tfstate"},
+    }
+    assert out["mail-example-gov"]["output"] == {"dnssec_ds_record": {
+        "value": "${aws_route53_key_signing_key.dnssec.ds_record}",
+        "description": "DS record the parent zone of mail.example.gov publishes at mail.example.gov",
+    }}
     assert not [n for n in resources(out["mail-example-gov"], "aws_route53_record") if n.startswith("dnssec_ds")]
+    # cdktf deploys the child's stack before the parent's.
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["stacks"]["example-gov"]["dependencies"] == ["mail-example-gov"]
+    assert manifest["stacks"]["mail-example-gov"]["dependencies"] == []
+
+
+def test_ds_record_read_from_a_child_state_in_s3(tmp_path):
+    backend = {"bucket": "tf-state-example", "region": "us-gov-west-1"}
+    signed = parse_config(
+        {"domain": "mail.example.gov", "dnssec": {"signing": True, "publish_ds": True}, "backend": backend}, "config/mail.example.gov.yaml"
+    )
+    out = stacks([parse_config(PARENT, "config/example.gov.yaml"), signed], tmp_path)
+    assert without_metadata(out["example-gov"]["data"]["terraform_remote_state"]["dnssec_ds_mail_example_gov"]) == {
+        "backend": "s3",
+        "config": {"bucket": "tf-state-example", "key": "maildns/mail.example.gov.tfstate", "region": "us-gov-west-1"},
+    }
 
 
 def test_ds_record_waits_for_publish_ds(tmp_path):
