@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,11 +40,11 @@ REFUSED = [
         id="BIMI draft-10 7.1: no BIMI below pct=100",
     ),
     pytest.param(
-        {"bimi": {"logo": LOGO}, "dmarc": {"p": "none", "sp": "none", "pct": 10}},
+        {"bimi": {"logo": LOGO}, "dmarc": {"p": "none", "sp": "none", "pct": 99}},
         [
             "dmarc.p: must be quarantine or reject to publish BIMI: receivers show no logo for p=none (got none; BIMI draft-10 7.1)",
             "dmarc.sp: must not be none to publish BIMI: receivers show no logo for sp=none (got none; BIMI draft-10 7.1)",
-            "dmarc.pct: must be 100 (or unset) to publish BIMI: receivers show no logo below pct=100 (got 10; BIMI draft-10 7.1)",
+            "dmarc.pct: must be 100 (or unset) to publish BIMI: receivers show no logo below pct=100 (got 99; BIMI draft-10 7.1)",
         ],
         id="BIMI draft-10 7.1: every weak DMARC tag is its own line",
     ),
@@ -196,3 +198,13 @@ def test_apex_spf_including_amazonses_is_warned_with_mail_from():
 def test_apex_spf_including_amazonses_is_not_warned_without_mail_from():
     config = parse_config(domain(spf={"terms": ["include:amazonses.com"]}, ses={"regions": ["us-west-2"]}), FILE)
     assert warnings([config])[FILE] == []
+
+
+def test_the_readme_lists_these_messages():
+    """README "Validation rules" shows each refusal above exactly (the long-label one shortened)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("### BIMI, SES custom MAIL FROM and DNSSEC", 1)[1].split("\n### ", 1)[0]
+    documented = set(re.findall(r"\| `([^`]+)`(?: \(for `domain: [^`]+`\))? \|$", section, re.MULTILINE))
+    expected = {line for param in REFUSED for line in param.values[1]}
+    shortened = {line for line in expected if "b" * 54 in line}
+    assert expected - shortened <= documented, sorted(expected - shortened - documented)
