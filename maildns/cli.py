@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from maildns.config import Config, ConfigError, Problem, config_files, duplicate_domains, load_config, load_configs
+from maildns.config.features import cross_domain_problems
 from maildns.plan import DomainPlan, plan
 from maildns.records import Record
 from maildns.records.mta_sts import policy_url
@@ -76,7 +77,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             configs.append(load_config(file))
         except ConfigError as exc:
             errors[str(file)].extend(exc.problems)
-    for found in duplicate_domains(configs):
+    for found in (*duplicate_domains(configs), *cross_domain_problems(configs)):
         errors[found.file].append(found)
     warned = warnings(configs) if configs else {}
     n_errors = sum(map(len, errors.values()))

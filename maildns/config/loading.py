@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from maildns.config.features import cross_domain_problems
 from maildns.config.fields import SCHEMA_RULE
 from maildns.config.messages import problems
 from maildns.config.models import Config
@@ -101,6 +102,7 @@ def load_configs(paths: Iterable[str | Path]) -> tuple[Config, ...]:
         except ConfigError as exc:
             found.extend(exc.problems)
     found.extend(duplicate_domains(configs))
+    found.extend(cross_domain_problems(configs))
     if found:
         raise ConfigError(found)
     return tuple(configs)

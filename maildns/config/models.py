@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
+from maildns.config.features import BimiLogo, BimiSelector, BimiUri, MailFromLabel, SnsTopicArn, feature_rules
 from maildns.config.fields import (
     SCHEMA_RULE,
     Alignment,
@@ -160,6 +161,8 @@ class Ses(Model):
     """SES regions that send for the domain; each has its own identity and three DKIM tokens."""
     easy_dkim: Flag = True
     """Create the SES DKIM tokens and publish their CNAMEs."""
+    mail_from: MailFromLabel | None = None
+    """A label such as ``bounce``: each region sends with the MAIL FROM domain ``<label>-<region>.<domain>``, so SPF aligns."""
 
     @model_validator(mode="after")
     def _regions(self) -> Ses:
@@ -228,6 +231,29 @@ class MtaSts(Model):
     """S3 bucket that holds the policy file; default ``mta-sts-<domain with dots as hyphens>``."""
 
 
+class Bimi(Model):
+    """A BIMI Assertion Record: the logo receivers may show beside authenticated mail."""
+
+    logo: Annotated[BimiLogo, Rule("BIMI draft-10 4.3")]
+    """https: URL of the SVG logo (``l=``)."""
+    authority: BimiUri | None = None
+    """https: URL of the mark certificate (VMC or CMC, PEM) that proves the logo (``a=``); most mailbox providers require one."""
+    selector: BimiSelector = "default"
+    """The record is ``<selector>._bimi.<domain>``; receivers look up ``default`` unless a message names another."""
+
+
+class Dnssec(Model):
+    """Route53 DNSSEC signing of the domain's hosted zone."""
+
+    signing: Flag = False
+    """Sign the zone with a key-signing key backed by a KMS key in us-east-1."""
+    publish_ds: Flag = False
+    """Publish the DS record in the parent's stack when the parent zone is configured in the same run. Turn it on only
+    once the zone has been signed for longer than the DNSKEY TTL, and off (then wait the DS TTL) before signing stops."""
+    alarm_topic_arn: SnsTopicArn | None = None
+    """SNS topic notified by the DNSSEC alarms (DNSSECInternalFailure, DNSSECKeySigningKeysNeedingAction)."""
+
+
 class TtlOverrides(Model):
     """Per-record TTLs; each falls back to the domain's ``ttl``."""
 
@@ -239,6 +265,9 @@ class TtlOverrides(Model):
     dmarc: Ttl | None = None
     tls_rpt: Ttl | None = None
     mta_sts: Ttl | None = None
+    bimi: Ttl | None = None
+    ds: Ttl | None = None
+    """The DS record a child domain's signing puts in this domain's zone."""
 
 
 class Backend(Model):
@@ -289,6 +318,10 @@ class Config(Model):
     """SMTP TLS reporting."""
     mta_sts: MtaSts | None = None
     """MTA-STS policy and its hosting."""
+    bimi: Bimi | None = None
+    """BIMI logo record; needs DMARC at enforcement."""
+    dnssec: Dnssec | None = None
+    """DNSSEC signing of the domain's own hosted zone."""
     backend: Backend | None = None
     """Where Terraform keeps this domain's state."""
     profile: Annotated[Profile | None, choice(tuple(PROFILES), PROFILE_RULE)] = None
@@ -365,6 +398,14 @@ class Config(Model):
             failed = PROFILES[self.profile](self)
             if failed:
                 raise RuleErrors(failed)
+        return self
+
+    @model_validator(mode="after")
+    def _features(self) -> Config:
+        """BIMI, MAIL FROM and DNSSEC rules, every failed one its own problem."""
+        failed = feature_rules(self)
+        if failed:
+            raise RuleErrors(failed)
         return self
 
     @model_validator(mode="after")
