@@ -14,7 +14,19 @@ PIPENV_VERSION := 2026.10.3
 PIPENV := $(PYTHON) -m pipenv
 RUN := $(PIPENV) run
 
-.PHONY: synth test unit conformance bench clean deps
+.PHONY: synth test unit lint conformance bench clean deps dns-servers
+
+# The live tests of `maildns check` run a real authoritative DNS server (NSD) and sign zones with
+# ldns-signzone (ldnsutils); apt-get runs only when one of them is missing. The tests start their
+# own servers on loopback: a policy-rc.d that answers 101 keeps the package from starting the
+# system NSD on port 53 while it installs (removed again unless it was there before).
+DEBIAN_PACKAGES := nsd ldnsutils
+dns-servers:
+	@if ! { test -x /usr/sbin/nsd && command -v ldns-signzone && command -v ldns-keygen && command -v ldns-key2ds; } >/dev/null; then \
+		guard=; if [ ! -e /usr/sbin/policy-rc.d ]; then guard=1; printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); status=$$?; \
+		if [ -n "$$guard" ]; then rm -f /usr/sbin/policy-rc.d; fi; exit $$status; \
+	fi
 
 # pipenv itself, then the locked Python environment (.venv), then the locked npm tree.
 .venv/.synced: Pipfile.lock
@@ -37,7 +49,7 @@ synth: deps
 # A fresh clone (CI) has no stamp, so it always runs there; `make conformance` runs it on demand.
 CONFORMANCE_INPUTS := Pipfile.lock $(wildcard maildns/aws/*.py) maildns/cdk.py tests/synth/test_conformance.py tests/synth/prebuilt.py
 
-test: .venv/.synced .stamp-conformance
+test: .venv/.synced node_modules/.installed .stamp-conformance dns-servers
 	$(RUN) pytest -m "not conformance"
 
 conformance: .venv/.synced
@@ -47,6 +59,12 @@ conformance: .venv/.synced
 .stamp-conformance: $(CONFORMANCE_INPUTS) | .venv/.synced
 	$(RUN) pytest -q -m conformance tests/synth/test_conformance.py
 	@touch $@
+
+# Type checking (mypy strict on maildns/) and lint and format (ruff), part of `make test`.
+lint: .venv/.synced
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy
 
 unit: .venv/.synced
 	$(RUN) pytest tests/unit tests/config -q

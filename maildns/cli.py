@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import ipaddress
 import json
+import math
 import os
+import re
+import ssl
 import sys
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maildns.config import Config, ConfigError, Problem, config_files, duplicate_domains, load_config, load_configs
+from maildns.config.features import cross_domain_problems
 from maildns.plan import DomainPlan, plan
 from maildns.progress import progress
 from maildns.records import Record
 from maildns.records.mta_sts import policy_url
 
+if TYPE_CHECKING:
+    from maildns.check.lookup import Result
+
 DEFAULT_PATHS = ["config"]
+SEVERITIES = ("high", "medium", "low")  # maildns.diff.SEVERITIES, without importing it for every command
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
@@ -76,7 +87,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             except ConfigError as exc:
                 errors[str(file)].extend(exc.problems)
             advance(1)
-    for found in duplicate_domains(configs):
+    for found in (*duplicate_domains(configs), *cross_domain_problems(configs)):
         errors[found.file].append(found)
     warned = warnings(configs) if configs else {}
     # A value in _defaults.yaml is checked through every domain that inherits it: count it once.
@@ -99,8 +110,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2))
     else:
         seen: set[str] = set()
-        for file in errors:
-            lines = [str(p) for p in errors[file]] + [f"warning: {p}" for p in warned.get(file, [])]
+        for name in errors:
+            lines = [str(p) for p in errors[name]] + [f"warning: {p}" for p in warned.get(name, [])]
             lines = [line for line in lines if not (line in seen or seen.add(line))]
             if lines:
                 print("\n".join(lines), file=sys.stderr)
@@ -129,6 +140,11 @@ def cmd_records(args: argparse.Namespace) -> int:
     rows = [(p.domain, record) for p in plans for record in p.all_records]
     if args.format == "json":
         print(json.dumps([record_json(d, r) for d, r in rows], indent=2))
+        return EXIT_OK
+    if args.format == "zone":
+        from maildns.records.zone import render_zone
+
+        print("".join(f"; {p.domain}\n" + render_zone(p.all_records) for p in plans), end="")
         return EXIT_OK
     table = [("NAME", "TYPE", "TTL", "VALUE")]
     for _, record in rows:
@@ -180,17 +196,22 @@ def cmd_stacks(args: argparse.Namespace) -> int:
     """Stack names, one per line (or a JSON list, for a CI job matrix): all, or those whose
     synthesized JSON differs from ``--changed-since``'s."""
     if args.changed_since is not None and len(_paths(args)) != 1:
-        raise UsageError("--changed-since compares one config folder (or file): name one PATH")
+        raise UsageError("--changed-since compares the repository's config/ folder: name one PATH")
     configs = _load(args)
     names = [c.stack_name for c in configs]
     if args.changed_since is not None:
-        from maildns.changes import RevisionError, changed_since
+        from maildns.changes import changed_since
         from maildns.fanout import workers
+        from maildns.revision import RevisionError
 
         try:
             changes = changed_since(args.changed_since, configs, _paths(args)[0], jobs=workers())
-        except (RevisionError, ValueError) as exc:
+        except RevisionError as exc:
+            if exc.invalid:  # the revision's configs are wrong: its problems, as diff shows them
+                raise ConfigError(str(exc).splitlines()) from None
             raise UsageError(f"--changed-since {args.changed_since}: {exc}") from None
+        except ValueError as exc:  # MAILDNS_JOBS is not a number
+            raise UsageError(str(exc)) from None
         names = list(changes.changed)
         for name in changes.removed:
             print(f"maildns stacks: {name} is no longer configured; its resources stay until it is destroyed", file=sys.stderr)
@@ -218,33 +239,126 @@ def cmd_policy(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_diff(args: argparse.Namespace) -> int:
-    from maildns.diff import diff, load_stacks, render
+EXIT_FLAGGED = 3  # diff: a flag at or above --fail-on, or any change with --exit-code
+# What can only be a revision: an abbreviated or full object name, or revision syntax (gitrevisions(7)).
+REVISION_LIKE = re.compile(r"[0-9a-fA-F]{7,64}|.*[~^@:].*|[A-Z_]*HEAD")
 
-    if not Path(args.new).exists():
-        raise UsageError(f"{args.new} does not exist (OLD may be missing, for a first synth; NEW may not)")
+
+def _diff_side(text: str, stack: ExitStack) -> tuple[Path, bool]:
+    """A synth output for OLD/NEW and whether a git revision was synthesized for it.
+
+    A path that exists wins over a revision of the same name (``git diff`` asks for ``--`` there).
+    """
+    from maildns.revision import RevisionError, commit_of, synthesized
+
+    path = Path(text)
+    if path.exists():
+        return path, False
+    if commit_of(text) is None:
+        if REVISION_LIKE.fullmatch(text):
+            # A commit that is not here (a shallow clone, another repository) must not pass for
+            # a first synth diffed against nothing.
+            raise UsageError(f"{text} is not a git revision here (nor a path); in CI fetch the history (fetch-depth: 0)")
+        return path, False
     try:
-        changes = list(diff(load_stacks(args.old), load_stacks(args.new)))
-    except ValueError as exc:
+        return stack.enter_context(synthesized(text)), True
+    except RevisionError as exc:
+        if exc.invalid:
+            raise ConfigError(str(exc).splitlines()) from None
         raise UsageError(str(exc)) from None
-    print(render(changes))
-    return EXIT_INVALID if args.exit_code and changes else EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from maildns import diff
+
+    with ExitStack() as stack:
+        old, _ = _diff_side(args.old, stack)
+        new, new_is_revision = _diff_side(args.new, stack)
+        if not new.exists():
+            raise UsageError(f"{args.new} is neither a path nor a git revision (OLD may be missing, for a first synth; NEW may not)")
+        try:
+            stacks = [diff.load_stacks(old), diff.load_stacks(new)]
+        except diff.InputError as exc:
+            raise UsageError(str(exc)) from None
+        if new.is_dir() and not stacks[1] and not new_is_revision:
+            # An existing folder without stacks is a typo or one level too deep, not "every stack
+            # removed"; a revision without configs is honestly empty.
+            raise UsageError(f"{args.new} holds no stacks (no */cdk.tf.json in it or in its stacks/ folder)")
+        report = diff.review(stacks[0], stacks[1])
+    render = {"text": diff.render_text, "json": diff.render_json, "markdown": diff.render_markdown}[args.format]
+    print(render(report))
+    worst = report.worst()
+    if args.fail_on and worst is not None and worst <= SEVERITIES.index(args.fail_on):
+        return EXIT_FLAGGED
+    return EXIT_FLAGGED if args.exit_code and report.domains else EXIT_OK
+
+
+def positive_seconds(text: str) -> float:
+    """``--timeout``/``--deadline``: a positive, finite number of seconds (``nan`` would wait forever)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive, finite number of seconds")
+    return value
+
+
+def positive_count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a whole number of at least 1")
+    return int(text)
+
+
+def tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """The TLS settings for the policy host; a CA file that cannot be read is a usage error."""
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except ssl.SSLError as exc:  # a subclass of OSError: test it first
+        raise UsageError(f"--ca-file {ca_file}: holds no PEM certificate ({exc.reason or exc})") from None
+    except OSError as exc:
+        raise UsageError(f"--ca-file {ca_file}: {exc.strerror or exc}") from None
+
+
+def result_lines(result: Result) -> list[str]:
+    """How ``check`` prints one result: a line, then what differs (``-`` expected, ``+`` found),
+    each server's answer when they disagree, and notes such as an SPF lookup chain."""
+    from maildns.check.lookup import differences
+
+    lines = [f"{result.status:<8} {result.name} {result.type}" + (f": {result.detail}" if result.detail else "")]
+    if result.status in ("mismatch", "missing") and not result.notes:
+        lines += [f"    {line}" for line in differences(result.expected, result.published)]
+    for answer in result.servers:
+        shown = f"error: {answer.error}" if answer.error else ", ".join(map(repr, answer.values)) or "no answer"
+        lines.append(f"    {answer.server}: {shown}")
+    lines += [f"    {note}" for note in result.notes]
+    return lines
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from maildns.check import check_domain
-    from maildns.check.lookup import resolver
+    from concurrent.futures import ThreadPoolExecutor
+
+    from maildns.check import Options, check_domain
+    from maildns.check.state import StateError, read_state
 
     plans = plan(_load(args))
-    res = resolver(args.nameserver, args.timeout)
-    results = [(p.domain, result) for p in plans for result in check_domain(p, res, ca_file=args.ca_file, timeout=args.timeout)]
+    try:
+        applied = read_state(args.state or [])
+    except StateError as exc:
+        raise UsageError(str(exc)) from None
+    options = Options(args.nameserver, args.timeout, args.deadline, tls_context(args.ca_file), args.authoritative)
+
+    def one(domain_plan: DomainPlan) -> list[Result]:
+        return check_domain(domain_plan, options, applied.get(domain_plan.domain))
+
+    # Domains are checked in parallel by a bounded pool; each has its own deadline.
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        results = [(p.domain, result) for p, found in zip(plans, pool.map(one, plans), strict=True) for result in found]
     if args.format == "json":
-        print(json.dumps([{"domain": d, **vars(r)} for d, r in results], indent=2, default=list))
+        print(json.dumps([{"domain": d, **dataclasses.asdict(r)} for d, r in results], indent=2))
     else:
         for _, result in results:
-            print(f"{result.status:<8} {result.name} {result.type}" + (f": {result.detail}" if result.detail else ""))
-            if result.status == "mismatch":
-                print("".join(f"    expected {v!r}\n" for v in result.expected) + "".join(f"    published {v!r}\n" for v in result.published), end="")
+            print("\n".join(result_lines(result)))
         failed = sum(not r.ok for _, r in results)
         print(f"{len(results)} checked: {failed} failed")
     return EXIT_INVALID if any(not r.ok for _, r in results) else EXIT_OK
@@ -263,8 +377,8 @@ def parser() -> argparse.ArgumentParser:
     validate = command("validate", "check config files; print errors and warnings", cmd_validate)
     validate.add_argument("--format", choices=("text", "json"), default="text")
     records = command("records", "print every DNS record the configs define", cmd_records)
-    records.add_argument("--format", choices=("table", "json"), default="table")
-    records.add_argument("--show-defaults", action="store_true", help="list what each domain inherits from _defaults.yaml instead")
+    records.add_argument("--format", choices=("table", "json", "zone"), default="table", help="zone: a BIND zone-file fragment")
+    records.add_argument("--show-defaults", action="store_true", help="list what each domain inherits from _defaults.yaml instead (table or json)")
     command("policy", "print each domain's MTA-STS policy file exactly as it is served", cmd_policy)
     stacks = command("stacks", "list stack names: all, or those whose synthesized JSON changed since a revision", cmd_stacks)
     stacks.add_argument("--changed-since", metavar="REV", help="only stacks whose Terraform JSON differs from REV's (a git revision)")
@@ -275,12 +389,18 @@ def parser() -> argparse.ArgumentParser:
     check = command("check", "compare live DNS and the MTA-STS policy file with the configs", cmd_check)
     check.add_argument("--nameserver", type=nameserver, metavar="ADDR[:PORT]", help="ask this server instead of the system resolver")
     check.add_argument("--ca-file", metavar="PEM", help="trust these CA certificates for the policy host")
-    check.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS")
+    check.add_argument("--timeout", type=positive_seconds, default=5.0, metavar="SECONDS", help="per query and per HTTPS fetch (default: 5)")
+    check.add_argument("--deadline", type=positive_seconds, default=30.0, metavar="SECONDS", help="for all queries of one domain (default: 30)")
+    check.add_argument("--jobs", type=positive_count, default=16, metavar="N", help="domains checked at the same time (default: 16)")
+    check.add_argument("--authoritative", action="store_true", help="ask each authoritative server of the zone, found through --nameserver or the resolver")
+    check.add_argument("--state", action="append", metavar="FILE", help="Terraform state file: check the SES DKIM CNAMEs, the CloudFront addresses and the ACM validation record (repeatable)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     review = commands.add_parser("diff", help="review what changes between two synth outputs", description="review what changes between two synth outputs")
-    review.add_argument("old", metavar="OLD", help="cdktf output folder (or one cdk.tf.json) before the change")
-    review.add_argument("new", metavar="NEW", help="cdktf output folder (or one cdk.tf.json) after the change")
-    review.add_argument("--exit-code", action="store_true", help="exit 1 when anything changes")
+    review.add_argument("old", metavar="OLD", help="before the change: a cdktf output folder, one cdk.tf.json, or a git revision")
+    review.add_argument("new", metavar="NEW", help="after the change: a cdktf output folder, one cdk.tf.json, or a git revision")
+    review.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    review.add_argument("--fail-on", choices=SEVERITIES, metavar="{high,medium,low}", help="exit 3 when a flag of this severity or above is present")
+    review.add_argument("--exit-code", action="store_true", help="exit 3 when anything changes")
     review.set_defaults(handler=cmd_diff)
     return top
 

@@ -1,16 +1,49 @@
-"""Review two synthesized outputs: what each stack adds, removes and changes, in DNS terms."""
+"""Review two synthesized outputs: email-level changes per domain, risk flags, then the resource blocks."""
 
 from __future__ import annotations
 
+import html
 import json
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from maildns.records.mta_sts import POLICY_PATH, pattern_matches
 from maildns.records.txt import character_strings
 
 Stacks = dict[str, dict[str, Any]]
+
+SEVERITIES = ("high", "medium", "low")
+# OctoDNS refuses a plan that updates or deletes more than 30% of a zone's existing records, and
+# only checks zones with at least 10 (octodns/provider/plan.py: MAX_SAFE_*_PCENT, MIN_EXISTING_RECORDS).
+CHANGE_SHARE = 0.3
+CHANGE_SHARE_MIN_RECORDS = 10
+# GitHub refuses a comment body over 65,536 characters; the sticky-comment action adds a hidden
+# marker line to the body, so the review keeps a margin below the limit.
+COMMENT_LIMIT = 65_000
+SHORTEN_ABOVE = 100  # values longer than this are shown around their change in text and Markdown
+CONTEXT = 24  # characters kept either side of a change when shortened
+
+# Attributes whose change makes Terraform replace the resource (terraform-provider-aws marks them
+# ForceNew): a replaced bucket, distribution or certificate takes the policy site down meanwhile.
+_FORCE_NEW = {
+    "aws_s3_bucket": ("bucket", "bucket_prefix", "object_lock_enabled", "provider"),
+    "aws_cloudfront_distribution": ("provider",),
+    "aws_acm_certificate": (
+        "domain_name", "subject_alternative_names", "validation_method", "key_algorithm",
+        "certificate_authority_arn", "private_key", "certificate_body", "provider",
+    ),
+}
+_SITE = {"aws_s3_bucket": "S3 bucket", "aws_cloudfront_distribution": "CloudFront distribution", "aws_acm_certificate": "certificate"}
+
+
+class InputError(ValueError):
+    """A synth output that is not what ``diff`` can read; the message names the file."""
+
+
+# --- reading ---------------------------------------------------------------------------------
 
 
 def load_stacks(path: str | Path) -> Stacks:
@@ -28,14 +61,74 @@ def load_stacks(path: str | Path) -> Stacks:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    """One stack's JSON; ValueError names the file when it is not a Terraform JSON object."""
+    """One stack's JSON; InputError names the file and the place when it is not Terraform JSON."""
     try:
         doc = json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ValueError(f"{path}: is not Terraform JSON ({exc})") from None
+        raise InputError(f"{path}: is not Terraform JSON ({exc})") from None
     if not isinstance(doc, dict):
-        raise ValueError(f"{path}: is not Terraform JSON (a {type(doc).__name__}, not an object)")
+        raise InputError(f"{path}: is not Terraform JSON (a {type(doc).__name__}, not an object)")
+    problem = _shape_problem(doc)
+    if problem:
+        raise InputError(f"{path}: {problem}")
     return doc
+
+
+def _kind(value: object) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def _shape_problem(doc: Mapping[str, Any]) -> str | None:
+    """Where ``doc`` departs from the Terraform JSON syntax that ``diff`` reads, or None.
+
+    @see https://developer.hashicorp.com/terraform/language/syntax/json (resource and data are
+    objects of type -> name -> body; provider is an object of name -> list of bodies).
+    """
+    rule = "Terraform JSON syntax"
+    for section in ("resource", "data"):
+        types = doc.get(section, {})
+        if not isinstance(types, dict):
+            return f"{section}: must be an object of resource types (got {_kind(types)}; {rule})"
+        for type_, named in types.items():
+            if not isinstance(named, dict):
+                return f"{section}.{type_}: must be an object of named blocks (got {_kind(named)}; {rule})"
+            for name, body in named.items():
+                if not isinstance(body, dict):
+                    return f"{section}.{type_}.{name}: must be an object (got {_kind(body)}; {rule})"
+                if type_ == "aws_route53_record":
+                    problem = _record_problem(body)
+                    if problem:
+                        return f"{section}.{type_}.{name}.{problem}"
+    providers = doc.get("provider", {})
+    if not isinstance(providers, dict):
+        return f"provider: must be an object of provider names (got {_kind(providers)}; {rule})"
+    for name, configs in providers.items():
+        if not isinstance(configs, list) or not all(isinstance(c, dict) for c in configs):
+            return f"provider.{name}: must be a list of objects (got {_kind(configs)}; {rule})"
+    if not isinstance(doc.get("terraform", {}), dict):
+        return f"terraform: must be an object (got {_kind(doc['terraform'])}; {rule})"
+    return None
+
+
+def _record_problem(body: Mapping[str, Any]) -> str | None:
+    """The aws_route53_record arguments the review reads, checked against the provider's schema."""
+    rule = "aws_route53_record schema"
+    for key in ("name", "type"):
+        if key in body and not isinstance(body[key], str):
+            return f"{key}: must be a string (got {_kind(body[key])}; {rule})"
+    records = body.get("records", [])
+    if not isinstance(records, list) or not all(isinstance(v, str) for v in records):
+        return f"records: must be a list of strings (got {_kind(records)}; {rule})"
+    if "ttl" in body and (isinstance(body["ttl"], bool) or not isinstance(body["ttl"], (int, float, str))):
+        return f"ttl: must be a number (got {_kind(body['ttl'])}; {rule})"
+    if "alias" in body and not isinstance(body["alias"], dict):
+        return f"alias: must be an object (got {_kind(body['alias'])}; {rule})"
+    return None
+
+
+# --- resource blocks (the list that follows the email-level view) ----------------------------
 
 
 @dataclass(frozen=True)
@@ -66,7 +159,9 @@ def _blocks(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _values(body: Mapping[str, Any]) -> list[str]:
-    """Record values as resolvers will see them: TXT pieces joined again."""
+    """Record values as resolvers will see them: TXT pieces joined again, an alias as its target."""
+    if isinstance(body.get("alias"), Mapping) and "records" not in body:
+        return [f"ALIAS {body['alias'].get('name')}"]
     values = body.get("records", [])
     if body.get("type") == "TXT":
         return [_joined(v) for v in values]
@@ -80,8 +175,8 @@ def _joined(value: str) -> str:
         return value  # not in the provider's split form: show it as written
 
 
-def _summary(address: str, body: Mapping[str, Any]) -> str:
-    if address.startswith("aws_route53_record."):
+def _summary(address: str, body: Any) -> str:
+    if address.startswith("aws_route53_record.") and isinstance(body, Mapping):
         return f"{body.get('name')} {body.get('type')}"
     return ""
 
@@ -119,17 +214,21 @@ def _attribute_lines(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[st
 def diff(old: Stacks, new: Stacks) -> Iterator[Change]:
     """Changes from ``old`` to ``new``, stack by stack, block by block, in name order."""
     for stack in sorted(old.keys() | new.keys()):
-        before, after = _blocks(old.get(stack, {})), _blocks(new.get(stack, {}))
-        for address in sorted(before.keys() | after.keys()):
-            a, b = before.get(address), after.get(address)
-            if a == b:
-                continue
-            kind = "+" if a is None else "-" if b is None else "~"
-            yield Change(stack, kind, address, _summary(address, b or a), _lines(address, a, b))
+        yield from _stack_changes(stack, old.get(stack, {}), new.get(stack, {}))
+
+
+def _stack_changes(stack: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[Change]:
+    before, after = _blocks(old), _blocks(new)
+    for address in sorted(before.keys() | after.keys()):
+        a, b = before.get(address), after.get(address)
+        if a == b:
+            continue
+        kind = "+" if a is None else "-" if b is None else "~"
+        yield Change(stack, kind, address, _summary(address, b or a), _lines(address, a, b))
 
 
 def render(changes: list[Change]) -> str:
-    """The review text: a heading per stack, a line per block, indented details."""
+    """The resource list: a heading per stack, a line per block, indented details."""
     out: list[str] = []
     stack = None
     for change in changes:
@@ -141,3 +240,600 @@ def render(changes: list[Change]) -> str:
     counts = {kind: sum(c.kind == kind for c in changes) for kind in "+~-"}
     out.append(f"{counts['+']} to add, {counts['~']} to change, {counts['-']} to remove")
     return "\n".join(out)
+
+
+# --- the email view of one stack -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordSet:
+    """One name and type as resolvers see it."""
+
+    name: str
+    type: str
+    ttl: str | None
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The MTA-STS policy file (RFC 8461 3.2) as the S3 object holds it."""
+
+    text: str
+    mode: str | None
+    max_age: int | None
+    mx: tuple[str, ...]
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(line for line in self.text.replace("\r\n", "\n").split("\n") if line)
+
+
+@dataclass(frozen=True)
+class Mail:
+    """What one stack publishes for email: its record sets and its MTA-STS policy."""
+
+    domain: str
+    records: dict[tuple[str, str], RecordSet]
+    policy: Policy | None
+
+
+def _mail(stack: str, doc: Mapping[str, Any]) -> Mail:
+    resources = doc.get("resource", {})
+    records: dict[tuple[str, str], RecordSet] = {}
+    for body in resources.get("aws_route53_record", {}).values():
+        name, type_ = str(body.get("name", "")).rstrip("."), str(body.get("type", ""))
+        key = (name.lower(), type_)
+        earlier = records.get(key)
+        ttl = None if body.get("ttl") is None else str(body["ttl"])
+        values = (earlier.values if earlier else ()) + tuple(_values(body))
+        records[key] = RecordSet(name, type_, ttl, values)
+    policy = None
+    for body in resources.get("aws_s3_object", {}).values():
+        if str(body.get("key", "")).lstrip("/") == POLICY_PATH and isinstance(body.get("content"), str):
+            policy = _policy(body["content"])
+    return Mail(_domain(stack, doc, records), records, policy)
+
+
+def _domain(stack: str, doc: Mapping[str, Any], records: Mapping[tuple[str, str], RecordSet]) -> str:
+    """The mail domain of a stack: where its DMARC record sits, else its zone, else the stack name."""
+    for name, type_ in records:
+        if type_ == "TXT" and name.startswith("_dmarc."):
+            return name.removeprefix("_dmarc.")
+    for body in doc.get("data", {}).get("aws_route53_zone", {}).values():
+        if isinstance(body.get("name"), str):
+            return str(body["name"]).rstrip(".")
+    return stack
+
+
+def _policy(text: str) -> Policy:
+    fields: dict[str, list[str]] = {}
+    for line in text.replace("\r\n", "\n").split("\n"):
+        key, colon, value = line.partition(":")
+        if colon:
+            fields.setdefault(key.strip(), []).append(value.strip())
+    max_age = fields.get("max_age", [""])[0]
+    return Policy(text, fields.get("mode", [None])[0], int(max_age) if max_age.isdigit() else None, tuple(fields.get("mx", [])))
+
+
+def _tags(value: str) -> dict[str, str]:
+    """``k=v; k=v`` (DMARC, TLS-RPT, MTA-STS TXT, DKIM): the first of each tag, as receivers read it."""
+    tags: dict[str, str] = {}
+    for part in value.split(";"):
+        key, eq, tag_value = part.partition("=")
+        if eq:
+            tags.setdefault(key.strip().lower(), tag_value.strip())
+    return tags
+
+
+def _find(mail: Mail, prefix: str, name: str | None = None) -> str | None:
+    """The TXT value at ``name`` (default: the domain) that starts with ``prefix``."""
+    rs = mail.records.get(((name or mail.domain).lower(), "TXT"))
+    for value in rs.values if rs else ():
+        if value.lower().startswith(prefix.lower()):
+            return value
+    return None
+
+
+def _uris(value: str | None) -> set[str]:
+    """Report URIs of a ``rua``/``ruf`` tag, without the ``!size`` suffix (RFC 7489 6.2)."""
+    if not value:
+        return set()
+    return {re.sub(r"![0-9]+[kmgt]?$", "", u.strip(), flags=re.IGNORECASE) for u in value.split(",") if u.strip()}
+
+
+def _mx_hosts(mail: Mail) -> set[str]:
+    rs = mail.records.get((mail.domain.lower(), "MX"))
+    return {v.split()[-1].lower().rstrip(".") for v in rs.values if v.split()} if rs else set()
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            n = seconds // size
+            return f"{seconds} s, {n} {unit}{'s' * (n != 1)}"
+    return f"{seconds} s"
+
+
+# --- risk flags ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A change a reviewer must look at: its severity, what it is, and why it matters, in one line."""
+
+    severity: str
+    stack: str
+    domain: str
+    code: str
+    reason: str
+
+    @property
+    def rank(self) -> int:
+        return SEVERITIES.index(self.severity)
+
+
+_DMARC_RANK = {"none": 0, "quarantine": 1, "reject": 2}
+_MODE_RANK = {"none": 0, "testing": 1, "enforce": 2}
+# SPF ``all`` from weakest to strongest; no ``all`` and no ``redirect`` ends neutral (RFC 7208 4.7).
+_ALL_RANK = {"+": 0, "?": 1, "~": 2, "-": 3}
+_ALL_NAME = {"+": "+all (pass)", "?": "?all (neutral)", "~": "~all (softfail)", "-": "-all (fail)"}
+
+
+def _dmarc_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
+    name = f"_dmarc.{old.domain}"
+    before, after = _find(old, "v=DMARC1", name), _find(new, "v=DMARC1", name)
+    if before is None:
+        return
+    if after is None:
+        yield "high", "dmarc-removed", f"DMARC record {name} removed: receivers apply no policy to mail that fails SPF and DKIM"
+        return
+    a, b = _tags(before), _tags(after)
+    for tag, fallback in (("p", None), ("sp", "p")):
+        if tag == "sp" and "sp" not in a and "sp" not in b:
+            continue  # sp follows p on both sides: the p flag says it (RFC 7489 6.3)
+        was = a.get(tag, a.get(fallback or "", "none")).lower()
+        now = b.get(tag, b.get(fallback or "", "none")).lower()
+        if _DMARC_RANK.get(now, 0) < _DMARC_RANK.get(was, 0):
+            what = "policy" if tag == "p" else "subdomain policy"
+            yield "high", f"dmarc-{tag}-weakened", f"DMARC {tag} weakened {was} -> {now}: the {what} no longer {'rejects' if was == 'reject' else 'quarantines'} failing mail (RFC 7489 6.3)"
+    was_pct, now_pct = a.get("pct", "100"), b.get("pct", "100")
+    if was_pct.isdigit() and now_pct.isdigit() and int(now_pct) < int(was_pct):
+        yield "high", "dmarc-pct-lowered", f"DMARC pct lowered {was_pct} -> {now_pct}: the policy applies to fewer failing messages (RFC 7489 6.3)"
+    for tag in ("rua", "ruf"):
+        for uri in sorted(_uris(a.get(tag)) - _uris(b.get(tag))):
+            yield "medium", "report-address-removed", f"DMARC {tag} address {uri} removed: its owner stops receiving {'aggregate' if tag == 'rua' else 'failure'} reports"
+
+
+def _spf_all(terms: Sequence[str]) -> str | None:
+    """The ``all`` qualifier, ``?`` when there is neither ``all`` nor ``redirect`` (RFC 7208 4.7)."""
+    for term in terms:
+        match = re.fullmatch(r"([-+~?]?)all", term, re.IGNORECASE)
+        if match:
+            return match.group(1) or "+"
+    return None if any(t.lower().startswith("redirect=") for t in terms) else "?"
+
+
+def _spf_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
+    names = sorted({n for n, t in old.records if t == "TXT"} | {n for n, t in new.records if t == "TXT"})
+    for name in names:
+        before, after = _find(old, "v=spf1", name), _find(new, "v=spf1", name)
+        if before is None:
+            continue
+        if after is None:
+            yield "high", "spf-removed", f"SPF record of {name} removed: receivers can no longer tell authorised senders from forgers (RFC 7208 2.6.1 none)"
+            continue
+        a, b = before.split()[1:], after.split()[1:]
+        was, now = _spf_all(a), _spf_all(b)
+        if was is not None and now is not None and _ALL_RANK[now] < _ALL_RANK[was]:
+            yield "high", "spf-all-loosened", f"SPF of {name} loosened {_ALL_NAME[was]} -> {_ALL_NAME[now]}: mail from unlisted hosts is rejected less (RFC 7208 4.7, 8)"
+
+        def includes(terms: Sequence[str]) -> set[str]:
+            return {t.lstrip("+-~?").lower() for t in terms if t.lstrip("+-~?").lower().startswith("include:")}
+
+        for term in sorted(includes(b) - includes(a)):
+            yield "medium", "spf-include-added", f"SPF of {name} adds {term}: everyone that domain authorises may now send as {name}"
+        for term in sorted(includes(a) - includes(b)):
+            yield "medium", "spf-include-removed", f"SPF of {name} drops {term}: mail sent through it fails SPF"
+
+
+def _mx_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
+    before_mode = old.policy.mode if old.policy else None
+    after_mode = new.policy.mode if new.policy else None
+    if "enforce" in (before_mode, after_mode):
+        listed = new.policy.mx if new.policy else ()
+        for host in sorted(_mx_hosts(old) - _mx_hosts(new)):
+            still = any(pattern_matches(p, host) for p in listed)
+            yield "high", "mx-removed-under-enforce", (
+                f"MX host {host} removed while MTA-STS is in enforce mode"
+                + (" and the policy still lists it" if still else "; check the remaining hosts take all the mail")
+            )
+
+    def uncovered(mail: Mail) -> set[str]:
+        if not mail.policy or mail.policy.mode != "enforce":
+            return set()
+        return {h for h in _mx_hosts(mail) if h and not any(pattern_matches(p, h) for p in mail.policy.mx)}
+
+    for host in sorted(uncovered(new) - uncovered(old)):
+        yield "high", "mx-not-covered", f"MX host {host} is not covered by the enforce policy's mx: lines: senders refuse to deliver to it (RFC 8461 4.1)"
+
+
+def _mta_sts_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
+    a, b = old.policy, new.policy
+    if a is not None and a.mode in _MODE_RANK and (b is None or _MODE_RANK.get(b.mode or "", 0) < _MODE_RANK[a.mode]):
+        now = "removed" if b is None else b.mode
+        yield "high", "mta-sts-mode-lowered", f"MTA-STS mode lowered {a.mode} -> {now}: senders stop refusing unauthenticated TLS to the MX hosts (RFC 8461 5)"
+    name = f"_mta-sts.{old.domain}"
+    id_before = _tags(_find(old, "v=STSv1", name) or "").get("id")
+    id_after = _tags(_find(new, "v=STSv1", name) or "").get("id")
+    if id_before and id_after and id_before != id_after:
+        keep = f"senders keep the old policy up to its max_age ({_duration(a.max_age)})" if a and a.max_age is not None else "senders keep the old policy up to its max_age"
+        same = "; the policy itself did not change" if a and b and a.text == b.text else ""
+        yield "medium", "mta-sts-id-changed", f"MTA-STS id changed {id_before} -> {id_after}: {keep}{same} (RFC 8461 3.3)"
+    if a and b and a.max_age is not None and b.max_age is not None and a.max_age != b.max_age:
+        how = "lowered" if b.max_age < a.max_age else "raised"
+        yield "medium", f"mta-sts-max-age-{how}", f"MTA-STS max_age {how} {_duration(a.max_age)} -> {_duration(b.max_age)}: senders cache the policy that long (RFC 8461 3.2)"
+
+
+def _dkim_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
+    for key, rs in sorted(old.records.items()):
+        if "._domainkey." not in key[0]:
+            continue
+        after = new.records.get(key)
+        if after is None:
+            yield "high", "dkim-selector-removed", f"DKIM selector {rs.name} removed: mail signed with it and still in flight fails DKIM (RFC 6376 3.6.2.2)"
+        elif sorted(after.values) != sorted(rs.values):
+            yield "medium", "dkim-key-replaced", f"DKIM key of {rs.name} replaced: mail signed with the old key and still in flight fails DKIM"
+
+
+def _tls_rpt_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
+    name = f"_smtp._tls.{old.domain}"
+    before = _tags(_find(old, "v=TLSRPTv1", name) or "").get("rua")
+    after = _tags(_find(new, "v=TLSRPTv1", name) or "").get("rua")
+    for uri in sorted(_uris(before) - _uris(after)):
+        yield "medium", "report-address-removed", f"TLS-RPT rua address {uri} removed: its owner stops receiving TLS reports (RFC 8460 3)"
+
+
+def _share_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
+    existing = len(old.records)
+    touched = sum(new.records.get(k) != rs for k, rs in old.records.items())
+    if existing >= CHANGE_SHARE_MIN_RECORDS and touched > existing * CHANGE_SHARE:
+        yield "medium", "many-records-changed", f"{touched} of {existing} record sets changed or removed at once (over {CHANGE_SHARE:.0%}): check this is one intended change"
+
+
+def _low_flags(old: Mail, new: Mail, old_doc: Mapping[str, Any], new_doc: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    for key, rs in sorted(old.records.items()):
+        after = new.records.get(key)
+        if after is None:
+            continue
+        if after.ttl != rs.ttl:
+            yield "low", "ttl-changed", f"TTL of {rs.name} {rs.type} {rs.ttl} -> {after.ttl}: caches hold the old answer up to the old TTL"
+        if after.values != rs.values and sorted(after.values) == sorted(rs.values):
+            yield "low", "values-reordered", f"values of {rs.name} {rs.type} reordered: resolvers see the same set"
+    before, after_blocks = _blocks(old_doc), _blocks(new_doc)
+    for address in sorted(before.keys() & after_blocks.keys()):
+        a, b = before[address], after_blocks[address]
+        if not (isinstance(a, Mapping) and isinstance(b, Mapping)):
+            continue
+        for attr in ("comment", "description"):
+            if a.get(attr) != b.get(attr):
+                yield "low", "comment-changed", f"{attr} of {address} changed: no effect on mail"
+
+
+def _site_flags(old_doc: Mapping[str, Any], new_doc: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    before, after = old_doc.get("resource", {}), new_doc.get("resource", {})
+    for type_, label in sorted(_SITE.items()):
+        a, b = before.get(type_, {}), after.get(type_, {})
+        added = sorted(set(b) - set(a))
+        for name in sorted(a):
+            address = f"{type_}.{name}"
+            if name not in b:
+                if added:
+                    yield "high", "site-replaced", f"{label} {address} replaced by {type_}.{added[0]} (a new logical name): the MTA-STS policy site goes dark until the new one serves"
+                else:
+                    yield "high", "site-removed", f"{label} {address} removed: the MTA-STS policy site goes dark and senders cannot fetch the policy (RFC 8461 3.3)"
+                continue
+            forced = [k for k in _FORCE_NEW[type_] if a[name].get(k) != b[name].get(k)]
+            if forced:
+                yield "high", "site-replaced", f"{label} {address} replaced ({', '.join(forced)} changed): the MTA-STS policy site goes dark until the new one serves"
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """A record set added (``+``), removed (``-``) or changed (``~``), values as resolvers see them."""
+
+    kind: str
+    name: str
+    type: str
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+    old_ttl: str | None
+    new_ttl: str | None
+
+
+@dataclass(frozen=True)
+class DomainReport:
+    """Everything that changes for one stack, email first."""
+
+    stack: str
+    domain: str
+    status: str  # added, removed (from the synth output), changed
+    records: tuple[RecordChange, ...]
+    policy: tuple[str, ...]  # "- mx: a", "+ mx: b", ... the policy file line by line
+    flags: tuple[Flag, ...]
+    resources: tuple[Change, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    domains: tuple[DomainReport, ...] = field(default_factory=tuple)
+
+    @property
+    def flags(self) -> tuple[Flag, ...]:
+        return tuple(sorted((f for d in self.domains for f in d.flags), key=lambda f: (f.rank, f.domain, f.stack, f.code, f.reason)))
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(f.severity == s for f in self.flags) for s in SEVERITIES}
+
+    def worst(self) -> int | None:
+        """Rank of the most severe flag (0 is high), None without flags."""
+        return min((f.rank for f in self.flags), default=None)
+
+    @property
+    def summary(self) -> str:
+        if not self.domains:
+            return "no changes"
+        n = len(self.domains)
+        counts = [f"{c} {s}" for s, c in self.counts().items() if c]
+        return f"{n} domain{'s' * (n != 1)} changed: " + (", ".join(counts) if counts else "no risk flags")
+
+
+def removed_stack_note(stack: str) -> str:
+    return (
+        f"stack {stack} removed from the synth output: nothing in this output destroys its resources; "
+        f"its records stay published until the deploy pipeline runs a destroy for it (cdktf destroy {stack})"
+    )
+
+
+def review(old: Stacks, new: Stacks) -> Report:
+    """The email-aware review of ``old`` -> ``new``: one entry per stack that changes."""
+    domains = []
+    for stack in sorted(old.keys() | new.keys()):
+        old_doc, new_doc = old.get(stack), new.get(stack)
+        if old_doc == new_doc:
+            continue
+        if new_doc is None:
+            assert old_doc is not None
+            mail = _mail(stack, old_doc)
+            flag = Flag("high", stack, mail.domain, "stack-removed", removed_stack_note(stack))
+            domains.append(DomainReport(stack, mail.domain, "removed", (), (), (flag,), (), flag.reason))
+            continue
+        a, b = _mail(stack, old_doc or {}), _mail(stack, new_doc)
+        domain = b.domain if old_doc is None else a.domain
+        a = Mail(domain, a.records, a.policy)
+        b = Mail(domain, b.records, b.policy)
+        records = _record_changes(a, b)
+        policy = _policy_lines(a.policy, b.policy)
+        found: list[tuple[str, str, str]] = []
+        if old_doc is not None:
+            for check in (_dmarc_flags, _spf_flags, _mx_flags, _mta_sts_flags, _dkim_flags, _tls_rpt_flags, _share_flags):
+                found.extend(check(a, b))
+            found.extend(_low_flags(a, b, old_doc, new_doc))
+            found.extend(_site_flags(old_doc, new_doc))
+        flags = tuple(sorted({Flag(s, stack, domain, c, r) for s, c, r in found}, key=lambda f: (f.rank, f.code, f.reason)))
+        resources = tuple(_stack_changes(stack, old_doc or {}, new_doc))
+        if old_doc is not None and not (records or policy or flags or resources):
+            continue  # only cdktf's "//" metadata differs: nothing Terraform or a resolver sees
+        domains.append(DomainReport(stack, domain, "added" if old_doc is None else "changed", records, policy, flags, resources))
+    return Report(tuple(domains))
+
+
+def _record_changes(old: Mail, new: Mail) -> tuple[RecordChange, ...]:
+    out = []
+    for key in sorted(old.records.keys() | new.records.keys()):
+        a, b = old.records.get(key), new.records.get(key)
+        if a == b:
+            continue
+        kind = "+" if a is None else "-" if b is None else "~"
+        ref = b or a
+        assert ref is not None
+        out.append(RecordChange(kind, ref.name, ref.type, a.values if a else (), b.values if b else (), a.ttl if a else None, b.ttl if b else None))
+    return tuple(out)
+
+
+def _policy_lines(old: Policy | None, new: Policy | None) -> tuple[str, ...]:
+    """The policy file compared line by line: removed lines, then added ones (RFC 8461 3.2 fields)."""
+    a, b = old.lines if old else (), new.lines if new else ()
+    if a == b:
+        return ()
+    return tuple(f"- {line}" for line in a if line not in b) + tuple(f"+ {line}" for line in b if line not in a)
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def shorten(old: str, new: str, limit: int = SHORTEN_ABOVE) -> tuple[str, str]:
+    """Both values cut to the part that differs, with CONTEXT characters either side, when long."""
+    if max(len(old), len(new)) <= limit:
+        return old, new
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+
+    def cut(value: str) -> str:
+        left = max(0, start - CONTEXT)
+        right = min(len(value), len(value) - end + CONTEXT)
+        return ("…" if left else "") + value[left:right] + ("…" if right < len(value) else "")
+
+    return cut(old), cut(new)
+
+
+def _one(value: str) -> str:
+    return value if len(value) <= SHORTEN_ABOVE else value[: SHORTEN_ABOVE - 1] + "…"
+
+
+def record_lines(change: RecordChange) -> list[str]:
+    """``~ name TYPE`` then ``- old`` / ``+ new`` lines, long values shortened around the change."""
+    lines = [f"{change.kind} {change.name} {change.type}"]
+    removed = [v for v in change.old if v not in change.new]
+    added = [v for v in change.new if v not in change.old]
+    if len(removed) == 1 and len(added) == 1:
+        before, after = shorten(removed[0], added[0])
+        lines += [f"    - {before}", f"    + {after}"]
+    else:
+        lines += [f"    - {_one(v)}" for v in removed] + [f"    + {_one(v)}" for v in added]
+    if not removed and not added and change.old != change.new:
+        lines += [f"    order: {', '.join(map(_one, change.old))} -> {', '.join(map(_one, change.new))}"]
+    if change.kind == "~" and change.old_ttl != change.new_ttl:
+        lines.append(f"    ttl: {change.old_ttl} -> {change.new_ttl}")
+    return lines
+
+
+def domain_lines(domain: DomainReport, *, resources: bool = True) -> list[str]:
+    """One domain's email-level changes, then (with ``resources``) its resource blocks, as plain text."""
+    if domain.status == "removed":
+        return [domain.note]
+    lines = ([f"stack {domain.stack} added to the synth output"] if domain.status == "added" else [])
+    if domain.records:
+        lines.append("records:")
+        lines += [f"  {line}" for change in domain.records for line in record_lines(change)]
+    if domain.policy:
+        lines.append(f"MTA-STS policy (https://mta-sts.{domain.domain}/{POLICY_PATH}):")
+        lines += [f"    {line}" for line in domain.policy]
+    if resources and domain.resources:
+        lines.append("resources:")
+        for change in domain.resources:
+            lines.append(f"  {change.kind} {change.address}" + (f"  {change.summary}" if change.summary else ""))
+            lines.extend(f"      {_one(line)}" for line in change.lines)
+    return lines
+
+
+def render_text(report: Report) -> str:
+    """The default output: summary, flags, each domain's email changes, then the resource list."""
+    if not report.domains:
+        return "no changes"
+    out = [report.summary]
+    if report.flags:
+        out += ["", "flags:"]
+        out += [f"  {f.severity:<6}  {f.domain}  {f.reason}" for f in report.flags]
+    for domain in report.domains:
+        out += ["", f"{domain.domain} (stack {domain.stack})"]
+        out += [f"  {line}" for line in domain_lines(domain, resources=False)]
+    changes = [c for d in report.domains for c in d.resources]
+    out += ["", render(changes)]
+    return "\n".join(out)
+
+
+def _flag_json(flag: Flag) -> dict[str, str]:
+    return {"severity": flag.severity, "stack": flag.stack, "domain": flag.domain, "code": flag.code, "reason": flag.reason}
+
+
+def render_json(report: Report) -> str:
+    """The same content for tools: full values, sorted keys, stable order."""
+    doc = {
+        "summary": report.summary,
+        "counts": report.counts(),
+        "flags": [_flag_json(f) for f in report.flags],
+        "domains": [
+            {
+                "stack": d.stack,
+                "domain": d.domain,
+                "status": d.status,
+                "note": d.note,
+                "flags": [_flag_json(f) for f in d.flags],
+                "records": [
+                    {"change": r.kind, "name": r.name, "type": r.type, "old": list(r.old), "new": list(r.new), "old_ttl": r.old_ttl, "new_ttl": r.new_ttl}
+                    for r in d.records
+                ],
+                "policy": list(d.policy),
+                "resources": [{"change": c.kind, "address": c.address, "summary": c.summary, "lines": list(c.lines)} for c in d.resources],
+            }
+            for d in report.domains
+        ],
+    }
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+# Every ASCII punctuation character can be backslash-escaped in CommonMark (spec 2.4), so escaping
+# all of them keeps record text from opening emphasis, links, tables, headings or raw HTML.
+_MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_inline(text: str) -> str:
+    """Text safe inside a Markdown table cell: one line, punctuation escaped, HTML impossible."""
+    one_line = " ".join(text.split())
+    return _MD_PUNCT.sub(r"\\\1", one_line)
+
+
+def md_code_block(lines: Iterable[str]) -> str:
+    """A fenced block whose fence is longer than any backtick run inside (CommonMark 4.5), so no
+    value can close it; inside a code block Markdown and HTML are not interpreted.
+    """
+    body = "\n".join(line.replace("\r", "") for line in lines)
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{body}\n{fence}"
+
+
+def _md_domain(domain: DomainReport) -> str:
+    counts = [f"{c} {s}" for s in SEVERITIES if (c := sum(f.severity == s for f in domain.flags))]
+    what = {"added": "added", "removed": "removed from the synth output", "changed": f"{len(domain.records)} record sets changed"}[domain.status]
+    title = f"{domain.domain} (stack {domain.stack}): {what}" + (f"; {', '.join(counts)}" if counts else "")
+    return f"<details><summary>{html.escape(title)}</summary>\n\n{md_code_block(domain_lines(domain))}\n\n</details>"
+
+
+def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
+    """One pull-request comment: the summary first, a table of flags, a collapsed section per domain.
+
+    Kept under ``limit`` characters by cutting domain sections, then flag rows, from the end, with a
+    note saying what was cut.
+    """
+    head = f"**maildns diff: {report.summary}**"  # our own words and counts: nothing to escape
+    if not report.domains:
+        return head
+    rows = [f"| {f.severity} | {md_inline(f.domain)} | {md_inline(f.reason)} |" for f in report.flags]
+    sections = [_md_domain(d) for d in report.domains]
+
+    def build(n_rows: int, n_sections: int) -> str:
+        parts = [head]
+        if rows:
+            parts.append("\n".join(["| severity | domain | reason |", "| --- | --- | --- |", *rows[:n_rows]]))
+        parts += sections[:n_sections]
+        cut = []
+        if n_rows < len(rows):
+            cut.append(f"{len(rows) - n_rows} of {len(rows)} flags")
+        if n_sections < len(sections):
+            cut.append(f"{len(sections) - n_sections} of {len(sections)} domain sections")
+        if cut:
+            parts.append(f"_Truncated to fit one comment: {' and '.join(cut)} cut. Run `maildns diff` locally or read the job log for the full report._")
+        return "\n\n".join(parts)
+
+    if len(full := build(len(rows), len(sections))) <= limit:
+        return full
+    # Count what fits from running lengths (a note of at most NOTE characters follows), so a
+    # report of thousands of domains is cut in one pass.
+    budget = limit - NOTE - len(head)
+    n_rows = _fitting([len(r) + 1 for r in rows], budget - 60)
+    budget -= len(build(n_rows, 0)) - len(head)
+    n_sections = _fitting([len(s) + 2 for s in sections], budget)
+    return build(n_rows, n_sections)
+
+
+NOTE = 200  # room kept for the truncation note
+
+
+def _fitting(sizes: Sequence[int], budget: int) -> int:
+    """How many leading items of these sizes fit in ``budget`` characters."""
+    total = 0
+    for i, size in enumerate(sizes):
+        total += size
+        if total > budget:
+            return i
+    return len(sizes)

@@ -1,8 +1,9 @@
 """Synthesize many stacks: one app in this process for a few, groups of stacks in parallel processes for many.
 
-Every stack's JSON depends only on its own plan, so groups of stacks synthesized by separate
-cdktf apps write the same bytes as one app; the manifests of the groups are merged into the
-one ``manifest.json`` a single app writes. ``tests/synth/test_fanout.py`` compares the two,
+A stack's JSON depends only on its own plan, and on its parent's or child's for a DNSSEC
+delegation (such stacks share a group), so groups of stacks synthesized by separate cdktf apps
+write the same bytes as one app; the manifests of the groups are merged into the one
+``manifest.json`` a single app writes. ``tests/synth/test_fanout.py`` compares the two,
 file by file.
 """
 
@@ -78,16 +79,13 @@ def synth_parallel(plans: Sequence[DomainPlan], outdir: str, jobs: int, progress
     """Groups of stacks synthesized by ``jobs`` processes into folders of their own, then moved into ``outdir``."""
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    count = min(len(plans), jobs * GROUPS_PER_WORKER)
-    # Expensive and cheap domains (full and parked) alternate in most folders: deal them out
-    # like cards so every group costs about the same.
-    groups = [list(plans[i::count]) for i in range(count)]
+    groups = groups_of(plans, min(len(plans), jobs * GROUPS_PER_WORKER))
     with tempfile.TemporaryDirectory(prefix=".maildns-synth-", dir=out) as tmp:
         # spawn, not fork: the workers start their own Node.js process for jsii.
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             pending: dict[Future[None], int] = {
-                pool.submit(synth_group, group, str(Path(tmp, str(i)))): len(group) for i, group in enumerate(groups) if group
+                pool.submit(synth_group, group, str(Path(tmp, str(i)))): len(group) for i, group in enumerate(groups)
             }
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -96,11 +94,45 @@ def synth_parallel(plans: Sequence[DomainPlan], outdir: str, jobs: int, progress
                     finished = pending.pop(future)
                     if progress is not None:
                         progress(finished)
-        manifests = [json.loads(Path(tmp, str(i), MANIFEST).read_text()) for i, group in enumerate(groups) if group]
+        manifests = [json.loads(Path(tmp, str(i), MANIFEST).read_text()) for i in range(len(groups))]
         for i, group in enumerate(groups):
             for p in group:
                 _move(Path(tmp, str(i), "stacks", p.stack_name), out / "stacks" / p.stack_name)
     (out / MANIFEST).write_text(stable_stringify(merge_manifests(manifests)))
+
+
+def groups_of(plans: Sequence[DomainPlan], count: int) -> list[list[DomainPlan]]:
+    """``plans`` in at most ``count`` groups of about the same size, each in the original order.
+
+    Stacks that refer to each other stay together: a signed domain's DS record is written into
+    its parent's stack, with a dependency, only when both stacks are in the same app
+    (``maildns/stacks/delegation.py``). Otherwise the domains are dealt out like cards, so the
+    expensive and cheap ones (full and parked, which alternate in most folders) spread evenly.
+    """
+    index = {p.stack_name: i for i, p in enumerate(plans)}
+    root = list(range(len(plans)))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    for i, p in enumerate(plans):
+        for record in p.dnssec:  # this domain's zone holds the DS of the child domain record.name
+            j = index.get(record.name.replace(".", "-"))
+            if j is not None:
+                root[find(j)] = find(i)
+    components: dict[int, list[int]] = {}
+    for i in range(len(plans)):
+        components.setdefault(find(i), []).append(i)
+    members: list[list[int]] = [[] for _ in range(count)]
+    for component in components.values():
+        smallest = min(range(count), key=lambda g: len(members[g]))
+        members[smallest].extend(component)
+    # The original order inside a group: the order stacks are built in decides the order of a
+    # parent's dependencies in manifest.json.
+    return [[plans[i] for i in sorted(group)] for group in members if group]
 
 
 def _move(source: Path, target: Path) -> None:

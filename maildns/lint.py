@@ -10,6 +10,7 @@ from maildns.config.defaults import relocate
 from maildns.errors import FieldPath, Problem
 from maildns.records import dkim as dkim_records
 from maildns.records import dmarc as dmarc_records
+from maildns.records import mail_from as mail_from_records
 from maildns.records import spf as spf_records
 from maildns.records.names import MAX_NAME
 from maildns.records.uri import uri_domain
@@ -26,6 +27,7 @@ def warnings(configs: Sequence[Config]) -> dict[str, list[Problem]]:
         lines.extend(_spf(config))
         lines.extend(_dkim(config))
         lines.extend(_dmarc(config, managed))
+        lines.extend(_mail_from(config))
         # A warning about an inherited value names _defaults.yaml, the file to change.
         lines[:] = relocate(lines, {path: file for path, _, file in config.inherited})
     return out
@@ -94,6 +96,23 @@ def _dmarc(config: Config, managed: set[str]) -> Iterator[Problem]:
     if dmarc.fo is not None and {"0", "1"} <= set(dmarc.fo.split(":")):
         # 1 asks for a report when any mechanism fails, which includes every case of 0 (all fail).
         yield _warning(config.source, ("dmarc", "fo"), "has both 0 and 1; 0 is redundant with 1, which already reports every failure 0 reports", dmarc.fo, "RFC 7489 6.3")
+
+
+def _mail_from(config: Config) -> Iterator[Problem]:
+    if config.ses is None or config.ses.mail_from is None:
+        return
+    # With a custom MAIL FROM domain SES mail is checked against that domain's SPF record, never
+    # the apex's (RFC 7208 2.4: SPF checks the MAIL FROM identity), so the include only spends one
+    # of the ten lookups (RFC 7208 4.6.4) and authorises every SES customer to use the apex.
+    for i, term in enumerate(config.spf.terms):
+        if term.mechanism == "include" and term.argument == mail_from_records.SES_SPF_INCLUDE:
+            yield _warning(
+                config.source,
+                ("spf", "terms", i),
+                "no longer serves SES mail: with ses.mail_from SES sends from its own MAIL FROM domains; remove it",
+                str(term),
+                "RFC 7208 2.4",
+            )
 
 
 def _warning(file: str, path: FieldPath, message: str, value: Any, rule: str) -> Problem:

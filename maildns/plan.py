@@ -9,9 +9,13 @@ from dataclasses import dataclass
 from maildns.config import Config, Resolved, resolve
 from maildns.records import SES_TOKENS, Record, ses_dkim_record, ses_token_placeholder, ses_verification_record
 from maildns.records import mta_sts as sts
+from maildns.records.bimi import bimi_name
+from maildns.records.bimi import record_id as bimi_record_id
 from maildns.records.dkim import dkim_name
 from maildns.records.dkim import record_id as dkim_record_id
 from maildns.records.dmarc import dmarc_name, external_destinations, report_authorization_name
+from maildns.records.dnssec import ds_record, parent_zone
+from maildns.records.mail_from import mail_from_records
 from maildns.records.mx import render_mx
 from maildns.records.names import MAX_NAME
 from maildns.records.tls_rpt import tls_rpt_name
@@ -32,6 +36,8 @@ class DomainPlan:
     policy: bytes | None
     mta_sts: tuple[Record, ...]
     ses: tuple[Record, ...]
+    dnssec: tuple[Record, ...] = ()
+    """The DS records of signed child domains whose delegation is in this domain's zone (values known after apply)."""
 
     @property
     def domain(self) -> str:
@@ -44,7 +50,7 @@ class DomainPlan:
     @property
     def all_records(self) -> tuple[Record, ...]:
         """What ``maildns records`` lists: the rendered records, the MTA-STS ones, then SES's."""
-        return self.records + self.mta_sts + self.ses
+        return self.records + self.mta_sts + self.ses + self.dnssec
 
     @property
     def mta_sts_txt(self) -> Record | None:
@@ -57,14 +63,19 @@ def plan(configs: Sequence[Config]) -> tuple[DomainPlan, ...]:
     DMARC reports to another gets its authorisation record in that domain's zone (RFC 7489 7.1)."""
     resolved = [resolve(c) for c in configs]
     senders = _report_senders(resolved)
-    return tuple(_plan_one(r, senders.get(r.domain, {})) for r in resolved)
+    children = _signed_children(resolved)
+    return tuple(_plan_one(r, senders.get(r.domain, {}), children.get(r.domain, ())) for r in resolved)
 
 
 def plan_one(config: Config, others: Sequence[Config] = ()) -> DomainPlan:
     """The plan of ``config`` among ``others`` (which may include it)."""
     resolved = resolve(config)
-    senders = _report_senders([resolve(o) for o in others])
-    return _plan_one(resolved, senders.get(resolved.domain, {}))
+    everyone = [resolve(o) for o in others]
+    senders = _report_senders(everyone)
+    if all(o.domain != resolved.domain for o in everyone):
+        everyone.append(resolved)
+    children = _signed_children(everyone)
+    return _plan_one(resolved, senders.get(resolved.domain, {}), children.get(resolved.domain, ()))
 
 
 def _report_senders(resolved: Sequence[Resolved]) -> dict[str, dict[str, Resolved]]:
@@ -79,7 +90,28 @@ def _report_senders(resolved: Sequence[Resolved]) -> dict[str, dict[str, Resolve
     return senders
 
 
-def _plan_one(config: Resolved, senders: dict[str, Resolved]) -> DomainPlan:
+def _signed_children(resolved: Sequence[Resolved]) -> dict[str, tuple[str, ...]]:
+    """Domain -> the signed domains (publish_ds on) whose DS belongs in that domain's zone, sorted.
+
+    The DS of a signed zone lives in the closest enclosing zone among the configs (RFC 4035 2.4);
+    of the domains in that zone, the one whose domain is the zone publishes it, else the first by name.
+    """
+    by_zone: dict[str, list[str]] = defaultdict(list)
+    for r in resolved:
+        by_zone[r.zone_name].append(r.domain)
+    children: dict[str, list[str]] = defaultdict(list)
+    for r in resolved:
+        if r.dnssec is None or not r.dnssec.publish_ds:
+            continue
+        zone = parent_zone(r.domain, by_zone)
+        if zone is None:
+            continue
+        owners = by_zone[zone]
+        children[zone if zone in owners else min(owners)].append(r.domain)
+    return {domain: tuple(sorted(names)) for domain, names in children.items()}
+
+
+def _plan_one(config: Resolved, senders: dict[str, Resolved], children: Sequence[str] = ()) -> DomainPlan:
     domain, ttl = config.domain, config.ttl
     records: list[Record] = []
     if config.mx:
@@ -90,6 +122,10 @@ def _plan_one(config: Resolved, senders: dict[str, Resolved]) -> DomainPlan:
     records.append(Record("dmarc", dmarc_name(domain), "TXT", ttl.dmarc, (config.dmarc,)))
     if config.tls_rpt is not None:
         records.append(Record("tls-rpt", tls_rpt_name(domain), "TXT", ttl.tls_rpt, (config.tls_rpt,)))
+    if config.bimi is not None:
+        records.append(Record(bimi_record_id(config.bimi.selector), bimi_name(config.bimi.selector, domain), "TXT", ttl.bimi, (config.bimi.text,)))
+    if config.ses is not None and config.ses.mail_from is not None:
+        records.extend(mail_from_records(domain, config.ses.mail_from, config.ses.regions, mx_ttl=ttl.mx, spf_ttl=ttl.spf))
     records.extend(_report_authorizations(config, senders))
 
     policy: bytes | None = None
@@ -97,12 +133,16 @@ def _plan_one(config: Resolved, senders: dict[str, Resolved]) -> DomainPlan:
     if config.mta_sts is not None:
         policy = sts.render_policy(mode=config.mta_sts.mode, max_age=config.mta_sts.max_age, patterns=config.mta_sts.patterns)
         host, target = sts.policy_host(domain), sts.distribution_placeholder(domain)
+        validation = sts.certificate_validation_placeholders(domain)
         site = (
             Record("mta-sts", sts.txt_name(domain), "TXT", ttl.mta_sts, (sts.render_txt(policy),)),
             Record("mta-sts-a", host, "A", sts.ALIAS_TTL, (target,), computed=True),
             Record("mta-sts-aaaa", host, "AAAA", sts.ALIAS_TTL, (target,), computed=True),
+            # ACM validates the certificate of the policy host through a CNAME it names itself.
+            Record("mta-sts-certificate-validation", validation[0], "CNAME", ttl.mta_sts, (validation[1],), computed=True),
         )
-    return DomainPlan(config, tuple(records), policy, site, _ses_records(config))
+    dnssec = tuple(ds_record(child, ttl.ds) for child in children)
+    return DomainPlan(config, tuple(records), policy, site, _ses_records(config), dnssec)
 
 
 def _report_authorizations(config: Resolved, senders: dict[str, Resolved]) -> list[Record]:

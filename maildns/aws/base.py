@@ -55,7 +55,7 @@ class _Block:
     PREFIX = ""  # ``data.`` for data sources: how Terraform addresses the block
 
     def __init__(self, scope: Construct, id_: str, meta: Meta, **attributes: Any) -> None:
-        super().__init__(scope, id_, terraform_resource_type=self.TYPE, terraform_generator_metadata=_metadata(), **meta)  # type: ignore[call-arg]
+        super().__init__(scope, id_, terraform_resource_type=self.TYPE, terraform_generator_metadata=_metadata(), **meta)  # type: ignore[call-arg, misc]  # the cdktf class is next in the MRO
         self._attributes = _present(attributes)
         self._name: str | None = None
 
@@ -122,7 +122,7 @@ class AwsProvider(TerraformProvider):
     def _synthesize_attributes(self) -> Mapping[str, Any]:
         return self._attributes
 
-    @property
+    @property  # type: ignore[misc]  # read-only here: the alias is fixed at construction
     def alias(self) -> str | None:
         # cdktf's own getter always answers undefined; the generated bindings override it too.
         return self._alias

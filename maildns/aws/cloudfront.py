@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal, NotRequired, TypedDict, Unpack
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, NotRequired, TypedDict, Unpack
 
 from maildns.cdk import Construct
 
@@ -140,6 +140,6 @@ class CloudfrontDistribution(AwsResource):
         return self.string_attribute("hosted_zone_id")
 
 
-def _lists(block: dict) -> dict:
+def _lists(block: Mapping[str, Any]) -> dict[str, Any]:
     """A block with its sequences as lists (a tuple is not JSON to jsii)."""
     return {key: list(value) if isinstance(value, (tuple, list)) else value for key, value in block.items()}

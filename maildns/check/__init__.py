@@ -1,31 +1,92 @@
-"""Live verification: do DNS and the MTA-STS site publish what the config says?"""
+"""Live verification: do DNS and the MTA-STS site publish what the config says, and do they follow the RFCs?"""
 
 from __future__ import annotations
+
+import dataclasses
+import ssl
+from dataclasses import dataclass
 
 import dns.exception
 import dns.resolver
 
-from maildns.check.lookup import Result, check_records, published
+from maildns.check.authoritative import NoServers, authoritative_servers, parent_server
+from maildns.check.dmarc import check_report_authorizations
+from maildns.check.dnssec import check_dnssec
+from maildns.check.lookup import Dns, Result, check_records, failure, published, start
+from maildns.check.mx import check_mx_targets
 from maildns.check.policy import check_policy
+from maildns.check.spf import check_spf
+from maildns.check.state import Applied, apply_state
 from maildns.plan import DomainPlan
+from maildns.records import Record
 from maildns.records.mta_sts import policy_host, policy_url
 
 
-def check_domain(
-    plan: DomainPlan,
-    res: dns.resolver.Resolver,
-    *,
-    ca_file: str | None = None,
-    timeout: float = 10.0,
-) -> list[Result]:
-    """Every record of the plan against DNS, then the MTA-STS policy file over HTTPS."""
-    results = check_records(plan.all_records, res)
-    if plan.policy is not None:
-        host, url = policy_host(plan.domain), policy_url(plan.domain)
-        try:
-            addresses = published(res, host, "A")
-        except (dns.exception.DNSException, OSError) as exc:
-            results.append(Result(url, "HTTPS", "error", detail=f"looking up {host}: {exc or type(exc).__name__}"))
+@dataclass(frozen=True)
+class Options:
+    """How ``maildns check`` asks: where to start, per-query timeout, per-domain deadline."""
+
+    nameserver: tuple[str, int] | None
+    timeout: float
+    deadline: float
+    context: ssl.SSLContext
+    authoritative: bool = False
+
+
+def _distribution_addresses(records: tuple[Record, ...], distribution: str, lookup: Dns) -> tuple[tuple[Record, ...], list[Result]]:
+    """The policy host's A and AAAA must be the distribution's own addresses: look them up and
+    put them in place of the placeholders (an alias record answers with the target's addresses)."""
+    out: list[Record] = []
+    errors: list[Result] = []
+    for record in records:
+        if record.id in ("mta-sts-a", "mta-sts-aaaa"):
+            try:
+                addresses = published(lookup, distribution, record.type)
+            except (dns.exception.DNSException, OSError) as exc:
+                errors.append(
+                    Result(distribution, record.type, "error", detail=f"looking up the distribution of {record.name}: {failure(exc)}")
+                )
+                continue
+            out.append(dataclasses.replace(record, values=addresses, computed=not addresses))
         else:
-            results.append(check_policy(url, addresses[0] if addresses else None, plan.policy, ca_file=ca_file, timeout=timeout))
+            out.append(record)
+    return tuple(out), errors
+
+
+def check_domain(plan: DomainPlan, options: Options, applied: Applied | None = None) -> list[Result]:
+    """Every record of the plan against DNS (each authoritative server with ``authoritative``),
+    the rules only live DNS can show (MX targets, the SPF lookup chain, report authorisations,
+    DNSSEC), then the MTA-STS policy file over HTTPS. The deadline starts when this is called."""
+    lookup = start(options.nameserver, options.timeout, options.deadline)
+    config = plan.config
+    zone = config.zone_name  # with only a zone_id, the domain is taken as the zone's apex
+    results: list[Result] = []
+    checked = apply_state(config.domain, plan.all_records, applied)
+    if applied is not None and applied.distribution:
+        checked, errors = _distribution_addresses(checked, applied.distribution, lookup)
+        results.extend(errors)
+    servers = [lookup]
+    if options.authoritative:
+        try:
+            # --nameserver is the starting point as given; otherwise a server of the parent zone.
+            start_at = lookup if options.nameserver is not None else parent_server(zone, lookup)
+            servers = authoritative_servers(zone, start_at, lookup)
+        except (NoServers, dns.exception.DNSException, OSError) as exc:
+            results.append(Result(zone, "NS", "error", detail=f"finding the authoritative servers: {failure(exc)}"))
+    results.extend(check_records(checked, servers))
+    results.extend(check_mx_targets(tuple(host for _, host in config.mx), lookup))
+    results.append(check_spf(config.domain, lookup))
+    results.extend(check_report_authorizations(config.domain, config.report_uris, lookup))
+    known = [(r.name, r.type) for r in checked if "<" not in r.name and not r.computed]
+    results.append(check_dnssec(zone, known, lookup))
+    if plan.policy is not None:
+        url = policy_url(config.domain)
+        host = policy_host(config.domain)
+        try:
+            addresses = published(lookup, host, "A")
+            timeout = lookup.lifetime()
+        except (dns.exception.DNSException, OSError) as exc:
+            results.append(Result(url, "HTTPS", "error", detail=f"looking up {host}: {failure(exc)}"))
+        else:
+            results.append(check_policy(url, addresses[0] if addresses else None, plan.policy, options.context, timeout))
     return results

@@ -20,7 +20,7 @@ DEFAULTS_RULE = "shared defaults hold only what every domain may share"
 # What a parked domain (mail: none) does not take from the defaults: organisation-wide mail
 # settings describe domains that send and receive mail; a parked domain publishes the lockdown
 # set instead (RFC 7505). Its DMARC keeps only the organisation's rua.
-PARKED_IGNORES = ("mx", "spf", "dkim", "ses", "mta_sts", "tls_rpt")
+PARKED_IGNORES = ("mx", "spf", "dkim", "ses", "mta_sts", "tls_rpt", "bimi")
 PARKED_DMARC_KEEPS = ("rua",)
 
 # Per-domain values that would collide if every domain shared them.

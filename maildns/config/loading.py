@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from maildns.config import defaults
+from maildns.config.features import cross_domain_problems
 from maildns.config.fields import SCHEMA_RULE
 from maildns.config.messages import problems
 from maildns.config.models import Config
@@ -165,6 +166,7 @@ def load_configs(paths: Iterable[str | Path]) -> tuple[Config, ...]:
         except ConfigError as exc:
             found.extend(exc.problems)
     found.extend(duplicate_domains(configs))
+    found.extend(cross_domain_problems(configs))
     if found:
         # A bad value in _defaults.yaml is found through every domain that inherits it: once is enough.
         raise ConfigError({str(p): p for p in found}.values())

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
+from maildns.config.features import BimiLogo, BimiSelector, BimiUri, MailFromLabel, SnsTopicArn, feature_rules
 from maildns.config.fields import (
     SCHEMA_RULE,
     Alignment,
@@ -45,6 +46,7 @@ from maildns.records import dmarc as dmarc_records
 from maildns.records import mta_sts as mta_sts_records
 from maildns.records import spf as spf_records
 from maildns.records import tls_rpt as tls_rpt_records
+from maildns.records.mx import NULL_MX_HOST
 from maildns.records.names import MAX_NAME, is_subdomain
 from maildns.records.uri import uri_address
 
@@ -113,7 +115,7 @@ class Spf(Model):
         return self
 
     @property
-    def qualifier(self) -> str | None:
+    def qualifier(self) -> SpfAll | None:
         """The effective ``all``: fail unless a redirect stands in for it."""
         return self.all if self.all is not None or self.redirect is not None else "fail"
 
@@ -161,6 +163,8 @@ class Ses(Model):
     """SES regions that send for the domain; each has its own identity and three DKIM tokens."""
     easy_dkim: Flag = True
     """Create the SES DKIM tokens and publish their CNAMEs."""
+    mail_from: MailFromLabel | None = None
+    """A label such as ``bounce``: each region sends with the MAIL FROM domain ``<label>-<region>.<domain>``, so SPF aligns."""
 
     @model_validator(mode="after")
     def _regions(self) -> Ses:
@@ -229,6 +233,29 @@ class MtaSts(Model):
     """S3 bucket that holds the policy file; default ``mta-sts-<domain with dots as hyphens>``."""
 
 
+class Bimi(Model):
+    """A BIMI Assertion Record: the logo receivers may show beside authenticated mail."""
+
+    logo: Annotated[BimiLogo, Rule("BIMI draft-10 4.3")]
+    """https: URL of the SVG logo (``l=``)."""
+    authority: BimiUri | None = None
+    """https: URL of the mark certificate (VMC or CMC, PEM) that proves the logo (``a=``); most mailbox providers require one."""
+    selector: BimiSelector = "default"
+    """The record is ``<selector>._bimi.<domain>``; receivers look up ``default`` unless a message names another."""
+
+
+class Dnssec(Model):
+    """Route53 DNSSEC signing of the domain's hosted zone."""
+
+    signing: Flag = False
+    """Sign the zone with a key-signing key backed by a KMS key in us-east-1."""
+    publish_ds: Flag = False
+    """Publish the DS record in the parent's stack when the parent zone is configured in the same run. Turn it on only
+    once the zone has been signed for longer than the DNSKEY TTL, and off (then wait the DS TTL) before signing stops."""
+    alarm_topic_arn: SnsTopicArn | None = None
+    """SNS topic notified by the DNSSEC alarms (DNSSECInternalFailure, DNSSECKeySigningKeysNeedingAction)."""
+
+
 class TtlOverrides(Model):
     """Per-record TTLs; each falls back to the domain's ``ttl``."""
 
@@ -240,6 +267,9 @@ class TtlOverrides(Model):
     dmarc: Ttl | None = None
     tls_rpt: Ttl | None = None
     mta_sts: Ttl | None = None
+    bimi: Ttl | None = None
+    ds: Ttl | None = None
+    """The DS record a child domain's signing puts in this domain's zone."""
 
 
 class Backend(Model):
@@ -281,6 +311,8 @@ def parked_conflicts(config: Config) -> list[RuleError]:
         found.append(RuleError(f"{why}: a parked domain receives no mail, so it has no MTA-STS policy", "RFC 8461 3", value=config.mta_sts.mode, path=("mta_sts",)))
     if config.tls_rpt is not None:
         found.append(RuleError(f"{why}: a parked domain receives no mail, so there is no TLS to report on", "RFC 8460 3", value=list(config.tls_rpt.rua), path=("tls_rpt",)))
+    if config.bimi is not None:
+        found.append(RuleError(f"{why}: a parked domain sends no mail, so there is no logo to show", "BIMI draft-10 4", value=config.bimi.selector, path=("bimi",)))
     for tag in sorted(config.dmarc.model_fields_set - set(PARKED_DMARC_TAGS)):
         value = getattr(config.dmarc, tag)
         if tag in ("p", "sp") and value == "reject":
@@ -321,6 +353,10 @@ class Config(Model):
     """SMTP TLS reporting."""
     mta_sts: MtaSts | None = None
     """MTA-STS policy and its hosting."""
+    bimi: Bimi | None = None
+    """BIMI logo record; needs DMARC at enforcement."""
+    dnssec: Dnssec | None = None
+    """DNSSEC signing of the domain's own hosted zone."""
     backend: Backend | None = None
     """Where Terraform keeps this domain's state."""
     profile: Annotated[Profile | None, choice(tuple(PROFILES), PROFILE_RULE)] = None
@@ -410,13 +446,21 @@ class Config(Model):
         return self
 
     @model_validator(mode="after")
+    def _features(self) -> Config:
+        """BIMI, MAIL FROM and DNSSEC rules, every failed one its own problem."""
+        failed = feature_rules(self)
+        if failed:
+            raise RuleErrors(failed)
+        return self
+
+    @model_validator(mode="after")
     def _mta_sts_covers_mx(self) -> Config:
         # In testing or enforce mode a sender checks each MX host against the policy before
         # delivering (RFC 8461 4.1); mode none is how a policy is withdrawn (RFC 8461 8.3).
         sts = self.mta_sts
         if sts is None or sts.mode == "none":
             return self
-        hosts = [m.host for m in self.mx if m.host != mta_sts_records.NULL_MX_HOST]
+        hosts = [m.host for m in self.mx if m.host != NULL_MX_HOST]
         if not hosts:
             raise RuleError(f"must be none on a domain that receives no mail: {sts.mode} mode needs MX hosts to list", "RFC 8461 3.2", value=sts.mode, path=("mta_sts", "mode"))
         patterns = self.mta_sts_patterns

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from maildns.config.fields import SpfAll, StsMode
 from maildns.config.models import Config
+from maildns.records import bimi as bimi_records
 from maildns.records import mta_sts as mta_sts_records
 from maildns.records import parked
 from maildns.records.tls_rpt import render_tls_rpt
@@ -24,6 +25,8 @@ class Ttls:
     dmarc: int
     tls_rpt: int
     mta_sts: int
+    bimi: int
+    ds: int
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,23 @@ class DkimRecord:
 class SesSettings:
     regions: tuple[str, ...]
     easy_dkim: bool
+    mail_from: str | None = None
+    """The MAIL FROM label; each region's MAIL FROM domain is ``<label>-<region>.<domain>``."""
+
+
+@dataclass(frozen=True)
+class BimiSettings:
+    selector: str
+    text: str
+    """The rendered Assertion Record."""
+
+
+@dataclass(frozen=True)
+class DnssecSettings:
+    """DNSSEC signing of the domain's own zone (only present when signing)."""
+
+    publish_ds: bool
+    alarm_topic_arn: str | None
 
 
 @dataclass(frozen=True)
@@ -90,6 +110,8 @@ class Resolved:
     ses: SesSettings | None
     mta_sts: MtaStsSettings | None
     state: S3State | LocalState
+    bimi: BimiSettings | None = None
+    dnssec: DnssecSettings | None = None
     mail: str = "full"
     """``full``, or ``none`` for a parked domain whose records are the lockdown set."""
 
@@ -130,6 +152,8 @@ def resolve(config: Config) -> Resolved:
             dmarc=ttl(over.dmarc),
             tls_rpt=ttl(over.tls_rpt),
             mta_sts=ttl(over.mta_sts),
+            bimi=ttl(over.bimi),
+            ds=ttl(over.ds),
         ),
         mx=tuple((m.preference, m.host) for m in config.mx),
         spf=config.spf.text,
@@ -139,7 +163,7 @@ def resolve(config: Config) -> Resolved:
         dmarc=config.dmarc.text,
         report_uris=config.dmarc.rua + config.dmarc.ruf,
         tls_rpt=render_tls_rpt(config.tls_rpt.rua) if config.tls_rpt is not None else None,
-        ses=SesSettings(config.ses.regions, config.ses.easy_dkim) if config.ses is not None else None,
+        ses=SesSettings(config.ses.regions, config.ses.easy_dkim, config.ses.mail_from) if config.ses is not None else None,
         mta_sts=None
         if sts is None
         else MtaStsSettings(
@@ -149,6 +173,12 @@ def resolve(config: Config) -> Resolved:
             bucket=sts.bucket or mta_sts_records.default_bucket(config.domain),
         ),
         state=state,
+        bimi=None
+        if config.bimi is None
+        else BimiSettings(config.bimi.selector, bimi_records.render_bimi(config.bimi.logo, config.bimi.authority)),
+        dnssec=DnssecSettings(config.dnssec.publish_ds, config.dnssec.alarm_topic_arn)
+        if config.dnssec is not None and config.dnssec.signing
+        else None,
         mail=config.mail,
     )
     return lockdown(resolved) if config.mail == "none" else resolved
@@ -168,4 +198,5 @@ def lockdown(resolved: Resolved) -> Resolved:
         tls_rpt=None,
         ses=None,
         mta_sts=None,
+        bimi=None,
     )

@@ -10,7 +10,7 @@ from maildns.cdk import Construct, TerraformProvider, TerraformResourceLifecycle
 from maildns.aws.acm import AcmCertificate, AcmCertificateValidation
 from maildns.aws.base import AwsResource
 from maildns.aws.cloudfront import CloudfrontDistribution, CloudfrontOriginAccessControl
-from maildns.aws.route53 import Route53Record
+from maildns.aws.route53 import Route53Record, Route53RecordAlias
 from maildns.aws.s3 import (
     S3Bucket,
     S3BucketOwnershipControls,
@@ -194,7 +194,7 @@ class MtaStsSite(Construct):
         ))
 
         # --- DNS: mta-sts.<domain> to CloudFront, and the _mta-sts TXT with the id
-        alias = {"name": self.distribution.domain_name, "zone_id": CLOUDFRONT_ZONE_ID, "evaluate_target_health": False}
+        alias: Route53RecordAlias = {"name": self.distribution.domain_name, "zone_id": CLOUDFRONT_ZONE_ID, "evaluate_target_health": False}
         self.aliases = [
             _named(Route53Record(self, f"alias-{type_.lower()}", zone_id=zone_id, name=host, type=type_, alias=alias), f"mta_sts_{type_.lower()}")
             for type_ in ("A", "AAAA")

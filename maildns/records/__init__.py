@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from maildns.records.dkim import ses_dkim_cname
 
 SES_TOKENS = 3  # SES Easy DKIM always issues three tokens
+RecordType = Literal["A", "AAAA", "CNAME", "MX", "TXT"]
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class Record:
 
     id: str
     name: str
-    type: str
+    type: RecordType
     ttl: int
     values: tuple[str, ...]
     computed: bool = field(default=False)

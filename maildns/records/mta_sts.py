@@ -96,3 +96,12 @@ def default_bucket(domain: str) -> str:
 def distribution_placeholder(domain: str) -> str:
     """What ``maildns records`` shows for the CloudFront name known only after apply."""
     return f"<cloudfront distribution of {policy_host(domain)}>"
+
+
+def certificate_validation_placeholders(domain: str) -> tuple[str, str]:
+    """What ``maildns records`` shows for the ACM validation CNAME: name and target, both chosen by ACM.
+
+    @see https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
+    """
+    host = policy_host(domain)
+    return f"<acm validation name for {host}>", f"<acm validation target for {host}>"

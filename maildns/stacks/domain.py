@@ -6,11 +6,16 @@ from maildns.aws.base import AwsProvider
 from maildns.aws.route53 import DataAwsRoute53Zone
 from maildns.cdk import Construct, LocalBackend, S3Backend, TerraformStack
 from maildns.config.resolved import LocalState, S3State
+from maildns.constructs.dnssec import DnssecSigning
 from maildns.constructs.email_dns import EmailDnsRecords, route53_record
 from maildns.constructs.mta_sts_site import MtaStsSite
 from maildns.constructs.ses_dkim import SesDkim
+from maildns.constructs.ses_mail_from import SesMailFrom
 from maildns.plan import DomainPlan
 from maildns.records import ses_verification_record
+from maildns.records.mail_from import mail_from_name
+from maildns.records.mail_from import record_id as mail_from_record_id
+from maildns.stacks.delegation import link_delegations
 
 
 class DomainStack(TerraformStack):
@@ -34,6 +39,7 @@ class DomainStack(TerraformStack):
             self.zone_id = zone.zone_id
 
         self.records = EmailDnsRecords(self, "records", zone_id=self.zone_id, records=plan.records)
+        ses = config.ses
         self.ses = [
             SesDkim(
                 self,
@@ -43,13 +49,26 @@ class DomainStack(TerraformStack):
                 zone_id=self.zone_id,
                 provider=self.provider_in(region),
                 ttl=config.ttl.ses_dkim,
-                easy_dkim=config.ses.easy_dkim,
+                easy_dkim=ses.easy_dkim,
             )
-            for region in (config.ses.regions if config.ses else ())
-        ]
-        if config.ses is not None and not config.ses.easy_dkim:
-            tokens = [ses.identity.verification_token for ses in self.ses]
+            for region in ses.regions
+        ] if ses is not None else []
+        if ses is not None and not ses.easy_dkim:
+            tokens = [s.identity.verification_token for s in self.ses]
             route53_record(self, self.zone_id, ses_verification_record(config.domain, tokens, config.ttl.ses_dkim))
+        if ses is not None and ses.mail_from is not None:
+            self.ses_mail_from = [
+                SesMailFrom(
+                    self,
+                    f"ses-mail-from-{region}",
+                    domain=identity.identity.domain,
+                    region=region,
+                    mail_from_domain=mail_from_name(ses.mail_from, region, config.domain),
+                    provider=self.provider_in(region),
+                    records=[self.records.records[mail_from_record_id(region, kind)] for kind in ("mx", "spf")],
+                )
+                for region, identity in zip(ses.regions, self.ses, strict=True)
+            ]
         # Mode none is served too: withdrawing a policy means publishing one with mode none and
         # a new id until every cached policy has expired (RFC 8461 8.3).
         self.mta_sts: MtaStsSite | None = None
@@ -66,6 +85,19 @@ class DomainStack(TerraformStack):
                 # CloudFront only takes ACM certificates from us-east-1.
                 certificate_provider=self.provider_in("us-east-1"),
             )
+
+        # Route53 signs only with a KMS key in us-east-1.
+        self.dnssec: DnssecSigning | None = None
+        if config.dnssec is not None:
+            self.dnssec = DnssecSigning(
+                self,
+                "dnssec",
+                domain=config.domain,
+                zone_id=self.zone_id,
+                key_provider=self.provider_in("us-east-1"),
+                alarm_topic_arn=config.dnssec.alarm_topic_arn,
+            )
+        link_delegations(self)
 
     def provider_in(self, region: str) -> AwsProvider:
         """The provider aliased to ``region`` (``aws.us-east-1``), created on first use.

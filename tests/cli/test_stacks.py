@@ -92,10 +92,11 @@ def test_a_new_domain_is_changed_and_a_removed_one_is_reported(repo, capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--changed-since", "no-such-rev"], "maildns stacks: --changed-since no-such-rev: not a commit of the repository"),
-        (["--changed-since", "HEAD", "config", "config/a.example.yaml"], "maildns stacks: --changed-since compares one config folder (or file): name one PATH"),
+        (["--changed-since", "no-such-rev"], "maildns stacks: --changed-since no-such-rev: no-such-rev: is not a git revision here"),
+        (["--changed-since", "HEAD", "config", "config/a.example.yaml"], "maildns stacks: --changed-since compares the repository's config/ folder: name one PATH"),
+        (["--changed-since", "HEAD", "config/a.example.yaml"], "maildns stacks: --changed-since HEAD: compares the repository's config/ folder"),
     ],
-    ids=["an unknown revision", "two paths"],
+    ids=["an unknown revision", "two paths", "another path"],
 )
 def test_usage_errors(repo, capsys, args, message):
     assert main(["stacks", *args]) == 2
@@ -103,9 +104,10 @@ def test_usage_errors(repo, capsys, args, message):
     assert out == "" and err.startswith(message)
 
 
-def test_a_revision_whose_configs_do_not_synthesize(repo, capsys):
+def test_a_revision_whose_configs_are_invalid(repo, capsys):
+    """Its problems, each file named as git names a file of a revision, and exit 1 (as ``maildns diff``)."""
     (repo / "config" / "b.example.yaml").write_text("domain: b.example\nttl: -1\n")
     git(repo, "commit", "--quiet", "-am", "broken")
     (repo / "config" / "b.example.yaml").write_text(DOMAINS["b.example"])
-    assert main(["stacks", "--changed-since", "HEAD"]) == 2
-    assert "the configs at that revision do not synthesize: " in capsys.readouterr().err
+    assert main(["stacks", "--changed-since", "HEAD"]) == 1
+    assert capsys.readouterr().err.startswith("HEAD:config/b.example.yaml: ttl: must be ")

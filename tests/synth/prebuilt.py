@@ -30,6 +30,12 @@ PREBUILT = {
     "CloudfrontDistribution": ("cloudfront_distribution", "CloudfrontDistribution"),
     "AcmCertificate": ("acm_certificate", "AcmCertificate"),
     "AcmCertificateValidation": ("acm_certificate_validation", "AcmCertificateValidation"),
+    "SesDomainMailFrom": ("ses_domain_mail_from", "SesDomainMailFrom"),
+    "KmsKey": ("kms_key", "KmsKey"),
+    "DataAwsCallerIdentity": ("data_aws_caller_identity", "DataAwsCallerIdentity"),
+    "Route53KeySigningKey": ("route53_key_signing_key", "Route53KeySigningKey"),
+    "Route53HostedZoneDnssec": ("route53_hosted_zone_dnssec", "Route53HostedZoneDnssec"),
+    "CloudwatchMetricAlarm": ("cloudwatch_metric_alarm", "CloudwatchMetricAlarm"),
 }
 # Blocks inside a list: jsii converts a dict given for a struct argument, not the dicts inside a
 # list, so the prebuilt side builds those with its struct classes (ours are TypedDicts).

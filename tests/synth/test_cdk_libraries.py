@@ -32,9 +32,17 @@ def _without_version(doc: Any) -> Any:
     return doc
 
 
-def test_cdktf_and_cdktn_write_the_same_stacks(tmp_path):
-    _synth("cdktf", tmp_path / "cdktf")
-    _synth("cdktn", tmp_path / "cdktn")
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory) -> Path:
+    """The shipped config synthesized under each library, in ``<tmp>/<library>/``."""
+    root = tmp_path_factory.mktemp("cdk")
+    for library in ("cdktf", "cdktn"):
+        _synth(library, root / library)
+    return root
+
+
+def test_cdktf_and_cdktn_write_the_same_stacks(outputs):
+    tmp_path = outputs
     files = sorted(p.relative_to(tmp_path / "cdktf") for p in (tmp_path / "cdktf").rglob("*.json"))
     assert files == sorted(p.relative_to(tmp_path / "cdktn") for p in (tmp_path / "cdktn").rglob("*.json"))
     assert Path("stacks/login-gov/cdk.tf.json") in files
@@ -51,7 +59,6 @@ def test_an_unknown_library_is_a_usage_error():
 
 
 @pytest.mark.parametrize("library", ["cdktf", "cdktn"])
-def test_the_metadata_names_the_library_in_use(tmp_path, library):
-    _synth(library, tmp_path)
-    doc = json.loads((tmp_path / "stacks" / "login-gov" / "cdk.tf.json").read_text())
+def test_the_metadata_names_the_library_in_use(outputs, library):
+    doc = json.loads((outputs / library / "stacks" / "login-gov" / "cdk.tf.json").read_text())
     assert doc["//"]["metadata"]["version"] == {"cdktf": "0.21.0", "cdktn": "0.24.0"}[library]

@@ -1,7 +1,8 @@
 """Security scan: checkov finds no unexplained failure in any synthesized stack.
 
 Every stack of the shipped config/ is synthesized, plus one exercising the other branches (S3
-state backend, mode testing with extra patterns, SES, explicit zone id). Skipped checks live in
+state backend, mode testing with extra patterns, SES, explicit zone id) and one with BIMI, SES
+custom MAIL FROM and DNSSEC signing. Skipped checks live in
 .checkov.yaml, each with its reason. checkov runs offline: no platform download, no policy
 mapping, no package scan, no update check, and a timeout so it can never hang the suite.
 """
@@ -42,12 +43,23 @@ OTHER = parse_config(
     },
     "checkov-example.yaml",
 )
+# BIMI, SES custom MAIL FROM and DNSSEC signing (KMS key, key policy, alarms).
+FEATURES = parse_config(
+    {
+        "domain": "features.example.gov",
+        "mx": [{"host": "mx1.mail.example.net", "preference": 10}],
+        "ses": {"regions": ["us-west-2"], "mail_from": "bounce"},
+        "bimi": {"logo": "https://features.example.gov/logo.svg", "authority": "https://features.example.gov/vmc.pem"},
+        "dnssec": {"signing": True, "publish_ds": True, "alarm_topic_arn": "arn:aws:sns:us-east-1:123456789012:dns-alarms"},
+    },
+    "checkov-features.yaml",
+)
 
 
 @pytest.fixture(scope="module")
 def scan(tmp_path_factory) -> dict:
     outdir = tmp_path_factory.mktemp("cdktf.out")
-    configs = (*load_configs([ROOT / "config"]), OTHER)
+    configs = (*load_configs([ROOT / "config"]), OTHER, FEATURES)
     build_app(configs, outdir=str(outdir)).synth()
     stacks = sorted(p.parent.name for p in outdir.glob("stacks/*/cdk.tf.json"))
     assert stacks == sorted(c.stack_name for c in configs)
@@ -71,7 +83,7 @@ def test_no_failed_check(scan):
 def test_the_scan_saw_the_site(scan):
     """A scan that parsed nothing also reports no failure: make sure the site's resources were checked."""
     passed = {c["resource"].split(".")[0] for c in scan.get("results", {}).get("passed_checks", [])}
-    assert {"aws_s3_bucket", "aws_cloudfront_distribution", "aws_acm_certificate"} <= passed
+    assert {"aws_s3_bucket", "aws_cloudfront_distribution", "aws_acm_certificate", "aws_kms_key"} <= passed
 
 
 def test_every_skip_says_why():

@@ -16,10 +16,10 @@ import pytest
 from cdktf import Fn, TerraformResourceLifecycle, TerraformStack
 from cdktf import Testing as CdktfTesting
 
-from maildns.aws import acm, base, cloudfront, route53, s3, ses
+from maildns.aws import acm, base, cloudfront, cloudwatch, kms, route53, route53_dnssec, s3, ses, ses_mail_from, sts
 from tests.synth.prebuilt import PREBUILT, STRUCTS, load_prebuilt
 
-MODULES = (base, route53, ses, s3, cloudfront, acm)
+MODULES = (base, route53, ses, s3, cloudfront, acm, ses_mail_from, kms, sts, route53_dnssec, cloudwatch)
 
 pytestmark = pytest.mark.conformance
 
@@ -119,7 +119,56 @@ def case_cloudfront_and_acm(stack, aws):
     aws.Route53Record(stack, "arn", zone_id="Z0123456789ABC", name="x.example.gov", type="TXT", ttl=60, records=[distribution.arn])
 
 
-CASES: dict[str, Callable] = {"route53": case_route53, "ses": case_ses, "s3": case_s3, "cloudfront and acm": case_cloudfront_and_acm}
+def case_ses_mail_from(stack, aws):
+    _, west = providers(stack, aws)
+    identity = aws.SesDomainIdentity(stack, "identity", domain="example.gov", provider=west)
+    mx = aws.Route53Record(stack, "mx", zone_id="Z0123456789ABC", name="bounce-us-west-2.example.gov", type="MX", ttl=600, records=["10 feedback-smtp.us-west-2.amazonses.com"])
+    mail_from = aws.SesDomainMailFrom(
+        stack, "mail-from", domain=identity.domain, mail_from_domain="bounce-us-west-2.example.gov",
+        behavior_on_mx_failure="UseDefaultValue", provider=west, depends_on=[mx],
+    )
+    aws.SesDomainMailFrom(stack, "bare", domain="example.org", mail_from_domain="m.example.org")
+    aws.Route53Record(stack, "txt", zone_id="Z0123456789ABC", name=mail_from.mail_from_domain, type="TXT", ttl=600, records=["v=spf1 include:amazonses.com -all"])
+
+
+def case_dnssec(stack, aws):
+    providers(stack, aws)
+    east = aws.AwsProvider(stack, "aws-east", region="us-east-1", alias="us-east-1")
+    account = aws.DataAwsCallerIdentity(stack, "account", provider=east)
+    aws.DataAwsCallerIdentity(stack, "default-account")
+    key = aws.KmsKey(
+        stack, "key", description="DNSSEC example.gov", customer_master_key_spec="ECC_NIST_P256", key_usage="SIGN_VERIFY",
+        policy='{"Statement": [{"Condition": {"StringEquals": {"aws:SourceAccount": "' + account.account_id + '"}}}]}',
+        deletion_window_in_days=30, enable_key_rotation=False, is_enabled=True, tags={"app": "maildns"}, provider=east,
+        lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
+    )
+    aws.KmsKey(stack, "bare-key")
+    ksk = aws.Route53KeySigningKey(
+        stack, "ksk", hosted_zone_id="Z0123456789ABC", key_management_service_arn=key.arn, name="maildns", status="ACTIVE", depends_on=[key],
+    )
+    aws.Route53KeySigningKey(stack, "ksk-default", hosted_zone_id="Z0123456789ABC", key_management_service_arn=key.key_id, name="k2")
+    aws.Route53HostedZoneDnssec(stack, "signing", hosted_zone_id=ksk.hosted_zone_id, signing_status="SIGNING", depends_on=[ksk])
+    aws.Route53HostedZoneDnssec(stack, "default-signing", hosted_zone_id="Z0123456789ABD")
+    aws.Route53Record(stack, "ds", zone_id="Z0123456789ABE", name="example.gov", type="DS", ttl=3600, records=[ksk.ds_record, ksk.dnskey_record])
+    aws.Route53Record(stack, "tag", zone_id="Z0123456789ABE", name="t.example.gov", type="TXT", ttl=3600, records=[Fn.tostring(ksk.key_tag)])
+    alarm = aws.CloudwatchMetricAlarm(
+        stack, "alarm", alarm_name="example.gov DNSSECInternalFailure", alarm_description="d", comparison_operator="GreaterThanThreshold",
+        evaluation_periods=1, namespace="AWS/Route53", metric_name="DNSSECInternalFailure", dimensions={"HostedZoneId": "Z0123456789ABC"},
+        statistic="Maximum", period=300, threshold=0, treat_missing_data="notBreaching", actions_enabled=True,
+        alarm_actions=["arn:aws:sns:us-east-1:123456789012:dns"], ok_actions=["arn:aws:sns:us-east-1:123456789012:dns"], provider=east,
+    )
+    aws.CloudwatchMetricAlarm(stack, "bare-alarm", alarm_name="b", comparison_operator="LessThanThreshold", evaluation_periods=2, threshold=0.5)
+    aws.Route53Record(stack, "alarm-arn", zone_id="Z0123456789ABE", name="a.example.gov", type="TXT", ttl=60, records=[alarm.arn])
+
+
+CASES: dict[str, Callable] = {
+    "route53": case_route53,
+    "ses": case_ses,
+    "s3": case_s3,
+    "cloudfront and acm": case_cloudfront_and_acm,
+    "ses mail from": case_ses_mail_from,
+    "dnssec, kms and alarms": case_dnssec,
+}
 
 
 def synth_file(build: Callable, aws: SimpleNamespace) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 from maildns.config import load_configs
 from maildns.fanout import (
     PARALLEL_MIN,
+    groups_of,
     merge_manifests,
     stable_stringify,
     synth,
@@ -24,10 +26,12 @@ LOGIN_GOV = (ROOT / "config" / "login.gov.yaml").read_text()
 
 
 def domain_file(i: int) -> str:
-    """A mix of shapes: full with MTA-STS and SES, SES without Easy DKIM, a zone by id, parked, S3 state."""
+    """A mix of shapes: full with MTA-STS and SES (some signed, their DS in example.gov's stack),
+    SES without Easy DKIM, a zone by id, parked, S3 state."""
     name = f"d{i}.example.gov"
     shapes = [
-        f"domain: {name}\nmx: [{{host: mx.{name}, preference: 10}}]\nses: {{regions: [us-west-2, eu-west-1]}}\nmta_sts: {{mode: enforce}}\ntls_rpt: {{rua: [mailto:tls@{name}]}}\n",
+        f"domain: {name}\nmx: [{{host: mx.{name}, preference: 10}}]\nses: {{regions: [us-west-2, eu-west-1]}}\nmta_sts: {{mode: enforce}}\ntls_rpt: {{rua: [mailto:tls@{name}]}}\n"
+        + ("dnssec: {signing: true, publish_ds: true}\n" if i % 8 == 0 else ""),
         f"domain: {name}\nmail: none\n",
         f"domain: {name}\nzone_id: Z0123456789ABCDEFGHIJ\nses: {{regions: [us-east-1], easy_dkim: false}}\n",
         f"domain: {name}\nmail: none\nbackend: {{bucket: agency-state, region: us-east-1}}\ndmarc: {{rua: [mailto:d@{name}]}}\n",
@@ -40,6 +44,7 @@ def configs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("config")
     (folder / "_defaults.yaml").write_text("ttl: 600\ndmarc: {rua: [mailto:dmarc@d0.example.gov]}\n")
     (folder / "login.gov.yaml").write_text(LOGIN_GOV)
+    (folder / "example.gov.yaml").write_text("domain: example.gov\nmail: none\n")  # the parent zone
     for i in range(PARALLEL_MIN + 5):
         (folder / f"d{i}.example.gov.yaml").write_text(domain_file(i))
     return folder, load_configs([folder])
@@ -68,6 +73,10 @@ def test_parallel_synth_writes_the_same_bytes(configs, plain, tmp_path):
     synth(configs[1], str(tmp_path), jobs=2)
     assert_same_tree(plain, tmp_path)
     assert (tmp_path / "manifest.json").read_bytes().startswith(b'{\n  "stacks": {')
+    # The signed children's DS records and the dependencies on them made it into the parent's stack.
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert "d0-example-gov" in manifest["stacks"]["example-gov"]["dependencies"]
+    assert b"terraform_remote_state" in (tmp_path / "stacks" / "example-gov" / "cdk.tf.json").read_bytes()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".maildns-synth-")], "the group folders are removed"
 
 
@@ -85,6 +94,20 @@ def test_a_later_synth_replaces_stale_stack_files(configs, plain, tmp_path):
     stale.write_text("{}")
     synth(configs[1], str(tmp_path), jobs=2)
     assert stale.read_bytes() == (plain / "stacks" / "login-gov" / "cdk.tf.json").read_bytes()
+
+
+def test_a_parent_and_its_signed_children_share_a_group(configs):
+    """The DS of a signed child is written into its parent's stack only when both are in one app."""
+    plans = plan(configs[1])
+    groups = groups_of(plans, 8)
+    parent = next(g for g in groups if any(p.domain == "example.gov" for p in g))
+    children = {r.name for p in plans for r in p.dnssec}
+    assert children and children <= {p.domain for p in parent}
+    order = {p.stack_name: i for i, p in enumerate(plans)}
+    for group in groups:
+        assert [order[p.stack_name] for p in group] == sorted(order[p.stack_name] for p in group)
+    assert sorted(p.stack_name for g in groups for p in g) == sorted(order)
+    assert len(groups) == 8
 
 
 @pytest.mark.parametrize(

@@ -27,14 +27,15 @@ ALLOWED = {
     "lint": {"errors", "records", "config"},
     "plan": {"errors", "records", "config"},
     "check": {"errors", "records", "config", "plan"},
-    "diff": {"errors", "records"},
+    "diff": {"errors", "records", "revision"},
+    "revision": {"errors"},
     "cdk": set(),
     "aws": {"cdk"},
     # Constructs take records and narrow values, never the config model.
     "constructs": {"cdk", "aws", "records", "errors"},
     "stacks": {"cdk", "aws", "constructs", "records", "errors", "config", "plan"},
 }
-PURE_MODULES = ["maildns.config", "maildns.records", "maildns.plan", "maildns.lint", "maildns.cli", "maildns.check", "maildns.diff"]
+PURE_MODULES = ["maildns.config", "maildns.records", "maildns.plan", "maildns.lint", "maildns.cli", "maildns.check", "maildns.diff", "maildns.revision"]
 
 
 def _layer(path: Path) -> str:

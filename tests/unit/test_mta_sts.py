@@ -72,16 +72,24 @@ def test_id_is_the_first_32_hex_digits_of_the_sha256_of_the_bytes():
 
 def test_txt_record_is_version_then_id():
     """RFC 8461 3.1: ``v=STSv1; id=<id>``, at ``_mta-sts.<domain>``, exactly one record."""
-    (txt, a, aaaa) = plan_one(config()).mta_sts
+    (txt, _, _, _) = plan_one(config()).mta_sts
     assert (txt.id, txt.name, txt.type, txt.values) == ("mta-sts", "_mta-sts.example.gov", "TXT", (render_txt(LOGIN_LIKE),))
     assert txt.values == (f"v=STSv1; id={policy_id(LOGIN_LIKE)}",)
     assert not txt.computed
 
 
 def test_policy_host_aliases_are_placeholders_until_apply():
-    _, a, aaaa = plan_one(config()).mta_sts
+    _, a, aaaa, _ = plan_one(config()).mta_sts
     assert [(r.name, r.type, r.computed) for r in (a, aaaa)] == [("mta-sts.example.gov", "A", True), ("mta-sts.example.gov", "AAAA", True)]
     assert a.values == ("<cloudfront distribution of mta-sts.example.gov>",)
+
+
+def test_certificate_validation_cname_is_listed_with_placeholders():
+    """ACM validates the policy host's certificate through a CNAME whose name and target ACM chooses."""
+    *_, validation = plan_one(config()).mta_sts
+    assert (validation.id, validation.type, validation.computed) == ("mta-sts-certificate-validation", "CNAME", True)
+    assert validation.name == "<acm validation name for mta-sts.example.gov>"
+    assert validation.values == ("<acm validation target for mta-sts.example.gov>",)
 
 
 def test_no_mta_sts_section_no_records():

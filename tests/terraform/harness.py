@@ -1,0 +1,179 @@
+"""Running Terraform offline on synthesized stacks, against one stand-in AWS provider process."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from maildns.aws import acm, base, cloudfront, route53, s3, ses
+from tests.terraform.schema import PROVIDER_ADDRESS, provider_schema
+
+ROOT = Path(__file__).resolve().parents[2]
+TERRAFORM_VERSION = "1.11.4"
+SKIP_SWITCH = "MAILDNS_SKIP_TERRAFORM"
+TIMEOUT = 120  # seconds for one terraform command; these stacks take about one
+STARTUP_TIMEOUT = 30  # seconds for the stand-in to listen; it takes about half a second
+
+
+def maildns_types() -> tuple[set[str], set[str]]:
+    """(resource types, data source types) of the ``maildns.aws`` classes."""
+    resources: set[str] = set()
+    data_sources: set[str] = set()
+    for module in (acm, cloudfront, route53, s3, ses):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, base.AwsResource) and value is not base.AwsResource:
+                resources.add(value.TYPE)
+            elif isinstance(value, type) and issubclass(value, base.AwsDataSource) and value is not base.AwsDataSource:
+                data_sources.add(value.TYPE)
+    return resources, data_sources
+
+
+def write_schema(path: Path) -> dict[str, Any]:
+    """The schema of every type maildns can emit, written where the stand-in reads it."""
+    schema = provider_schema(*maildns_types())
+    path.write_text(json.dumps(schema, indent=1, sort_keys=True), encoding="utf-8")
+    return schema
+
+
+def terraform_binary() -> str:
+    """terraform on PATH; fails with one line when it is missing (unless the skip switch is set)."""
+    found = shutil.which("terraform")
+    if found is None:
+        raise RuntimeError(
+            f"terraform {TERRAFORM_VERSION} is not on PATH: install it, or set {SKIP_SWITCH}=1 to skip the Terraform tests"
+        )
+    return found
+
+
+@contextmanager
+def stand_in(schema_path: Path, socket: Path, log: Path) -> Iterator[tuple[int, str]]:
+    """The stand-in provider, started once: yields (pid, TF_REATTACH_PROVIDERS value); stopped by its pid.
+
+    Its stderr goes to ``log`` (a pipe nobody reads could fill up and stall it).
+    """
+    with log.open("w", encoding="utf-8") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.terraform.provider", str(schema_path), str(socket)],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True,
+        )
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], STARTUP_TIMEOUT)
+        line = process.stdout.readline() if ready else ""
+        if not line:
+            raise RuntimeError(f"the stand-in provider did not start: {log.read_text(encoding='utf-8')[-2000:]}")
+        reattach = json.loads(line)
+        assert reattach[PROVIDER_ADDRESS]["Pid"] == process.pid
+        yield process.pid, line.strip()
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def environment(home: Path, reattach: str) -> dict[str, str]:
+    """Terraform's environment: no registry, no update check, a home of its own, the stand-in attached."""
+    cli_config = home / "terraformrc"
+    cli_config.write_text("", encoding="utf-8")  # this machine presets TF_CLI_CONFIG_FILE to a missing file
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "AWS_"))}
+    return keep | {
+        "HOME": str(home),
+        "TF_CLI_CONFIG_FILE": str(cli_config),
+        "CHECKPOINT_DISABLE": "1",
+        "TF_IN_AUTOMATION": "1",
+        "TF_INPUT": "0",
+        "TF_REATTACH_PROVIDERS": reattach,
+    }
+
+
+@dataclass(frozen=True)
+class Result:
+    """One terraform command: exit code, JSON messages (for -json commands) and raw output."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        try:  # validate -json writes one document; init, plan and apply one message per line
+            return [json.loads(self.stdout)]
+        except json.JSONDecodeError:
+            return [json.loads(line) for line in self.stdout.splitlines() if line.startswith("{")]
+
+    def diagnostics(self, severity: str) -> list[str]:
+        """Diagnostics of one severity, one line each, from -json streams or validate's document."""
+        found: list[str] = []
+        for message in self.messages:
+            diagnostics = [message["diagnostic"]] if "diagnostic" in message else message.get("diagnostics", [])
+            found += [f"{d.get('summary')}: {d.get('detail', '')}" for d in diagnostics if d.get("severity") == severity]
+        return found
+
+    def errors(self) -> list[str]:
+        """Every error diagnostic; a failure without one is reported by its output."""
+        found = self.diagnostics("error")
+        if self.returncode and not found:
+            found.append(self.stderr.strip() or self.stdout.strip())
+        return found
+
+    def actions(self) -> dict[str, str]:
+        """Resource address -> planned action, from ``plan -json``'s planned_change messages."""
+        return {m["change"]["resource"]["addr"]: m["change"]["action"]
+                for m in self.messages if m.get("type") == "planned_change"}
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """One stack's directory, ready for terraform."""
+
+    path: Path
+    env: dict[str, str]
+    binary: str
+
+    def run(self, *args: str) -> Result:
+        done = subprocess.run([self.binary, *args], check=False, cwd=self.path, env=self.env, capture_output=True, text=True,
+                              timeout=TIMEOUT)
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    def init(self) -> Result:
+        return self.run("init", "-input=false", "-no-color", "-json")
+
+    def validate(self) -> Result:
+        return self.run("validate", "-json", "-no-color")
+
+    def plan(self, *extra: str) -> Result:
+        return self.run("plan", "-json", "-input=false", "-lock=false", "-no-color", *extra)
+
+    def apply(self) -> Result:
+        return self.run("apply", "-json", "-input=false", "-lock=false", "-auto-approve", "-no-color")
+
+
+def prepare(stack_json: Path, into: Path, env: dict[str, str], binary: str, served_version: str) -> Workspace:
+    """Copy one synthesized stack to ``into`` and swap an S3 backend for a local one."""
+    doc = json.loads(stack_json.read_text(encoding="utf-8"))
+    wanted = doc["terraform"]["required_providers"]["aws"]["version"]
+    # Reattach mode skips Terraform's version check: make it here.
+    assert wanted == served_version, f"the stack asks for aws {wanted}, the stand-in serves {served_version}"
+    into.mkdir(parents=True, exist_ok=True)
+    shutil.copy(stack_json, into / "cdk.tf.json")
+    if "s3" in doc["terraform"].get("backend", {}):
+        # An override file's backend replaces the original's (Terraform: override files).
+        (into / "backend_override.tf.json").write_text(
+            json.dumps({"terraform": {"backend": {"local": {"path": "terraform.tfstate"}}}}), encoding="utf-8")
+    return Workspace(into, env, binary)

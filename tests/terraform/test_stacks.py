@@ -1,0 +1,117 @@
+"""Terraform itself checks every synthesized stack: init, validate, plan; apply and a no-change plan on login.gov.
+
+Terraform core parses each expression, resolves each reference, builds the graph and checks
+every value's type against the AWS provider's schema (served by the stand-in, see provider.py).
+Only actions and diagnostics are asserted: the stand-in applies no defaults, so plan text would
+differ from the real provider's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.terraform.matrix import groups
+from tests.terraform.schema import PROVIDER_ADDRESS
+
+STACKS = sorted(config.stack_name for configs in groups().values() for config in configs)
+
+pytestmark = pytest.mark.terraform
+
+
+def addresses(doc: dict) -> set[str]:
+    return {f"{type_}.{name}" for type_, blocks in doc.get("resource", {}).items() for name in blocks}
+
+
+def clean(result, what: str) -> None:
+    assert result.returncode == 0 and not result.errors(), f"{what} failed:\n" + "\n".join(result.errors())
+    assert not result.diagnostics("warning"), f"{what} warned: {result.diagnostics('warning')}"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_init_validate_and_plan_create_every_resource(stack, workspace, stacks):
+    doc = json.loads(stacks[stack].read_text())
+    ws = workspace(stack)
+    clean(ws.init(), "init")
+    validate = ws.validate()
+    clean(validate, "validate")
+    assert validate.messages[0]["valid"] is True
+    plan = ws.plan()
+    clean(plan, "plan")
+    assert plan.actions() == {address: "create" for address in addresses(doc)}
+
+
+@pytest.fixture(scope="module")
+def applied(workspace, stacks):
+    """login.gov applied once: (its workspace, the apply result)."""
+    ws = workspace("login-gov")
+    clean(ws.init(), "init")
+    return ws, ws.apply()
+
+
+def test_apply_creates_every_resource(applied, stacks):
+    """Apply fills in every computed value, so index and type errors that need them show here."""
+    _, apply = applied
+    clean(apply, "apply")
+    done = {m["hook"]["resource"]["addr"] for m in apply.messages
+            if m.get("type") == "apply_complete" and not m["hook"]["resource"]["addr"].startswith("data.")}
+    assert done == addresses(json.loads(stacks["login-gov"].read_text()))
+
+
+def test_plan_after_apply_reports_no_changes(applied):
+    ws, apply = applied
+    assert apply.returncode == 0
+    again = ws.plan("-detailed-exitcode")
+    assert again.returncode == 0, "the second plan found changes:\n" + "\n".join(again.errors() or again.actions())
+    summary = [m["changes"] for m in again.messages if m.get("type") == "change_summary"]
+    assert summary == [{"add": 0, "change": 0, "import": 0, "remove": 0, "operation": "plan"}]
+
+
+def test_applied_dkim_cnames_carry_the_tokens(applied):
+    """The three SES tokens per region reach the record names through element() (SES Easy DKIM)."""
+    ws, apply = applied
+    assert apply.returncode == 0
+    state = json.loads(ws.run("show", "-json", "-no-color").stdout)
+    resources = {r["address"]: r["values"] for r in state["values"]["root_module"]["resources"]}
+    for region in ("us_west_2", "us_east_1"):
+        tokens = resources[f"aws_ses_domain_dkim.ses_dkim_{region}"]["dkim_tokens"]
+        assert len(tokens) == 3
+        names = [resources[f"aws_route53_record.ses_dkim_{region}_{i}"]["name"] for i in (1, 2, 3)]
+        assert names == [f"{token}._domainkey.login.gov" for token in tokens]
+    validation = resources["aws_route53_record.mta_sts_certificate_validation"]
+    (option,) = resources["aws_acm_certificate.mta_sts"]["domain_validation_options"]
+    assert validation["name"] == option["resource_record_name"] and validation["type"] == "CNAME"
+    assert re.fullmatch(r"d[0-9a-f]{13}\.cloudfront\.net", resources["aws_route53_record.mta_sts_a"]["alias"][0]["name"])
+
+
+def test_an_imported_bucket_is_adopted_and_the_rest_created(workspace, stacks):
+    """An import block (Terraform 1.5+) brings an existing policy bucket under the stack instead of creating it."""
+    ws = workspace("login-gov")
+    (ws.path / "import.tf.json").write_text(json.dumps({"import": [{"to": "aws_s3_bucket.mta_sts", "id": "mta-sts-login-gov"}]}))
+    clean(ws.init(), "init")
+    plan = ws.plan()
+    clean(plan, "plan")
+    imported = [m["change"]["resource"]["addr"] for m in plan.messages
+                if m.get("type") == "planned_change" and "importing" in m["change"]]
+    assert imported == ["aws_s3_bucket.mta_sts"]
+    expected = {address: "create" for address in addresses(json.loads(stacks["login-gov"].read_text()))}
+    assert plan.actions() == expected | {"aws_s3_bucket.mta_sts": "import"}
+
+
+def strip(value):
+    """A schema document without the description kinds Terraform adds to every block and attribute."""
+    if isinstance(value, dict):
+        return {k: strip(v) for k, v in value.items() if k != "description_kind"}
+    return value
+
+
+def test_terraform_reads_back_the_schema_the_stand_in_serves(workspace, schema):
+    """``terraform providers schema -json`` of the stand-in is the generated document: the protocol loses nothing."""
+    ws = workspace("login-gov")
+    clean(ws.init(), "init")
+    shown = ws.run("providers", "schema", "-json")
+    assert shown.returncode == 0, shown.stderr
+    served = strip(json.loads(shown.stdout))["provider_schemas"][PROVIDER_ADDRESS]
+    assert served == schema[1]["provider_schemas"][PROVIDER_ADDRESS]
