@@ -36,7 +36,7 @@ class SesDomainDkim(AwsResource):
 
     @property
     def dkim_tokens(self) -> list[str]:
-        return self.get_list_attribute("dkim_tokens")  # type: ignore[no-any-return]
+        return self.get_list_attribute("dkim_tokens")
 
     def dkim_token(self, index: int) -> str:
         """Token ``index`` (0-2): ``${element(<address>.dkim_tokens, <index>)}``, as ``Fn.element`` writes it."""
