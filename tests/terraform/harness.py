@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import pkgutil
 import select
 import shutil
 import signal
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from maildns.aws import acm, base, cloudfront, route53, s3, ses
+import maildns.aws
+from maildns.aws import base
 from tests.terraform.schema import PROVIDER_ADDRESS, provider_schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,10 +29,12 @@ STARTUP_TIMEOUT = 30  # seconds for the stand-in to listen; it takes about half 
 
 
 def maildns_types() -> tuple[set[str], set[str]]:
-    """(resource types, data source types) of the ``maildns.aws`` classes."""
+    """(resource types, data source types) of the ``maildns.aws`` classes, every module of it, so
+    the schema follows the code."""
     resources: set[str] = set()
     data_sources: set[str] = set()
-    for module in (acm, cloudfront, route53, s3, ses):
+    modules = [importlib.import_module(f"maildns.aws.{info.name}") for info in pkgutil.iter_modules(maildns.aws.__path__)]
+    for module in modules:
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, base.AwsResource) and value is not base.AwsResource:
                 resources.add(value.TYPE)
