@@ -17,6 +17,7 @@ PREBUILT = {
     "Route53Record": ("route53_record", "Route53Record"),
     "SesDomainIdentity": ("ses_domain_identity", "SesDomainIdentity"),
     "SesDomainDkim": ("ses_domain_dkim", "SesDomainDkim"),
+    "DataAwsSesv2EmailIdentity": ("data_aws_sesv2_email_identity", "DataAwsSesv2EmailIdentity"),
     "S3Bucket": ("s3_bucket", "S3Bucket"),
     "S3BucketPublicAccessBlock": ("s3_bucket_public_access_block", "S3BucketPublicAccessBlock"),
     "S3BucketOwnershipControls": ("s3_bucket_ownership_controls", "S3BucketOwnershipControls"),
@@ -28,6 +29,8 @@ PREBUILT = {
     "S3Object": ("s3_object", "S3Object"),
     "CloudfrontOriginAccessControl": ("cloudfront_origin_access_control", "CloudfrontOriginAccessControl"),
     "CloudfrontDistribution": ("cloudfront_distribution", "CloudfrontDistribution"),
+    "DataAwsCloudfrontCachePolicy": ("data_aws_cloudfront_cache_policy", "DataAwsCloudfrontCachePolicy"),
+    "DataAwsCloudfrontResponseHeadersPolicy": ("data_aws_cloudfront_response_headers_policy", "DataAwsCloudfrontResponseHeadersPolicy"),
     "AcmCertificate": ("acm_certificate", "AcmCertificate"),
     "AcmCertificateValidation": ("acm_certificate_validation", "AcmCertificateValidation"),
 }
