@@ -13,12 +13,12 @@ ZONE = "${data.aws_route53_zone.zone.zone_id}"
 # The record types the provider recognises when it splits an import id (Route53 RRType).
 RR_TYPES = {"SOA", "A", "TXT", "NS", "CNAME", "MX", "NAPTR", "PTR", "SRV", "SPF", "AAAA", "CAA", "DS", "TLSA", "SSHFP", "SVCB", "HTTPS"}
 
-EVERYTHING = dict(
-    dkim=[{"selector": "google", "key_type": "ed25519", "public_key": ED25519}],
-    tls_rpt={"rua": ["mailto:tls@example.gov"]},
-    mta_sts={"mode": "testing"},
-    adopt=["mx", "spf", "dmarc", "tls_rpt", "mta_sts", "mta_sts_a", "mta_sts_aaaa", "dkim:google"],
-)
+EVERYTHING = {
+    "dkim": [{"selector": "google", "key_type": "ed25519", "public_key": ED25519}],
+    "tls_rpt": {"rua": ["mailto:tls@example.gov"]},
+    "mta_sts": {"mode": "testing"},
+    "adopt": ["mx", "spf", "dmarc", "tls_rpt", "mta_sts", "mta_sts_a", "mta_sts_aaaa", "dkim:google"],
+}
 
 
 def parse_import_id(value: str) -> tuple[str, str, str]:

@@ -27,6 +27,8 @@ ALLOWED = {
     "lint": {"errors", "records", "config"},
     "plan": {"errors", "records", "config"},
     "check": {"errors", "records", "config", "plan"},
+    # Reads live DNS and HTTPS through check's resolver and fetch, writes config data.
+    "importer": {"errors", "records", "config", "plan", "check"},
     "diff": {"errors", "records"},
     "cdk": set(),
     "aws": {"cdk"},
@@ -34,7 +36,7 @@ ALLOWED = {
     "constructs": {"cdk", "aws", "records", "errors"},
     "stacks": {"cdk", "aws", "constructs", "records", "errors", "config", "plan"},
 }
-PURE_MODULES = ["maildns.config", "maildns.records", "maildns.plan", "maildns.lint", "maildns.cli", "maildns.check", "maildns.diff"]
+PURE_MODULES = ["maildns.config", "maildns.records", "maildns.plan", "maildns.lint", "maildns.cli", "maildns.check", "maildns.diff", "maildns.importer"]
 
 
 def _layer(path: Path) -> str:
