@@ -73,22 +73,27 @@ def test_zone_is_looked_up_by_name(login_gov):
     assert login_gov["data"]["aws_route53_zone"]["zone"]["name"] == "login.gov"
 
 
+@pytest.fixture(scope="module")
+def managed_ses() -> dict:
+    return synth(config(ses={"regions": ["us-west-2", "us-east-1"]}))
+
+
 @pytest.mark.parametrize("region", ["us-west-2", "us-east-1"])
-def test_ses_easy_dkim_per_region(login_gov, region):
+def test_ses_easy_dkim_per_region(managed_ses, region):
     """Each SES region has its own identity and three tokens, each published as a CNAME."""
     key = region.replace("-", "_")
     provider = f"aws.{region}"
     # A destroy of the identity would stop all sending at once: Terraform refuses it.
-    assert resource(login_gov, "aws_ses_domain_identity", f"ses_identity_{key}") == {
-        "domain": "login.gov", "provider": provider, "lifecycle": {"prevent_destroy": True},
+    assert resource(managed_ses, "aws_ses_domain_identity", f"ses_identity_{key}") == {
+        "domain": "example.gov", "provider": provider, "lifecycle": {"prevent_destroy": True},
     }
-    assert resource(login_gov, "aws_ses_domain_dkim", f"ses_dkim_{key}") == {
+    assert resource(managed_ses, "aws_ses_domain_dkim", f"ses_dkim_{key}") == {
         "domain": f"${{aws_ses_domain_identity.ses_identity_{key}.domain}}", "provider": provider,
     }
     for index in range(3):
         token = f"${{element(aws_ses_domain_dkim.ses_dkim_{key}.dkim_tokens, {index})}}"
-        assert resource(login_gov, "aws_route53_record", f"ses_dkim_{key}_{index + 1}") == {
-            "name": f"{token}._domainkey.login.gov",
+        assert resource(managed_ses, "aws_route53_record", f"ses_dkim_{key}_{index + 1}") == {
+            "name": f"{token}._domainkey.example.gov",
             "type": "CNAME",
             "ttl": 3600,
             "records": [f"{token}.dkim.amazonses.com"],
@@ -97,6 +102,19 @@ def test_ses_easy_dkim_per_region(login_gov, region):
             # upsert can only write what is there already.
             "allow_overwrite": True,
         }
+
+
+def test_login_gov_reads_its_ses_identities_and_adopts_its_live_records(login_gov):
+    """login.gov's own infrastructure owns its SES identities; its MX, SPF, DMARC and Google DKIM
+    record sets exist in the zone, so the first deploy imports them."""
+    assert "aws_ses_domain_identity" not in login_gov["resource"]
+    assert sorted(login_gov["data"]["aws_sesv2_email_identity"]) == ["ses_identity_us_east_1", "ses_identity_us_west_2"]
+    assert login_gov["import"] == [
+        {"id": f"{ZONE_REF}_login.gov_MX", "to": "aws_route53_record.mx"},
+        {"id": f"{ZONE_REF}_login.gov_TXT", "to": "aws_route53_record.spf"},
+        {"id": f"{ZONE_REF}_google._domainkey.login.gov_TXT", "to": "aws_route53_record.dkim_google"},
+        {"id": f"{ZONE_REF}__dmarc.login.gov_TXT", "to": "aws_route53_record.dmarc"},
+    ]
 
 
 def test_an_existing_ses_identity_is_read_never_created():
