@@ -7,6 +7,7 @@ import dns.resolver
 
 from maildns.check.lookup import Result, check_records, published
 from maildns.check.policy import check_policy
+from maildns.check.preflight import preflight
 from maildns.plan import DomainPlan
 from maildns.records.mta_sts import policy_host, policy_url
 
@@ -28,4 +29,5 @@ def check_domain(
             results.append(Result(url, "HTTPS", "error", detail=f"looking up {host}: {exc or type(exc).__name__}"))
         else:
             results.append(check_policy(url, addresses[0] if addresses else None, plan.policy, ca_file=ca_file, timeout=timeout))
+    results.extend(preflight(plan, res))
     return results
