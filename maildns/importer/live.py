@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 import dns.exception
 import dns.rdatatype
 import dns.resolver
+from dns.rdtypes.mxbase import MXBase
+from dns.rdtypes.txtbase import TXTBase
 
 from maildns.check.policy import fetch
 from maildns.records import mta_sts as sts
@@ -53,10 +55,10 @@ class Live:
 
 
 def _text(rdata: dns.rdata.Rdata, type_: str) -> str:
-    if type_ == "TXT":
+    if isinstance(rdata, TXTBase):
         # Character-strings are concatenated without spaces (RFC 7208 3.3, RFC 6376 3.6.2.2).
         return b"".join(rdata.strings).decode("ascii", errors="backslashreplace")
-    if type_ == "MX":
+    if isinstance(rdata, MXBase):
         return f"{rdata.preference} {str(rdata.exchange).rstrip('.').lower() or '.'}"
     return str(rdata).rstrip(".").lower()
 
