@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ from tests.synth.helpers import ROOT, synth
 pytestmark = pytest.mark.live
 
 NEEDS_443 = pytest.mark.skipif(os.geteuid() != 0, reason="binding port 443 needs root (RFC 8461 3.3 fixes the port)")
-SITE_ADDRESS = "127.0.0.89"  # a loopback address of its own, so port 443 is free
+# A loopback address of its own, so port 443 is free there even while other suites run theirs.
+SITE_ADDRESS = f"127.{random.randint(100, 254)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
 ZONE_REF = "${data.aws_route53_zone.zone.zone_id}"
 
 
