@@ -234,7 +234,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         written = import_live(live, str(path))
         try:
             out.mkdir(parents=True, exist_ok=True)
-            path.write_text(written.text, encoding="ascii")
+            path.write_text(written.text, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from None
         for problem in written.notes:
