@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,8 @@ from maildns.records.tls_rpt import tls_rpt_name
 # Key order of the written file: the order of the README's configuration reference.
 KEYS = ("domain", "ttl", "ttl_overrides", "mx", "spf", "apex_txt", "dkim", "dmarc", "tls_rpt", "mta_sts", "adopt")
 DMARC_INTEGERS = ("pct", "ri")
+# name "=" macro-string (RFC 7208 12): a modifier; receivers ignore the ones they do not know (RFC 7208 6).
+_UNKNOWN_MODIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*=\S*")
 DMARC_LISTS = ("rua", "ruf")
 
 
@@ -167,6 +170,9 @@ def _apex(out: Imported, apex: RecordSet) -> None:
                 out.note(("spf", modifier.lower()), "is given twice, a permerror; the second is left out", word, "RFC 7208 6")
             else:
                 section[modifier.lower()] = argument
+            continue
+        if _UNKNOWN_MODIFIER.fullmatch(word):
+            out.note(("spf",), "has a modifier receivers ignore, which maildns does not publish; it is left out", word, "RFC 7208 6")
             continue
         terms.append(word)
     section = {"terms": terms, **section} if terms else section

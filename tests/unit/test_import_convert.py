@@ -3,13 +3,14 @@ never a traceback (the values come from someone else's DNS)."""
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from maildns.config import ConfigError, parse_config
 from maildns.importer import import_live
-from maildns.importer.convert import tag_list
+from maildns.importer.convert import convert, tag_list
 from maildns.importer.live import Live, RecordSet
 
 DOMAIN = "example.gov"
@@ -56,3 +57,57 @@ def test_tag_lists():
     """RFC 6376 3.2: white space around tags and values is ignored, a trailing ; is allowed."""
     assert tag_list(" v = DKIM1 ;k=rsa; p=AB CD;") == [("v", "DKIM1"), ("k", "rsa"), ("p", "AB CD")]
     assert tag_list("") == []
+
+
+def apex(*values: str, dmarc: str | None = "v=DMARC1; p=reject") -> Live:
+    live = Live(DOMAIN)
+    live.sets[(DOMAIN, "TXT")] = RecordSet(DOMAIN, "TXT", tuple(sorted(values)), 3600)
+    if dmarc is not None:
+        live.sets[(f"_dmarc.{DOMAIN}", "TXT")] = RecordSet(f"_dmarc.{DOMAIN}", "TXT", (dmarc,), 3600)
+    return live
+
+
+@pytest.mark.parametrize(
+    ("published", "spf", "notes"),
+    [
+        ("v=spf1 include:_spf.example.net ~all", {"terms": ["include:_spf.example.net"], "all": "softfail"}, []),
+        ("v=spf1 -all", {"all": "fail"}, []),
+        ("v=spf1 ip4:192.0.2.0/24 -all a", {"terms": ["ip4:192.0.2.0/24"], "all": "fail"},
+         ["spf: has terms after all, which receivers ignore; they are left out (got a; RFC 7208 5.1)"]),
+        ("v=spf1 mx ra=postmaster -all", {"terms": ["mx"], "all": "fail"},
+         ["spf: has a modifier receivers ignore, which maildns does not publish; it is left out (got ra=postmaster; RFC 7208 6)"]),
+        ("v=spf1 redirect=_spf.example.net", {"redirect": "_spf.example.net"}, []),
+        ("v=spf1 redirect=a.example.net redirect=b.example.net", {"redirect": "a.example.net"},
+         ["spf.redirect: is given twice, a permerror; the second is left out (got redirect=b.example.net; RFC 7208 6)"]),
+        ("v=spf1 redirect=a.example.net -all", {"all": "fail"},
+         ["spf.redirect: is ignored when all is present; it is left out (got a.example.net; RFC 7208 6.1)"]),
+        ("v=spf1 +all", {"all": "pass"}, []),
+        ("v=spf1 mx", {"terms": ["mx"]},
+         ["spf.all: is not published, so other senders get neutral; maildns publishes -all unless spf.all says softfail (got nothing; RFC 7208 4.7)"]),
+    ],
+    ids=[
+        "terms and softfail", "nothing sends", "terms after all are dropped (RFC 7208 5.1)", "unknown modifiers are dropped (RFC 7208 6)",
+        "redirect", "a second redirect is a permerror (RFC 7208 6)", "redirect beside all is ignored (RFC 7208 6.1)",
+        "+all is kept for validate to refuse", "no all at all",
+    ],
+)
+def test_spf_is_read_term_by_term(published, spf, notes):
+    imported = convert(apex(published))
+    assert imported.data["spf"] == spf
+    assert [str(n.problem("f"))[3:] for n in imported.notes] == notes
+
+
+def test_a_pass_all_record_is_written_for_validate_to_refuse():
+    written = import_live(apex("v=spf1 +all"), "f.yaml")
+    assert [str(p) for p in written.errors] == [
+        "f.yaml: spf.all: must not be pass: +all authorises every host on the internet (got pass; RFC 7208 5.1)"
+    ]
+
+
+def test_an_apex_value_maildns_cannot_publish_becomes_a_note():
+    written = import_live(apex("v=spf1 -all", 'say "hi"'), "f.yaml")
+    assert written.errors == ()
+    assert [str(p) for p in written.notes][0] == (
+        'f.yaml: apex_txt: cannot be published through maildns (must be printable ASCII text without quotes or backslashes);'
+        ' the first deploy deletes it (got say "hi"; RFC 1035 3.3.14)'
+    )
