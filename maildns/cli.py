@@ -1,4 +1,4 @@
-"""The ``maildns`` command line: validate, records, policy, synth."""
+"""The ``maildns`` command line: validate, records, policy, synth, diff, check, import."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from maildns.config import Config, ConfigError, Problem, config_files, duplicate_domains, load_config, load_configs
 from maildns.config.features import cross_domain_problems
+from maildns.errors import RuleError
 from maildns.plan import DomainPlan, plan
 from maildns.progress import progress
 from maildns.records import Record
@@ -364,6 +365,59 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_INVALID if any(not r.ok for _, r in results) else EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Write ``<out>/<domain>.yaml`` for each domain from what it publishes; refuse to overwrite."""
+    from maildns.check.lookup import resolver
+    from maildns.importer import import_live
+    from maildns.importer.live import LookupFailed, read_domain
+    from maildns.records.names import domain_name
+
+    domains = []
+    for text in args.domains:
+        try:
+            domains.append(domain_name(text))
+        except RuleError as exc:
+            raise UsageError(f"{text!r} {exc.message} ({exc.rule})") from None
+    selectors = []
+    for text in args.selector:
+        try:
+            selectors.append(domain_name(text, min_labels=1, top_level=False))
+        except RuleError as exc:
+            raise UsageError(f"--selector {text!r} {exc.message} ({exc.rule})") from None
+    out = Path(args.out)
+    targets = {domain: out / f"{domain}.yaml" for domain in dict.fromkeys(domains)}
+    existing = [str(path) for path in targets.values() if path.exists()]
+    if existing and not args.force:
+        raise UsageError(f"{', '.join(existing)} exists; --force replaces it")
+    res = resolver(args.nameserver, args.timeout)
+    status = EXIT_OK
+    for domain, path in targets.items():
+        try:
+            live = read_domain(domain, res, selectors=selectors, ca_file=args.ca_file, timeout=args.timeout)
+        except LookupFailed as exc:
+            print(f"{path}: (top level): not written: no answer for {exc} (got nothing; what is live must be known)", file=sys.stderr)
+            status = EXIT_INVALID
+            continue
+        if not live.sets:
+            print(f"{path}: domain: not written: {domain} publishes none of the records maildns manages (got nothing; a domain that exists)", file=sys.stderr)
+            status = EXIT_INVALID
+            continue
+        written = import_live(live, str(path))
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            path.write_text(written.text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from None
+        for problem in written.notes:
+            print(f"warning: {problem}", file=sys.stderr)
+        for problem in written.errors:
+            print(problem, file=sys.stderr)
+        print(f"{path}: adopts {', '.join(written.adopt) or 'nothing'}")
+        if written.errors:
+            status = EXIT_INVALID
+    return status
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="maildns", description="Email DNS and MTA-STS hosting as code.")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -395,6 +449,17 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--authoritative", action="store_true", help="ask each authoritative server of the zone, found through --nameserver or the resolver")
     check.add_argument("--state", action="append", metavar="FILE", help="Terraform state file: check the SES DKIM CNAMEs, the CloudFront addresses and the ACM validation record (repeatable)")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    adopt = commands.add_parser(
+        "import", help="write a config from what domains publish today", description="write a config from what domains publish today"
+    )
+    adopt.add_argument("domains", nargs="+", metavar="DOMAIN")
+    adopt.add_argument("--nameserver", type=nameserver, metavar="ADDR[:PORT]", help="ask this server instead of the system resolver")
+    adopt.add_argument("--ca-file", metavar="PEM", help="trust these CA certificates for the policy host")
+    adopt.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS")
+    adopt.add_argument("--selector", action="append", default=[], metavar="S", help="also read this DKIM selector (repeatable)")
+    adopt.add_argument("--out", default="config", metavar="DIR", help="folder to write <domain>.yaml in (default: config)")
+    adopt.add_argument("--force", action="store_true", help="replace an existing file")
+    adopt.set_defaults(handler=cmd_import)
     review = commands.add_parser("diff", help="review what changes between two synth outputs", description="review what changes between two synth outputs")
     review.add_argument("old", metavar="OLD", help="before the change: a cdktf output folder, one cdk.tf.json, or a git revision")
     review.add_argument("new", metavar="NEW", help="after the change: a cdktf output folder, one cdk.tf.json, or a git revision")

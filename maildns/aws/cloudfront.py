@@ -7,7 +7,33 @@ from typing import Any, Literal, NotRequired, TypedDict, Unpack
 
 from maildns.cdk import Construct
 
-from maildns.aws.base import AwsResource, Meta
+from maildns.aws.base import AwsDataSource, AwsResource, Meta
+
+
+class DataAwsCloudfrontCachePolicy(AwsDataSource):
+    """``data "aws_cloudfront_cache_policy"``: a cache policy found by name (or id), such as an AWS managed one."""
+
+    TYPE = "aws_cloudfront_cache_policy"
+
+    def __init__(self, scope: Construct, id_: str, *, name: str | None = None, id: str | None = None, **meta: Unpack[Meta]) -> None:
+        super().__init__(scope, id_, meta, id=id, name=name)
+
+    @property
+    def id(self) -> str:
+        return self.get_string_attribute("id")
+
+
+class DataAwsCloudfrontResponseHeadersPolicy(AwsDataSource):
+    """``data "aws_cloudfront_response_headers_policy"``: a response headers policy found by name (or id)."""
+
+    TYPE = "aws_cloudfront_response_headers_policy"
+
+    def __init__(self, scope: Construct, id_: str, *, name: str | None = None, id: str | None = None, **meta: Unpack[Meta]) -> None:
+        super().__init__(scope, id_, meta, id=id, name=name)
+
+    @property
+    def id(self) -> str:
+        return self.get_string_attribute("id")
 
 
 class CloudfrontOriginAccessControl(AwsResource):

@@ -23,6 +23,17 @@ class DataAwsRoute53Zone(AwsDataSource):
         return self.string_attribute("zone_id")
 
 
+def import_id(zone_id: str, name: str, type_: str) -> str:
+    """The id ``terraform import`` (and an import block) takes for a record set: ``<zone id>_<name>_<type>``.
+
+    The provider splits the id at ``_`` and takes the first part that is a record type as the
+    type, so names with underscores (``_dmarc.example.gov`` gives ``Z123__dmarc.example.gov_TXT``)
+    come back whole; the name is lower case, as the provider stores it.
+    @see terraform-provider-aws internal/service/route53/record.go (recordParseResourceID, createRecordImportID)
+    """
+    return f"{zone_id}_{name.lower()}_{type_}"
+
+
 class Route53RecordAlias(TypedDict):
     """The ``alias`` block: the record answers with the target's addresses."""
 

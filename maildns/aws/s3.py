@@ -20,16 +20,24 @@ class S3Bucket(AwsResource):
         scope: Construct,
         id_: str,
         *,
-        bucket: str,
+        bucket: str | None = None,
+        bucket_prefix: str | None = None,
         force_destroy: bool | None = None,
         tags: Mapping[str, str] | None = None,
         **meta: Unpack[Meta],
     ) -> None:
-        super().__init__(scope, id_, meta, bucket=bucket, force_destroy=force_destroy, tags=dict(tags) if tags else None)
+        super().__init__(
+            scope, id_, meta,
+            bucket=bucket, bucket_prefix=bucket_prefix, force_destroy=force_destroy, tags=dict(tags) if tags else None,
+        )
 
     @property
     def id(self) -> str:
         return self.string_attribute("id")
+
+    @property
+    def bucket(self) -> str:
+        return self.get_string_attribute("bucket")
 
     @property
     def arn(self) -> str:

@@ -1,12 +1,12 @@
-"""Amazon SES: the domain identity and its Easy DKIM tokens."""
+"""Amazon SES: the domain identity and its Easy DKIM tokens, or an existing identity looked up."""
 
 from __future__ import annotations
 
 from typing import Unpack
 
-from maildns.cdk import Construct, Fn
+from maildns.cdk import ComplexObject, Construct, Fn
 
-from maildns.aws.base import AwsResource, Meta
+from maildns.aws.base import AwsDataSource, AwsResource, Meta
 
 
 class SesDomainIdentity(AwsResource):
@@ -43,3 +43,33 @@ class SesDomainDkim(AwsResource):
         if not self.named:
             return Fn.element(self.dkim_tokens, index)  # type: ignore[no-any-return]
         return "${element(" + self.address + ".dkim_tokens, " + str(index) + ")}"
+
+class DataAwsSesv2EmailIdentityDkimSigningAttributes(ComplexObject):
+    """One element of ``dkim_signing_attributes``: the identity's DKIM state and tokens."""
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.get_list_attribute("tokens")
+
+
+class DataAwsSesv2EmailIdentityDkimSigningAttributesList:
+    """``dkim_signing_attributes``, a list of one block: element ``i`` is ``...[i]``, as the bindings write it."""
+
+    def __init__(self, data: AwsDataSource) -> None:
+        self._data = data
+
+    def get(self, index: int) -> DataAwsSesv2EmailIdentityDkimSigningAttributes:
+        return DataAwsSesv2EmailIdentityDkimSigningAttributes(self._data, "dkim_signing_attributes", False, index)
+
+
+class DataAwsSesv2EmailIdentity(AwsDataSource):
+    """``data "aws_sesv2_email_identity"``: an SES identity someone else created, read for its DKIM tokens."""
+
+    TYPE = "aws_sesv2_email_identity"
+
+    def __init__(self, scope: Construct, id_: str, *, email_identity: str, **meta: Unpack[Meta]) -> None:
+        super().__init__(scope, id_, meta, email_identity=email_identity)
+
+    @property
+    def dkim_signing_attributes(self) -> DataAwsSesv2EmailIdentityDkimSigningAttributesList:
+        return DataAwsSesv2EmailIdentityDkimSigningAttributesList(self)

@@ -17,6 +17,7 @@ from maildns.check.mx import check_mx_targets
 from maildns.check.policy import check_policy
 from maildns.check.spf import check_spf
 from maildns.check.state import Applied, apply_state
+from maildns.check.preflight import preflight
 from maildns.plan import DomainPlan
 from maildns.records import Record
 from maildns.records.mta_sts import policy_host, policy_url
@@ -89,4 +90,5 @@ def check_domain(plan: DomainPlan, options: Options, applied: Applied | None = N
             results.append(Result(url, "HTTPS", "error", detail=f"looking up {host}: {failure(exc)}"))
         else:
             results.append(check_policy(url, addresses[0] if addresses else None, plan.policy, options.context, timeout))
+    results.extend(preflight(plan, lookup))
     return results

@@ -103,10 +103,24 @@ def _aws_region(value: Any) -> str:
     return value.strip()
 
 
+# Names S3 keeps for itself: CreateBucket refuses them, so a config naming one could never deploy.
+# @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+
+
 def _bucket(value: Any) -> str:
     # S3 bucket names: 3-63 characters, lower case letters, digits, dots and hyphens.
     if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", value) or ".." in value:
         raise RuleError("must be an S3 bucket name: 3-63 lower-case letters, digits, dots, hyphens", "S3 bucket naming rules")
+    if re.fullmatch(r"\d+\.\d+\.\d+\.\d+", value):
+        raise RuleError("must not be formatted as an IP address", "S3 bucket naming rules")
+    for prefix in RESERVED_BUCKET_PREFIXES:
+        if value.startswith(prefix):
+            raise RuleError(f"must not start with {prefix}: S3 reserves that prefix", "S3 bucket naming rules")
+    for suffix in RESERVED_BUCKET_SUFFIXES:
+        if value.endswith(suffix):
+            raise RuleError(f"must not end with {suffix}: S3 reserves that suffix for access points and other bucket types", "S3 bucket naming rules")
     return value
 
 
@@ -169,6 +183,24 @@ def _apex_txt(value: Any) -> str:
     return text
 
 
+# Record sets `adopt` can name: the ones `maildns import` finds live (README: Adopting a live domain).
+ADOPT_RULE = "see README: Adopting a live domain"
+ADOPTABLE = ("mx", "spf", "dmarc", "tls_rpt", "mta_sts", "mta_sts_a", "mta_sts_aaaa")
+DKIM_ADOPT_PREFIX = "dkim:"
+
+
+def _adopt_name(value: Any) -> str:
+    text = value.strip().lower() if isinstance(value, str) else value
+    if isinstance(text, str) and text.startswith(DKIM_ADOPT_PREFIX):
+        try:
+            return DKIM_ADOPT_PREFIX + _dkim_selector(text.removeprefix(DKIM_ADOPT_PREFIX))
+        except RuleError as exc:
+            raise RuleError(f"names a DKIM selector that is not valid: it {exc.message}", exc.rule) from None
+    if text not in ADOPTABLE:
+        raise RuleError(f"must be one of {', '.join(ADOPTABLE)} or dkim:<selector>", ADOPT_RULE)
+    return str(text)
+
+
 def _hash_algorithm(value: Any) -> str:
     text = value.strip().lower() if isinstance(value, str) else value
     if text == "sha1":
@@ -199,6 +231,7 @@ StsPattern = Annotated[str, checked(_sts_pattern)]
 PolicyBucket = Annotated[str, checked(_policy_bucket)]
 ApexTxt = Annotated[str, checked(_apex_txt)]
 HashAlgorithm = Annotated[str, checked(_hash_algorithm)]
+AdoptName = Annotated[str, checked(_adopt_name)]
 StsMode = Literal["enforce", "testing", "none"]
 SpfAll = Literal["fail", "softfail"]
 KeyType = Literal["rsa", "ed25519"]

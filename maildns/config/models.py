@@ -8,7 +8,10 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from maildns.config.features import BimiLogo, BimiSelector, BimiUri, MailFromLabel, SnsTopicArn, feature_rules
 from maildns.config.fields import (
+    ADOPT_RULE,
+    DKIM_ADOPT_PREFIX,
     SCHEMA_RULE,
+    AdoptName,
     Alignment,
     ApexTxt,
     AwsRegion,
@@ -165,12 +168,24 @@ class Ses(Model):
     """Create the SES DKIM tokens and publish their CNAMEs."""
     mail_from: MailFromLabel | None = None
     """A label such as ``bounce``: each region sends with the MAIL FROM domain ``<label>-<region>.<domain>``, so SPF aligns."""
+    identity: Annotated[Literal["managed", "existing"], choice(("managed", "existing"), SCHEMA_RULE)] = "managed"
+    """``managed``: this stack creates the SES identities (and refuses to destroy them);
+    ``existing``: another owner keeps them, and the stack only reads their DKIM tokens."""
 
     @model_validator(mode="after")
     def _regions(self) -> Ses:
         if not self.regions:
             raise RuleError("must list at least one SES region", "AWS SES regions", value=[], path=("regions",))
         unique(self.regions, lambda r: r, "", "AWS SES regions", "a region", prefix=("regions",))
+        # Without Easy DKIM the stack publishes the identity's verification token, which only an
+        # identity it creates exposes (aws_sesv2_email_identity has no verification token).
+        if self.identity == "existing" and not self.easy_dkim:
+            raise RuleError(
+                "must be managed without easy_dkim: an existing identity publishes only its DKIM tokens",
+                "AWS SES DKIM",
+                value=self.identity,
+                path=("identity",),
+            )
         return self
 
 
@@ -230,7 +245,7 @@ class MtaSts(Model):
     patterns: tuple[StsPattern, ...] = ()
     """More ``mx:`` patterns, such as ``*.mail.example.net`` (``*`` stands for exactly one label)."""
     bucket: PolicyBucket | None = None
-    """S3 bucket that holds the policy file; default ``mta-sts-<domain with dots as hyphens>``."""
+    """S3 bucket that holds the policy file; default: a new bucket named ``mta-sts-<domain with dots as hyphens>-<unique suffix>``."""
 
 
 class Bimi(Model):
@@ -361,6 +376,9 @@ class Config(Model):
     """Where Terraform keeps this domain's state."""
     profile: Annotated[Profile | None, choice(tuple(PROFILES), PROFILE_RULE)] = None
     """Stricter rules on top of the RFCs: ``bod-18-01`` (US federal Binding Operational Directive 18-01)."""
+    adopt: tuple[AdoptName, ...] = ()
+    """Record sets that already exist in the zone: the stack imports them into Terraform state
+    (import blocks) instead of creating them. ``maildns import`` fills it in."""
 
     _source: str = PrivateAttr(default="<config>")
     _inherited: tuple[tuple[tuple[str | int, ...], Any, str], ...] = PrivateAttr(default=())
@@ -434,6 +452,21 @@ class Config(Model):
                     value=host,
                     path=("domain",),
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _adopted_sets_are_published(self) -> Config:
+        # An import block for a record set the stack does not define is refused by Terraform
+        # ("Configuration for import target does not exist").
+        unique(self.adopt, lambda a: a, "", ADOPT_RULE, "a record set", prefix=("adopt",))
+        published = {"spf", "dmarc"}
+        published |= {"mx"} if self.mx else set()
+        published |= {"tls_rpt"} if self.tls_rpt is not None else set()
+        published |= {"mta_sts", "mta_sts_a", "mta_sts_aaaa"} if self.mta_sts is not None else set()
+        published |= {DKIM_ADOPT_PREFIX + k.selector for k in self.dkim}
+        for i, name in enumerate(self.adopt):
+            if name not in published:
+                raise RuleError("names a record set this config does not publish; remove it or add its section", ADOPT_RULE, value=name, path=("adopt", i))
         return self
 
     @model_validator(mode="after")

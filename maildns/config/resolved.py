@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from maildns.config.fields import SpfAll, StsMode
+from maildns.config.fields import DKIM_ADOPT_PREFIX, SpfAll, StsMode
 from maildns.config.models import Config
 from maildns.records import bimi as bimi_records
 from maildns.records import mta_sts as mta_sts_records
 from maildns.records import parked
+from maildns.records.dkim import record_id as dkim_record_id
 from maildns.records.tls_rpt import render_tls_rpt
 
 DEFAULT_STATE_PREFIX = "maildns"  # S3 state key: maildns/<domain>.tfstate
+# cdktf writes each stack to <outdir>/stacks/<stack>/ and runs Terraform there, and Terraform
+# resolves a relative local-backend path against that working directory. Three levels up from
+# cdktf.out/stacks/<stack>/ is the project root, which `make clean` and a fresh synth leave alone.
+# @see https://developer.hashicorp.com/terraform/language/backend/local
+LOCAL_STATE_DIR = "../../.."
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,8 @@ class DkimRecord:
 class SesSettings:
     regions: tuple[str, ...]
     easy_dkim: bool
+    managed: bool
+    """The stack owns the identities (creates them, refuses to destroy them); else it reads them."""
     mail_from: str | None = None
     """The MAIL FROM label; each region's MAIL FROM domain is ``<label>-<region>.<domain>``."""
 
@@ -64,8 +72,12 @@ class MtaStsSettings:
     max_age: int
     patterns: tuple[str, ...]
     """The ``mx:`` patterns, normalised and sorted (RFC 8461 4.1)."""
-    bucket: str
-    """The S3 bucket that holds the policy file."""
+    bucket: str | None
+    """The S3 bucket that holds the policy file, when the config names one."""
+    bucket_prefix: str | None
+    """Otherwise the start of its name, which Terraform completes to a globally unique one."""
+    name: str
+    """The name of the site's other per-account resources (the CloudFront origin access control)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,7 @@ class LocalState:
     """Terraform state in a local file."""
 
     path: str
+    """Relative to the stack folder Terraform runs in: ``../../../terraform.<stack>.tfstate``."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +127,15 @@ class Resolved:
     dnssec: DnssecSettings | None = None
     mail: str = "full"
     """``full``, or ``none`` for a parked domain whose records are the lockdown set."""
+    adopt: tuple[str, ...] = ()
+    """Record ids (``Record.id``) of the record sets that exist already: imported, not created."""
+
+
+def adopted_record_id(name: str) -> str:
+    """The record id of an ``adopt`` name: ``tls_rpt`` -> ``tls-rpt``, ``dkim:google`` -> ``dkim-google``."""
+    if name.startswith(DKIM_ADOPT_PREFIX):
+        return dkim_record_id(name.removeprefix(DKIM_ADOPT_PREFIX))
+    return name.replace("_", "-")
 
 
 def resolve(config: Config) -> Resolved:
@@ -128,7 +150,7 @@ def resolve(config: Config) -> Resolved:
     backend = config.backend
     state: S3State | LocalState
     if backend is None:
-        state = LocalState(f"terraform.{config.stack_name}.tfstate")
+        state = LocalState(f"{LOCAL_STATE_DIR}/terraform.{config.stack_name}.tfstate")
     else:
         state = S3State(
             bucket=backend.bucket,
@@ -163,14 +185,16 @@ def resolve(config: Config) -> Resolved:
         dmarc=config.dmarc.text,
         report_uris=config.dmarc.rua + config.dmarc.ruf,
         tls_rpt=render_tls_rpt(config.tls_rpt.rua) if config.tls_rpt is not None else None,
-        ses=SesSettings(config.ses.regions, config.ses.easy_dkim, config.ses.mail_from) if config.ses is not None else None,
+        ses=SesSettings(config.ses.regions, config.ses.easy_dkim, config.ses.identity == "managed", config.ses.mail_from) if config.ses is not None else None,
         mta_sts=None
         if sts is None
         else MtaStsSettings(
             mode=sts.mode,
             max_age=sts.max_age,
             patterns=config.mta_sts_patterns,
-            bucket=sts.bucket or mta_sts_records.default_bucket(config.domain),
+            bucket=sts.bucket,
+            bucket_prefix=None if sts.bucket else mta_sts_records.bucket_prefix(config.domain),
+            name=mta_sts_records.site_name(config.domain),
         ),
         state=state,
         bimi=None
@@ -180,6 +204,7 @@ def resolve(config: Config) -> Resolved:
         if config.dnssec is not None and config.dnssec.signing
         else None,
         mail=config.mail,
+        adopt=tuple(adopted_record_id(name) for name in config.adopt),
     )
     return lockdown(resolved) if config.mail == "none" else resolved
 

@@ -16,10 +16,16 @@ def terraform_name(record_id: str) -> str:
     return record_id.replace("-", "_").replace(".", "_")
 
 
-def route53_record(scope: Construct, zone_id: str, record: Record) -> Route53Record:
-    """One ``aws_route53_record`` named after the record id; long TXT values split for Route53."""
+def route53_record(scope: Construct, zone_id: str, record: Record, *, allow_overwrite: bool | None = None) -> Route53Record:
+    """One ``aws_route53_record`` named after the record id; long TXT values split for Route53.
+
+    ``allow_overwrite`` makes the first apply an UPSERT instead of a CREATE, which Route53 refuses
+    for a name and type that exist; only for values that cannot differ from what is there.
+    """
     values = [split_txt(v) for v in record.values] if record.type == "TXT" else list(record.values)
-    resource = Route53Record(scope, record.id, zone_id=zone_id, name=record.name, type=record.type, ttl=record.ttl, records=values)
+    resource = Route53Record(
+        scope, record.id, zone_id=zone_id, name=record.name, type=record.type, ttl=record.ttl, records=values, allow_overwrite=allow_overwrite
+    )
     # The logical name is a public contract: renaming it makes Terraform replace the record.
     resource.override_logical_id(terraform_name(record.id))
     return resource

@@ -8,8 +8,13 @@ from typing import TypeVar
 from maildns.cdk import Construct, TerraformProvider, TerraformResourceLifecycle
 
 from maildns.aws.acm import AcmCertificate, AcmCertificateValidation
-from maildns.aws.base import AwsResource
-from maildns.aws.cloudfront import CloudfrontDistribution, CloudfrontOriginAccessControl
+from maildns.aws.base import AwsDataSource, AwsResource
+from maildns.aws.cloudfront import (
+    CloudfrontDistribution,
+    CloudfrontOriginAccessControl,
+    DataAwsCloudfrontCachePolicy,
+    DataAwsCloudfrontResponseHeadersPolicy,
+)
 from maildns.aws.route53 import Route53Record, Route53RecordAlias
 from maildns.aws.s3 import (
     S3Bucket,
@@ -24,18 +29,19 @@ from maildns.constructs.email_dns import route53_record
 from maildns.records import Record
 from maildns.records import mta_sts as sts
 
-T = TypeVar("T", bound=AwsResource)
+T = TypeVar("T", bound=AwsResource | AwsDataSource)
 
 # Route53 alias target zone of every CloudFront distribution.
 # @see https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html
 CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
-# AWS managed policies (fixed ids). CachingDisabled: every request reads S3, so once the new id
-# is in DNS no edge can hand a sender the previous policy, which the sender would then keep for
+# AWS managed policies, looked up by name so the plan shows what is attached (and scanners see a
+# policy, not an opaque id). CachingDisabled: every request reads S3, so once the new id is in
+# DNS no edge can hand a sender the previous policy, which the sender would then keep for
 # max_age under the new id (RFC 8461 3.3, 5.1). SecurityHeadersPolicy adds HSTS and nosniff.
 # @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html
 # @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-response-headers-policies.html
-CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
+CACHING_DISABLED = "Managed-CachingDisabled"
+SECURITY_HEADERS = "Managed-SecurityHeadersPolicy"
 # Senders never need the file for longer than a fetch; a short max-age bounds any HTTP cache.
 CACHE_CONTROL = "max-age=300"
 TLS_POLICY = "TLSv1.2_2021"  # TLS 1.2+ with forward-secret ciphers only
@@ -103,7 +109,9 @@ class MtaStsSite(Construct):
         zone_id: str,
         policy: bytes,
         txt: Record,
-        bucket_name: str,
+        bucket_name: str | None,
+        bucket_prefix: str | None,
+        name: str,
         ttl: int,
         certificate_provider: TerraformProvider,
     ) -> None:
@@ -113,7 +121,9 @@ class MtaStsSite(Construct):
         self.policy_url = sts.policy_url(domain)
 
         # --- the bucket and the policy object
-        self.bucket = _named(S3Bucket(self, "bucket", bucket=bucket_name))
+        # One of bucket_name and bucket_prefix: S3 names are global, so without a configured name
+        # Terraform completes the prefix to a unique one (anyone could hold a guessable name).
+        self.bucket = _named(S3Bucket(self, "bucket", bucket=bucket_name, bucket_prefix=bucket_prefix))
         bucket = self.bucket.id
         self.public_access_block = _named(S3BucketPublicAccessBlock(
             self, "public-access-block", bucket=bucket,
@@ -127,12 +137,16 @@ class MtaStsSite(Construct):
             self, "encryption", bucket=bucket, rule=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
         ))
         # Every published policy stays retrievable: what senders were told, and when.
-        _named(S3BucketVersioning(self, "versioning", bucket=bucket, versioning_configuration={"status": "Enabled"}))
+        versioning = _named(S3BucketVersioning(self, "versioning", bucket=bucket, versioning_configuration={"status": "Enabled"}))
         self.policy_object = _named(S3Object(
             self, "policy", bucket=bucket, key=sts.POLICY_PATH,
             # The very bytes that were hashed into the id: ASCII, CRLF included (RFC 8461 3.2).
             content=policy.decode("ascii"),
             content_type=sts.CONTENT_TYPE, cache_control=CACHE_CONTROL,
+            # S3 asks to wait after first enabling versioning before writing objects; ordering
+            # the object after the versioning resource gives it its own step.
+            # @see https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_versioning
+            depends_on=[versioning],
         ), "mta_sts_policy")
 
         # --- the certificate, in us-east-1, validated through DNS
@@ -152,8 +166,10 @@ class MtaStsSite(Construct):
         ))
 
         # --- CloudFront, reading the bucket through origin access control
+        cache_policy = _named(DataAwsCloudfrontCachePolicy(self, "cache-policy", name=CACHING_DISABLED))
+        headers_policy = _named(DataAwsCloudfrontResponseHeadersPolicy(self, "response-headers-policy", name=SECURITY_HEADERS))
         self.origin_access_control = _named(CloudfrontOriginAccessControl(
-            self, "origin-access-control", name=bucket_name, description=f"MTA-STS policy of {domain}",
+            self, "origin-access-control", name=name, description=f"MTA-STS policy of {domain}",
             origin_access_control_origin_type="s3", signing_behavior="always", signing_protocol="sigv4",
         ))
         self.distribution = _named(CloudfrontDistribution(
@@ -174,8 +190,8 @@ class MtaStsSite(Construct):
                 "viewer_protocol_policy": "https-only",
                 "allowed_methods": ["GET", "HEAD"],
                 "cached_methods": ["GET", "HEAD"],
-                "cache_policy_id": CACHING_DISABLED,
-                "response_headers_policy_id": SECURITY_HEADERS,
+                "cache_policy_id": cache_policy.id,
+                "response_headers_policy_id": headers_policy.id,
             },
             # Senders anywhere must be able to fetch the policy.
             restrictions={"geo_restriction": {"restriction_type": "none"}},

@@ -1,17 +1,25 @@
-"""SES Easy DKIM in one region: identity, DKIM tokens, and a CNAME per token."""
+"""SES Easy DKIM in one region: identity (created, or looked up), DKIM tokens, and a CNAME per token."""
 
 from __future__ import annotations
 
-from maildns.cdk import Construct, TerraformProvider
+from collections.abc import Callable
 
-from maildns.aws.ses import SesDomainDkim, SesDomainIdentity
+from maildns.cdk import Construct, Fn, TerraformProvider, TerraformResourceLifecycle
+
+from maildns.aws.route53 import Route53Record
+from maildns.aws.ses import DataAwsSesv2EmailIdentity, SesDomainDkim, SesDomainIdentity
 from maildns.constructs.email_dns import route53_record, terraform_name
 from maildns.records import SES_TOKENS, ses_dkim_record
 
 
 class SesDkim(Construct):
-    """``aws_ses_domain_identity`` + ``aws_ses_domain_dkim`` in ``region``, and the three CNAMEs
-    ``<token>._domainkey.<domain>`` -> ``<token>.dkim.amazonses.com`` that SES checks.
+    """The three CNAMEs ``<token>._domainkey.<domain>`` -> ``<token>.dkim.amazonses.com`` that SES
+    checks, for the identity in ``region``.
+
+    ``managed``: ``aws_ses_domain_identity`` + ``aws_ses_domain_dkim`` are created here, and a
+    destroy is refused (``prevent_destroy``): deleting the identity stops all sending at once.
+    Otherwise the identity belongs to someone else (another Terraform state, the console) and
+    ``data "aws_sesv2_email_identity"`` reads its tokens; this stack never creates nor destroys it.
 
     @see https://docs.aws.amazon.com/ses/latest/dg/send-email-authentication-dkim-easy.html
     """
@@ -27,17 +35,32 @@ class SesDkim(Construct):
         provider: TerraformProvider,
         ttl: int,
         easy_dkim: bool = True,
+        managed: bool = True,
     ) -> None:
         super().__init__(scope, id_)
-        self.identity = SesDomainIdentity(self, "identity", domain=domain, provider=provider)
-        self.identity.override_logical_id(terraform_name(f"ses-identity-{region}"))
-        self.records = []
-        if not easy_dkim:
-            return
-        self.dkim = SesDomainDkim(self, "dkim", domain=self.identity.domain, provider=provider)
-        self.dkim.override_logical_id(terraform_name(f"ses-dkim-{region}"))
+        self.records: list[Route53Record] = []
+        self.identity: SesDomainIdentity | None = None
+        self.existing: DataAwsSesv2EmailIdentity | None = None
+        token_at: Callable[[int], str]
+        if managed:
+            self.identity = SesDomainIdentity(
+                self, "identity", domain=domain, provider=provider, lifecycle=TerraformResourceLifecycle(prevent_destroy=True)
+            )
+            self.identity.override_logical_id(terraform_name(f"ses-identity-{region}"))
+            if not easy_dkim:
+                return
+            self.dkim = SesDomainDkim(self, "dkim", domain=self.identity.domain, provider=provider)
+            self.dkim.override_logical_id(terraform_name(f"ses-dkim-{region}"))
+            token_at = self.dkim.dkim_token  # written as text: no call into Node.js per token
+        else:
+            self.existing = DataAwsSesv2EmailIdentity(self, "identity", email_identity=domain, provider=provider)
+            self.existing.override_logical_id(terraform_name(f"ses-identity-{region}"))
+            tokens = self.existing.dkim_signing_attributes.get(0).tokens
+            token_at = lambda index: Fn.element(tokens, index)  # noqa: E731
         for index in range(1, SES_TOKENS + 1):
             # SES always issues exactly three tokens, so a fixed index is stable (no for_each on
             # values unknown until apply, which Terraform refuses).
-            token = self.dkim.dkim_token(index - 1)
-            self.records.append(route53_record(self, zone_id, ses_dkim_record(domain, region, index, token, ttl)))
+            token = token_at(index - 1)
+            # The name exists only once SES has issued the token, and the value is a function of
+            # the name: an existing CNAME there already holds this value, so an upsert is safe.
+            self.records.append(route53_record(self, zone_id, ses_dkim_record(domain, region, index, token, ttl), allow_overwrite=True))

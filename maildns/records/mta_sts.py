@@ -84,13 +84,25 @@ def pattern_matches(pattern: str, host: str) -> bool:
     return host == pattern
 
 
-def default_bucket(domain: str) -> str:
-    """``mta-sts-<domain with dots as hyphens>``; a name over 63 characters (the S3 limit) is
-    cut and ends in 8 hex digits of the domain's SHA-256, so it stays unique and stable."""
+def site_name(domain: str) -> str:
+    """``mta-sts-<domain with dots as hyphens>``, the name of the site's per-account resources
+    (the CloudFront origin access control); a name over 63 characters is cut and ends in 8 hex
+    digits of the domain's SHA-256, so it stays unique and stable."""
     name = f"{POLICY_HOST}-{domain.replace('.', '-')}"
     if len(name) <= 63:
         return name
     return name[:54].rstrip("-") + "-" + hashlib.sha256(domain.encode("ascii")).hexdigest()[:8]
+
+
+# Terraform appends a 26-character unique suffix to a bucket_prefix, so a prefix is at most
+# 63 - 26 characters (terraform-provider-aws aws_s3_bucket: bucket_prefix).
+MAX_BUCKET_PREFIX = 37
+
+
+def bucket_prefix(domain: str) -> str:
+    """``mta-sts-<domain with dots as hyphens>-``, cut to fit; S3 bucket names are global, so the
+    default bucket gets Terraform's unique suffix rather than a name anyone could take first."""
+    return f"{POLICY_HOST}-{domain.replace('.', '-')}"[: MAX_BUCKET_PREFIX - 1].rstrip("-") + "-"
 
 
 def distribution_placeholder(domain: str) -> str:

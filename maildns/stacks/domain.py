@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from maildns.aws.base import AwsProvider
-from maildns.aws.route53 import DataAwsRoute53Zone
+from maildns.aws.base import PROVIDER_VERSION, AwsProvider
+from maildns.aws.route53 import DataAwsRoute53Zone, Route53Record, import_id
 from maildns.cdk import Construct, LocalBackend, S3Backend, TerraformStack
 from maildns.config.resolved import LocalState, S3State
 from maildns.constructs.dnssec import DnssecSigning
@@ -17,6 +17,13 @@ from maildns.records.mail_from import mail_from_name
 from maildns.records.mail_from import record_id as mail_from_record_id
 from maildns.stacks.delegation import link_delegations
 
+# S3 native state locking (backend use_lockfile, the default with an S3 backend) needs 1.10.
+REQUIRED_VERSION = ">= 1.10"
+# The registry address in full, and any release of the schema the maildns.aws classes follow
+# or a later one of the same major version: new minor releases may add but not break arguments.
+PROVIDER_SOURCE = "hashicorp/aws"
+PROVIDER_CONSTRAINT = "~> " + ".".join(PROVIDER_VERSION.split(".")[:2])
+
 
 class DomainStack(TerraformStack):
     """Everything one domain's mail needs in Route53, SES (and, with mta_sts, the policy site),
@@ -27,6 +34,8 @@ class DomainStack(TerraformStack):
         super().__init__(scope, config.stack_name)
         self.plan = plan
         self.default_provider = AwsProvider(self, "aws", region=config.region)
+        self.add_override("terraform.required_version", REQUIRED_VERSION)
+        self.add_override("terraform.required_providers.aws", {"source": PROVIDER_SOURCE, "version": PROVIDER_CONSTRAINT})
         self._regional: dict[str, AwsProvider] = {}
         self._backend(config.state)
 
@@ -50,11 +59,12 @@ class DomainStack(TerraformStack):
                 provider=self.provider_in(region),
                 ttl=config.ttl.ses_dkim,
                 easy_dkim=ses.easy_dkim,
+                managed=ses.managed,
             )
             for region in ses.regions
         ] if ses is not None else []
         if ses is not None and not ses.easy_dkim:
-            tokens = [s.identity.verification_token for s in self.ses]
+            tokens = [s.identity.verification_token for s in self.ses if s.identity is not None]
             route53_record(self, self.zone_id, ses_verification_record(config.domain, tokens, config.ttl.ses_dkim))
         if ses is not None and ses.mail_from is not None:
             self.ses_mail_from = [
@@ -81,6 +91,8 @@ class DomainStack(TerraformStack):
                 policy=plan.policy,
                 txt=plan.mta_sts_txt,
                 bucket_name=config.mta_sts.bucket,
+                bucket_prefix=config.mta_sts.bucket_prefix,
+                name=config.mta_sts.name,
                 ttl=config.ttl.mta_sts,
                 # CloudFront only takes ACM certificates from us-east-1.
                 certificate_provider=self.provider_in("us-east-1"),
@@ -98,6 +110,19 @@ class DomainStack(TerraformStack):
                 alarm_topic_arn=config.dnssec.alarm_topic_arn,
             )
         link_delegations(self)
+        self._adopt(config.adopt)
+
+    def _adopt(self, adopt: tuple[str, ...]) -> None:
+        """An import block for each adopted record set: the first plan reads what is live into state
+        and shows how it differs from the config, instead of a CREATE that Route53 refuses for a
+        name and type that exist. Once in state an import block is a no-op, so it can stay."""
+        resources: dict[str, Route53Record] = dict(self.records.records)
+        if self.mta_sts is not None:
+            txt, alias_a, alias_aaaa = (r.id for r in self.plan.mta_sts[:3])
+            resources.update({txt: self.mta_sts.txt, alias_a: self.mta_sts.aliases[0], alias_aaaa: self.mta_sts.aliases[1]})
+        for record in (*self.plan.records, *self.plan.mta_sts):
+            if record.id in adopt:
+                resources[record.id].import_from(import_id(self.zone_id, record.name, record.type))
 
     def provider_in(self, region: str) -> AwsProvider:
         """The provider aliased to ``region`` (``aws.us-east-1``), created on first use.

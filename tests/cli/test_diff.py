@@ -181,7 +181,7 @@ CASES = [
     ("DKIM selector removed is high (RFC 6376 3.6.2.2)", nothing, delete("aws_route53_record", "dkim_google"),
      {("high", "dkim-selector-removed")}, "google._domainkey.login.gov removed"),
     ("SES DKIM selectors removed with a region are high", nothing, both(*(delete("aws_route53_record", f"ses_dkim_us_west_2_{i}") for i in (1, 2, 3))),
-     {("high", "dkim-selector-removed")}, "ses_dkim_us_west_2.dkim_tokens, 0"),
+     {("high", "dkim-selector-removed")}, "ses_identity_us_west_2.dkim_signing_attributes[0].tokens, 0"),
     ("CloudFront distribution removed is high", nothing, delete("aws_cloudfront_distribution", "mta_sts"),
      {("high", "site-removed")}, "CloudFront distribution aws_cloudfront_distribution.mta_sts removed"),
     ("S3 bucket renamed is a replacement: high", nothing, lambda d: res(d, "aws_s3_bucket", "mta_sts").update(bucket="mta-sts-login-gov-2"),
@@ -243,11 +243,11 @@ def test_a_weaker_dmarc_policy_is_shown_by_name_and_type_before_the_resources():
 
 def test_long_values_are_shortened_around_the_change_and_whole_in_json():
     new = copy.deepcopy(LOGIN_GOV)
-    replace_in("dkim_google", "3ZCSzC92", "3ZCSzC93")(new)
+    replace_in("dkim_google", "AkcuOOdgaW", "AkcuOOdgbW")(new)
     report = review({"login-gov": LOGIN_GOV}, {"login-gov": new})
     text = render_text(report)
     # 24 characters either side of the one that differs
-    assert "        - …CAQ8AMIIBCgKCAQEA3ZCSzC92sBbPAzJo2UgB3GR9nniMC5uO…\n        + …CAQ8AMIIBCgKCAQEA3ZCSzC93sBbPAzJo2UgB3GR9nniMC5uO…\n" in text
+    assert "        - …CAQ8AMIIBCgKCAQEAkcuOOdgaWfHIKM1ILlzPOHBPJKLxU9+1…\n        + …CAQ8AMIIBCgKCAQEAkcuOOdgbWfHIKM1ILlzPOHBPJKLxU9+1…\n" in text
     (domain,) = json.loads(render_json(report))["domains"]
     (change,) = [r for r in domain["records"] if r["type"] == "TXT"]
     assert change["new"][0].startswith("v=DKIM1; k=rsa; p=MIIBIjAN") and change["new"][0].endswith("IDAQAB")

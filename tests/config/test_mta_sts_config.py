@@ -101,3 +101,43 @@ def test_a_policy_host_name_of_64_octets_is_accepted():
 
 def test_a_long_domain_without_mta_sts_is_accepted():
     assert parse_config({"domain": "a" * 53 + ".gov"}, FILE).mta_sts is None
+
+
+RULE = "S3 bucket naming rules"
+
+
+@pytest.mark.parametrize(
+    ("bucket", "message"),
+    [
+        ("xn--mta-sts-example", "must not start with xn--: S3 reserves that prefix"),
+        ("sthree-mta-sts", "must not start with sthree-: S3 reserves that prefix"),
+        ("sthree-configurator-x", "must not start with sthree-: S3 reserves that prefix"),
+        ("amzn-s3-demo-mta-sts", "must not start with amzn-s3-demo-: S3 reserves that prefix"),
+        ("mta-sts-s3alias", "must not end with -s3alias: S3 reserves that suffix for access points and other bucket types"),
+        ("mta-sts--ol-s3", "must not end with --ol-s3: S3 reserves that suffix for access points and other bucket types"),
+        ("mta-sts--x-s3", "must not end with --x-s3: S3 reserves that suffix for access points and other bucket types"),
+        ("mta-sts--table-s3", "must not end with --table-s3: S3 reserves that suffix for access points and other bucket types"),
+    ],
+)
+def test_a_bucket_name_s3_reserves_is_refused(bucket, message):
+    """S3 bucket naming rules: CreateBucket refuses reserved prefixes and suffixes, so the site could never be built."""
+    assert lines(mta_sts={"bucket": bucket}) == [f"{FILE}: mta_sts.bucket: {message} (got {bucket}; {RULE})"]
+
+
+@pytest.mark.parametrize(
+    ("bucket", "message"),
+    [
+        ("192.168.5.4", "must not be formatted as an IP address"),
+        ("state.mrap", "must not end with .mrap: S3 reserves that suffix for access points and other bucket types"),
+    ],
+    ids=["an IP address", "a Multi-Region Access Point suffix"],
+)
+def test_a_state_bucket_name_s3_reserves_is_refused(bucket, message):
+    """The same rules hold for the state bucket, where dots are allowed."""
+    assert lines(backend={"bucket": bucket, "region": "us-east-1"}) == [f"{FILE}: backend.bucket: {message} (got {bucket}; {RULE})"]
+
+
+@pytest.mark.parametrize("bucket", ["xn-mta-sts", "mta-sts-s3aliases", "192-168-5-4", "mta-sts-example-gov"])
+def test_names_near_the_reserved_ones_are_accepted(bucket):
+    config = parse_config({"domain": "example.gov", "mx": MX, "mta_sts": {"bucket": bucket}}, FILE)
+    assert config.mta_sts.bucket == bucket

@@ -42,7 +42,8 @@ def providers(stack, aws):
 def case_route53(stack, aws):
     providers(stack, aws)
     zone = aws.DataAwsRoute53Zone(stack, "zone", name="example.gov")
-    aws.Route53Record(stack, "mx", zone_id=zone.zone_id, name="example.gov", type="MX", ttl=3600, records=["10 mx.example.net", "20 mx2.example.net"])
+    mx = aws.Route53Record(stack, "mx", zone_id=zone.zone_id, name="example.gov", type="MX", ttl=3600, records=["10 mx.example.net", "20 mx2.example.net"])
+    mx.import_from(route53.import_id(zone.zone_id, "example.gov", "MX"))
     aws.Route53Record(stack, "txt", zone_id=zone.zone_id, name="k._domainkey.example.gov", type="TXT", ttl=300, records=["a" * 255 + '""' + "b" * 10])
     aws.Route53Record(
         stack, "alias", zone_id="Z0123456789ABC", name="mta-sts.example.gov", type="A",
@@ -57,6 +58,20 @@ def case_ses(stack, aws):
     for i in range(3):
         token = Fn.element(dkim.dkim_tokens, i)
         aws.Route53Record(stack, f"cname-{i}", zone_id="Z0123456789ABC", name=f"{token}._domainkey.example.gov", type="CNAME", ttl=600, records=[f"{token}.dkim.amazonses.com"])
+    managed = aws.SesDomainIdentity(stack, "managed", domain="example.org", lifecycle=TerraformResourceLifecycle(prevent_destroy=True))
+    aws.SesDomainDkim(stack, "managed-dkim", domain=managed.domain)
+
+
+def case_existing_ses_identity(stack, aws):
+    _, west = providers(stack, aws)
+    existing = aws.DataAwsSesv2EmailIdentity(stack, "existing", email_identity="example.gov", provider=west)
+    tokens = existing.dkim_signing_attributes.get(0).tokens
+    for i in range(3):
+        token = Fn.element(tokens, i)
+        aws.Route53Record(
+            stack, f"cname-{i}", zone_id="Z0123456789ABC", name=f"{token}._domainkey.example.gov", type="CNAME", ttl=600,
+            records=[f"{token}.dkim.amazonses.com"], allow_overwrite=True,
+        )
 
 
 def case_s3(stack, aws):
@@ -80,6 +95,9 @@ def case_s3(stack, aws):
         content_type="text/plain", cache_control="max-age=300", etag="0123", server_side_encryption="AES256",
     )
     aws.S3Object(stack, "regional", bucket=bucket.bucket_regional_domain_name, key="k")
+    prefixed = aws.S3Bucket(stack, "prefixed", bucket_prefix="mta-sts-example-gov-")
+    versioning = aws.S3BucketVersioning(stack, "prefixed-versioning", bucket=prefixed.id, versioning_configuration={"status": "Enabled"})
+    aws.S3Object(stack, "after-versioning", bucket=prefixed.bucket, key="k", content="x", depends_on=[versioning])
 
 
 def case_cloudfront_and_acm(stack, aws):
@@ -99,6 +117,10 @@ def case_cloudfront_and_acm(stack, aws):
         stack, "oac", name="mta-sts-example-gov", description="d",
         origin_access_control_origin_type="s3", signing_behavior="always", signing_protocol="sigv4",
     )
+    cache = aws.DataAwsCloudfrontCachePolicy(stack, "cache", name="Managed-CachingDisabled")
+    headers = aws.DataAwsCloudfrontResponseHeadersPolicy(stack, "headers", name="Managed-SecurityHeadersPolicy")
+    aws.DataAwsCloudfrontCachePolicy(stack, "cache-by-id", id="4135ea2d-6df8-44a3-9df3-4b5a84be39ad")
+    aws.DataAwsCloudfrontResponseHeadersPolicy(stack, "headers-by-id", id="67f7725c-6f97-4210-82d7-5512b31e9d03")
     distribution = aws.CloudfrontDistribution(
         stack, "distribution",
         enabled=True, aliases=["mta-sts.example.gov"], comment="c", default_root_object="index.txt", http_version="http2and3",
@@ -106,7 +128,7 @@ def case_cloudfront_and_acm(stack, aws):
         origin=[aws.CloudfrontOrigin(domain_name="b.s3.us-east-1.amazonaws.com", origin_id="o", origin_access_control_id=oac.id, origin_path="/p")],
         default_cache_behavior={
             "target_origin_id": "o", "viewer_protocol_policy": "https-only", "allowed_methods": ["GET", "HEAD"],
-            "cached_methods": ["GET", "HEAD"], "cache_policy_id": "c", "response_headers_policy_id": "r", "compress": True,
+            "cached_methods": ["GET", "HEAD"], "cache_policy_id": cache.id, "response_headers_policy_id": headers.id, "compress": True,
         },
         restrictions={"geo_restriction": {"restriction_type": "whitelist", "locations": ["US", "CA"]}},
         viewer_certificate={"acm_certificate_arn": validation.certificate_arn, "ssl_support_method": "sni-only", "minimum_protocol_version": "TLSv1.2_2021"},
@@ -164,6 +186,7 @@ def case_dnssec(stack, aws):
 CASES: dict[str, Callable] = {
     "route53": case_route53,
     "ses": case_ses,
+    "existing ses identity": case_existing_ses_identity,
     "s3": case_s3,
     "cloudfront and acm": case_cloudfront_and_acm,
     "ses mail from": case_ses_mail_from,

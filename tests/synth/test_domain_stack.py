@@ -39,6 +39,26 @@ def test_login_gov_publishes_its_records(login_gov, name, fqdn, type_, values):
     }
 
 
+# login.gov's Google Workspace key as published at google._domainkey.login.gov (public data; also
+# in 18F/identity-pki terraform/core/prod/main.tf). Any other key would break Google's signatures.
+LOGIN_GOV_GOOGLE_KEY = (
+    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAkcuOOdgaWfHIKM1ILlzPOHBPJKLxU9+1+ufIprNdjrD+QQ6/uJtc/tP5s1MUwYU/fld2Y1QwXC5JHdE6"
+    "JXP31XwCtvbfIwn/Dr/EaRB3PomOp0SNbTtFMmvuxPF87HidvzDH3cWXcmyjMx6XU1i9O3nBs66Z+8i4gfh/PZdjJs6wcNp9urJjCo23KYzbiNAn7FJjbD4g3Nu"
+    "cMvkBXHIsOMLvb7WzIekpxL2bjz6XlDfK1t4VTLv4IqIlLMfhYGwwaWPhgyra7qezYkp6a2XSoLWxPWRbfb1bNmVUJ7vBeB6NdFnr9n/7TqbhDVEo9/XyO1MIsu"
+    "NTTZuhurlZqoXx0QIDAQAB"
+)
+
+
+def test_login_gov_publishes_its_real_google_dkim_key(login_gov):
+    (element,) = resource(login_gov, "aws_route53_record", "dkim_google")["records"]
+    assert "".join(character_strings(element)) == f"v=DKIM1; k=rsa; p={LOGIN_GOV_GOOGLE_KEY}"
+
+
+def test_shipped_configs_are_real_domains_only():
+    """Example configs with made-up keys live under tests/; config/ is what gets deployed."""
+    assert sorted(p.name for p in (ROOT / "config").iterdir()) == ["login.gov.yaml"]
+
+
 def test_dkim_key_is_split_into_strings_of_at_most_255_octets(login_gov):
     """RFC 1035 3.3.14 / RFC 6376 3.6.2.2: a 2048-bit key needs two strings, joined without spaces."""
     record = resource(login_gov, "aws_route53_record", "dkim_google")
@@ -53,23 +73,66 @@ def test_zone_is_looked_up_by_name(login_gov):
     assert login_gov["data"]["aws_route53_zone"]["zone"]["name"] == "login.gov"
 
 
+@pytest.fixture(scope="module")
+def managed_ses() -> dict:
+    return synth(config(ses={"regions": ["us-west-2", "us-east-1"]}))
+
+
 @pytest.mark.parametrize("region", ["us-west-2", "us-east-1"])
-def test_ses_easy_dkim_per_region(login_gov, region):
+def test_ses_easy_dkim_per_region(managed_ses, region):
     """Each SES region has its own identity and three tokens, each published as a CNAME."""
     key = region.replace("-", "_")
     provider = f"aws.{region}"
-    assert resource(login_gov, "aws_ses_domain_identity", f"ses_identity_{key}") == {"domain": "login.gov", "provider": provider}
-    assert resource(login_gov, "aws_ses_domain_dkim", f"ses_dkim_{key}") == {
+    # A destroy of the identity would stop all sending at once: Terraform refuses it.
+    assert resource(managed_ses, "aws_ses_domain_identity", f"ses_identity_{key}") == {
+        "domain": "example.gov", "provider": provider, "lifecycle": {"prevent_destroy": True},
+    }
+    assert resource(managed_ses, "aws_ses_domain_dkim", f"ses_dkim_{key}") == {
         "domain": f"${{aws_ses_domain_identity.ses_identity_{key}.domain}}", "provider": provider,
     }
     for index in range(3):
         token = f"${{element(aws_ses_domain_dkim.ses_dkim_{key}.dkim_tokens, {index})}}"
-        assert resource(login_gov, "aws_route53_record", f"ses_dkim_{key}_{index + 1}") == {
-            "name": f"{token}._domainkey.login.gov",
+        assert resource(managed_ses, "aws_route53_record", f"ses_dkim_{key}_{index + 1}") == {
+            "name": f"{token}._domainkey.example.gov",
             "type": "CNAME",
             "ttl": 3600,
             "records": [f"{token}.dkim.amazonses.com"],
             "zone_id": ZONE_REF,
+            # The name exists only once SES issued the token and the value follows from it: an
+            # upsert can only write what is there already.
+            "allow_overwrite": True,
+        }
+
+
+def test_login_gov_reads_its_ses_identities_and_adopts_its_live_records(login_gov):
+    """login.gov's own infrastructure owns its SES identities; its MX, SPF, DMARC and Google DKIM
+    record sets exist in the zone, so the first deploy imports them."""
+    assert "aws_ses_domain_identity" not in login_gov["resource"]
+    assert sorted(login_gov["data"]["aws_sesv2_email_identity"]) == ["ses_identity_us_east_1", "ses_identity_us_west_2"]
+    assert login_gov["import"] == [
+        {"id": f"{ZONE_REF}_login.gov_MX", "to": "aws_route53_record.mx"},
+        {"id": f"{ZONE_REF}_login.gov_TXT", "to": "aws_route53_record.spf"},
+        {"id": f"{ZONE_REF}_google._domainkey.login.gov_TXT", "to": "aws_route53_record.dkim_google"},
+        {"id": f"{ZONE_REF}__dmarc.login.gov_TXT", "to": "aws_route53_record.dmarc"},
+    ]
+
+
+def test_an_existing_ses_identity_is_read_never_created():
+    """``ses.identity: existing``: another owner keeps the identity; this stack reads its tokens."""
+    doc = synth(config(ses={"regions": ["us-west-2"], "identity": "existing"}))
+    assert "aws_ses_domain_identity" not in doc["resource"] and "aws_ses_domain_dkim" not in doc["resource"]
+    data = doc["data"]["aws_sesv2_email_identity"]["ses_identity_us_west_2"]
+    assert {k: v for k, v in data.items() if k != "//"} == {"email_identity": "example.gov", "provider": "aws.us-west-2"}
+    tokens = "data.aws_sesv2_email_identity.ses_identity_us_west_2.dkim_signing_attributes[0].tokens"
+    for index in range(3):
+        token = f"${{element({tokens}, {index})}}"
+        assert resource(doc, "aws_route53_record", f"ses_dkim_us_west_2_{index + 1}") == {
+            "name": f"{token}._domainkey.example.gov",
+            "type": "CNAME",
+            "ttl": 3600,
+            "records": [f"{token}.dkim.amazonses.com"],
+            "zone_id": ZONE_REF,
+            "allow_overwrite": True,
         }
 
 
@@ -79,8 +142,17 @@ def test_providers_default_region_and_one_alias_per_pinned_region(login_gov):
     assert {p["alias"]: p["region"] for p in providers[1:]} == {"us-west-2": "us-west-2", "us-east-1": "us-east-1"}
 
 
-def test_local_state_by_default(login_gov):
-    assert login_gov["terraform"]["backend"] == {"local": {"path": "terraform.login-gov.tfstate"}}
+def test_local_state_by_default_in_the_project_root(login_gov):
+    """Terraform runs in cdktf.out/stacks/<stack>/ and resolves the path from there: three levels
+    up is the project root, which `make clean` and the next synth leave alone."""
+    assert login_gov["terraform"]["backend"] == {"local": {"path": "../../../terraform.login-gov.tfstate"}}
+
+
+def test_terraform_and_provider_versions(login_gov):
+    """S3 native locking needs Terraform 1.10; the provider is pinned to the registry address and a
+    minor-version floor, allowing later 6.x releases."""
+    assert login_gov["terraform"]["required_version"] == ">= 1.10"
+    assert login_gov["terraform"]["required_providers"] == {"aws": {"source": "hashicorp/aws", "version": "~> 6.25"}}
 
 
 def test_s3_backend_with_a_key_per_domain_and_locking():

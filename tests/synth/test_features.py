@@ -193,7 +193,7 @@ def test_ds_record_published_in_the_parent_stack(tmp_path, order):
     }
     # Read from the child's local state, in the child's stack folder (paths are relative to the stack's own).
     assert without_metadata(out["example-gov"]["data"]["terraform_remote_state"]["dnssec_ds_mail_example_gov"]) == {
-        "backend": "local", "config": {"path": "../mail-example-gov/terraform.mail-example-gov.tfstate"},
+        "backend": "local", "config": {"path": "../../../terraform.mail-example-gov.tfstate"},
     }
     assert out["mail-example-gov"]["output"] == {"dnssec_ds_record": {
         "value": "${aws_route53_key_signing_key.dnssec.ds_record}",

@@ -29,13 +29,15 @@ ALLOWED = {
     "check": {"errors", "records", "config", "plan"},
     "diff": {"errors", "records", "revision"},
     "revision": {"errors"},
+    # Reads live DNS and HTTPS through check's resolver and fetch, writes config data.
+    "importer": {"errors", "records", "config", "plan", "check"},
     "cdk": set(),
     "aws": {"cdk"},
     # Constructs take records and narrow values, never the config model.
     "constructs": {"cdk", "aws", "records", "errors"},
     "stacks": {"cdk", "aws", "constructs", "records", "errors", "config", "plan"},
 }
-PURE_MODULES = ["maildns.config", "maildns.records", "maildns.plan", "maildns.lint", "maildns.cli", "maildns.check", "maildns.diff", "maildns.revision"]
+PURE_MODULES = ["maildns.config", "maildns.records", "maildns.plan", "maildns.lint", "maildns.cli", "maildns.check", "maildns.diff", "maildns.revision", "maildns.importer"]
 
 
 def _layer(path: Path) -> str:

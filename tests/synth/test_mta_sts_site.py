@@ -11,7 +11,14 @@ import pytest
 
 from maildns.config import load_config
 from maildns.records.txt import character_strings
-from tests.synth.helpers import ROOT, config, resource, resources, synth
+from tests.synth.helpers import (
+    ROOT,
+    config,
+    resource,
+    resources,
+    synth,
+    without_metadata,
+)
 
 LOGIN_GOV = load_config(ROOT / "config" / "login.gov.yaml")
 NAME = "mta_sts"
@@ -53,7 +60,7 @@ def test_policy_object_is_text_plain_at_the_well_known_path_with_crlf(login_gov)
 
 
 def test_bucket_is_private_owner_enforced_encrypted_and_versioned(login_gov):
-    assert resource(login_gov, "aws_s3_bucket", NAME) == {"bucket": "mta-sts-login-gov"}
+    assert resource(login_gov, "aws_s3_bucket", NAME) == {"bucket_prefix": "mta-sts-login-gov-"}
     bucket = "${aws_s3_bucket.mta_sts.id}"
     assert resource(login_gov, "aws_s3_bucket_public_access_block", NAME) == {
         "bucket": bucket, "block_public_acls": True, "block_public_policy": True, "ignore_public_acls": True, "restrict_public_buckets": True,
@@ -112,6 +119,22 @@ def test_cloudfront_serves_https_only_tls12_sni_get_and_head(login_gov):
     assert behavior["allowed_methods"] == behavior["cached_methods"] == ["GET", "HEAD"]
 
 
+def test_managed_cloudfront_policies_are_looked_up_by_name(login_gov):
+    """CachingDisabled (every fetch reads the current object, RFC 8461 3.3) and SecurityHeadersPolicy,
+    found by their AWS-managed names rather than ids copied into the code."""
+    behavior = resource(login_gov, "aws_cloudfront_distribution", NAME)["default_cache_behavior"]
+    assert behavior["cache_policy_id"] == "${data.aws_cloudfront_cache_policy.mta_sts.id}"
+    assert behavior["response_headers_policy_id"] == "${data.aws_cloudfront_response_headers_policy.mta_sts.id}"
+    data = login_gov["data"]
+    assert without_metadata(data["aws_cloudfront_cache_policy"][NAME]) == {"name": "Managed-CachingDisabled"}
+    assert without_metadata(data["aws_cloudfront_response_headers_policy"][NAME]) == {"name": "Managed-SecurityHeadersPolicy"}
+
+
+def test_the_policy_object_is_written_after_versioning_is_enabled(login_gov):
+    """S3 asks for writes to wait until versioning, once first enabled, has taken effect."""
+    assert resource(login_gov, "aws_s3_object", "mta_sts_policy")["depends_on"] == ["aws_s3_bucket_versioning.mta_sts"]
+
+
 def test_certificate_is_issued_in_us_east_1_and_validated_through_dns(login_gov):
     """CloudFront only takes ACM certificates from us-east-1."""
     providers = {p.get("alias"): p["region"] for p in login_gov["provider"]["aws"]}
@@ -161,7 +184,7 @@ def test_mode_none_is_still_served_with_a_new_id():
     withdrawn = synth(config(mta_sts={"mode": "none", "max_age": 86400}))
     content = resource(withdrawn, "aws_s3_object", "mta_sts_policy")["content"]
     assert "mode: none\r\n" in content
-    txt = lambda doc: resource(doc, "aws_route53_record", NAME)["records"]  # noqa: E731
+    txt = lambda doc: resource(doc, "aws_route53_record", NAME)["records"]
     assert txt(withdrawn) != txt(enforce)
     assert txt(withdrawn) == [f"v=STSv1; id={hashlib.sha256(content.encode('ascii')).hexdigest()[:32]}"]
 
@@ -170,6 +193,15 @@ def test_configured_bucket_and_ttl():
     doc = synth(config(mta_sts={"bucket": "policy-bucket-1"}, ttl_overrides={"mta_sts": 300}))
     assert resource(doc, "aws_s3_bucket", NAME) == {"bucket": "policy-bucket-1"}
     assert resource(doc, "aws_route53_record", NAME)["ttl"] == 300
+    # The origin access control is named after the domain either way (unique in the account).
+    assert resource(doc, "aws_cloudfront_origin_access_control", NAME)["name"] == "mta-sts-example-gov"
+
+
+def test_default_bucket_gets_a_unique_name_from_terraform():
+    """S3 bucket names are global: a guessable default could already be taken, so Terraform
+    completes a prefix with a unique suffix (at most 37 characters of prefix)."""
+    doc = synth(config(domain="a-very-long-agency-domain-name.example.gov", mx=[{"host": "mx.example.net", "preference": 10}], mta_sts={}))
+    assert resource(doc, "aws_s3_bucket", NAME) == {"bucket_prefix": "mta-sts-a-very-long-agency-domain-na-"}
 
 
 def test_no_mta_sts_section_no_site():

@@ -67,8 +67,9 @@ def workspace(terraform: str, terraform_env: dict[str, str], schema: tuple[Path,
     """Make a workspace of one stack, from its synthesized JSON or from ``document`` (a changed copy)."""
     served = schema[1]["provider_versions"][PROVIDER_ADDRESS]
 
-    def make(stack: str, document: dict[str, Any] | None = None) -> Workspace:
-        folder = tmp_path_factory.mktemp(f"tf-{stack}")
+    def make(stack: str, document: dict[str, Any] | None = None, folder: Path | None = None) -> Workspace:
+        """``folder`` holds stacks side by side, as cdktf.out/stacks does, for stacks that read each other's state."""
+        folder = folder or tmp_path_factory.mktemp(f"tf-{stack}")
         source = stacks[stack]
         if document is not None:
             source = folder / "source.json"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import pkgutil
 import select
 import shutil
 import signal
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from maildns.aws import acm, base, cloudfront, route53, s3, ses
+import maildns.aws
+from maildns.aws import base
 from tests.terraform.schema import PROVIDER_ADDRESS, provider_schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,10 +29,12 @@ STARTUP_TIMEOUT = 30  # seconds for the stand-in to listen; it takes about half 
 
 
 def maildns_types() -> tuple[set[str], set[str]]:
-    """(resource types, data source types) of the ``maildns.aws`` classes."""
+    """(resource types, data source types) of the ``maildns.aws`` classes, every module of it, so
+    the schema follows the code."""
     resources: set[str] = set()
     data_sources: set[str] = set()
-    for module in (acm, cloudfront, route53, s3, ses):
+    modules = [importlib.import_module(f"maildns.aws.{info.name}") for info in pkgutil.iter_modules(maildns.aws.__path__)]
+    for module in modules:
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, base.AwsResource) and value is not base.AwsResource:
                 resources.add(value.TYPE)
@@ -164,16 +169,44 @@ class Workspace:
         return self.run("apply", "-json", "-input=false", "-lock=false", "-auto-approve", "-no-color")
 
 
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def satisfies(version: str, constraint: str) -> bool:
+    """Terraform's version constraints, for the forms the stacks use: ``1.2.3``, ``= 1.2.3``,
+    ``>= 1.2`` and the pessimistic ``~> 1.2`` (at least 1.2, below 2.0) or ``~> 1.2.3`` (below 1.3).
+    @see https://developer.hashicorp.com/terraform/language/expressions/version-constraints"""
+    have = _version(version)
+    for part in constraint.split(","):
+        operator, _, number = part.strip().rpartition(" ")
+        want = _version(number)
+        if operator in ("", "="):
+            ok = have[: len(want)] == want and len(want) == len(have)
+        elif operator == ">=":
+            ok = have >= want
+        elif operator == "~>":
+            upper = (*want[:-2], want[-2] + 1) if len(want) > 1 else (want[0] + 1,)
+            ok = have >= want and have[: len(upper)] < upper
+        else:
+            raise AssertionError(f"constraint {constraint!r}: operator {operator!r} is not handled here")
+        if not ok:
+            return False
+    return True
+
+
 def prepare(stack_json: Path, into: Path, env: dict[str, str], binary: str, served_version: str) -> Workspace:
-    """Copy one synthesized stack to ``into`` and swap an S3 backend for a local one."""
+    """Copy one synthesized stack to ``into``, with its state local to ``into``."""
     doc = json.loads(stack_json.read_text(encoding="utf-8"))
     wanted = doc["terraform"]["required_providers"]["aws"]["version"]
     # Reattach mode skips Terraform's version check: make it here.
-    assert wanted == served_version, f"the stack asks for aws {wanted}, the stand-in serves {served_version}"
+    assert satisfies(served_version, wanted), f"the stack asks for aws {wanted}, the stand-in serves {served_version}"
     into.mkdir(parents=True, exist_ok=True)
     shutil.copy(stack_json, into / "cdk.tf.json")
-    if "s3" in doc["terraform"].get("backend", {}):
-        # An override file's backend replaces the original's (Terraform: override files).
+    # An override file's backend replaces the original's (Terraform: override files): an S3
+    # backend becomes local, and a local one keeps its state in this workspace, not in the
+    # project root its relative path points to (resolved.LOCAL_STATE_DIR).
+    if set(doc["terraform"].get("backend", {})) <= {"s3", "local"}:
         (into / "backend_override.tf.json").write_text(
             json.dumps({"terraform": {"backend": {"local": {"path": "terraform.tfstate"}}}}), encoding="utf-8")
     return Workspace(into, env, binary)

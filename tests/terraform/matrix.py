@@ -64,8 +64,26 @@ def options() -> tuple[Config, ...]:
     return hub, example, withdrawn
 
 
+def features() -> tuple[Config, ...]:
+    """A signed parent that publishes its signed child's DS, BIMI and SES custom MAIL FROM."""
+    parent = _config("brand.gov", {
+        "domain": "brand.gov", "zone": "brand.gov",
+        "mx": [{"host": "mx.brand.gov", "preference": 10}],
+        "ses": {"regions": ["us-west-2", "us-east-1"], "mail_from": "bounce"},
+        "dmarc": {"p": "reject"},
+        "bimi": {"logo": "https://brand.gov/brand/logo.svg", "authority": "https://brand.gov/brand/vmc.pem"},
+        "dnssec": {"signing": True, "alarm_topic_arn": "arn:aws:sns:us-east-1:123456789012:dnssec-alarms"},
+    })
+    child = _config("mail.brand.gov", {
+        "domain": "mail.brand.gov", "zone": "mail.brand.gov",
+        "mx": [{"host": "mx.brand.gov", "preference": 10}],
+        "dnssec": {"signing": True, "publish_ds": True},
+    })
+    return parent, child
+
+
 def groups() -> dict[str, tuple[Config, ...]]:
-    return {"shipped": tuple(load_configs([ROOT / "config"])), "options": options()}
+    return {"shipped": tuple(load_configs([ROOT / "config"])), "options": options(), "features": features()}
 
 
 def synthesize(configs: Sequence[Config], outdir: Path) -> dict[str, Path]:

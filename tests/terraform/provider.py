@@ -72,6 +72,11 @@ def fake(type_name: str, state: dict[str, Any], name: str, cty: Any, path: Path)
     short = seed[:13].upper()
     if type_name == "aws_ses_domain_dkim" and name == "dkim_tokens":
         return [_digest(seed, i)[:32] for i in range(3)]  # SES Easy DKIM answers three tokens
+    if type_name == "aws_sesv2_email_identity" and name == "dkim_signing_attributes":
+        # An identity that exists, with Easy DKIM: one attributes object holding three tokens
+        # (SES GetEmailIdentity DkimAttributes); the other attributes as their zero values.
+        element = _zero(cty[1], name)
+        return [{**element, "tokens": [_digest(seed, i)[:32] for i in range(3)]}]
     if type_name == "aws_ses_domain_identity" and name == "verification_token":
         return seed[:44]
     if type_name == "aws_acm_certificate" and name == "domain_validation_options":

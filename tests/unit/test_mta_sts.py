@@ -10,12 +10,13 @@ import pytest
 from maildns.config import parse_config
 from maildns.plan import plan_one
 from maildns.records.mta_sts import (
-    default_bucket,
+    bucket_prefix,
     pattern_matches,
     policy_id,
     policy_patterns,
     render_policy,
     render_txt,
+    site_name,
 )
 
 LOGIN_LIKE = b"version: STSv1\r\nmode: enforce\r\nmx: mx1.example.net\r\nmx: mx2.example.net\r\nmax_age: 604800\r\n"
@@ -163,15 +164,31 @@ def test_pattern_matching(pattern, host, matches):
 
 
 @pytest.mark.parametrize(
-    ("domain", "bucket"),
+    ("domain", "name"),
     [("login.gov", "mta-sts-login-gov"), ("a" * 60 + ".gov", None)],
     ids=["dots become hyphens", "a long name is cut and ends in a hash"],
 )
-def test_default_bucket(domain, bucket):
-    name = default_bucket(domain)
-    assert len(name) <= 63 and re.fullmatch(r"[a-z0-9][a-z0-9-]*[a-z0-9]", name)
-    if bucket:
-        assert name == bucket
+def test_site_name(domain, name):
+    found = site_name(domain)
+    assert len(found) <= 63 and re.fullmatch(r"[a-z0-9][a-z0-9-]*[a-z0-9]", found)
+    assert found == (name or found)
+    if name is None:
+        assert found != site_name("b" * 60 + ".gov")  # the hash keeps cut names apart
+
+
+@pytest.mark.parametrize(
+    ("domain", "prefix"),
+    [
+        ("login.gov", "mta-sts-login-gov-"),
+        ("a-very-long-agency-domain-name.example.gov", "mta-sts-a-very-long-agency-domain-na-"),
+        ("abcdefghijklmnopqrstuvwxyz1.gov", "mta-sts-abcdefghijklmnopqrstuvwxyz1-"),
+    ],
+    ids=["dots become hyphens", "a long domain is cut to 37 characters", "no double hyphen where the cut meets a dot"],
+)
+def test_bucket_prefix(domain, prefix):
+    """terraform-provider-aws aws_s3_bucket: a bucket_prefix is at most 37 characters (63 minus the 26 Terraform appends)."""
+    assert bucket_prefix(domain) == prefix
+    assert len(prefix) <= 37
 
 
 def test_policy_command_prints_the_served_bytes(capsysbinary):

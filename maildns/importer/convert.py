@@ -1,0 +1,281 @@
+"""Turn what a domain publishes into config data, noting each value maildns cannot publish as it is."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from maildns.errors import FieldPath, Problem
+from maildns.importer.live import Live, RecordSet
+from maildns.records import mta_sts as sts
+from maildns.records.dkim import dkim_name
+from maildns.records.dmarc import TAG_ORDER, dmarc_name
+from maildns.records.spf import VERSION as SPF_VERSION
+from maildns.records.tls_rpt import tls_rpt_name
+
+# Key order of the written file: the order of the README's configuration reference.
+KEYS = ("domain", "ttl", "ttl_overrides", "mx", "spf", "apex_txt", "dkim", "dmarc", "tls_rpt", "mta_sts", "adopt")
+DMARC_INTEGERS = ("pct", "ri")
+# name "=" macro-string (RFC 7208 12): a modifier; receivers ignore the ones they do not know (RFC 7208 6).
+_UNKNOWN_MODIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*=\S*")
+DMARC_LISTS = ("rua", "ruf")
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something published that the written config cannot reproduce as it is: shown as a YAML
+    comment above ``path[0]`` (or the file's head) and printed as a warning."""
+
+    path: FieldPath
+    message: str
+    value: Any
+    rule: str
+
+    def problem(self, file: str) -> Problem:
+        if self.value is None:  # nothing is published there
+            return Problem(file, self.path, self.message, rule=self.rule, severity="warning")
+        return Problem(file, self.path, self.message, self.value, self.rule, "warning")
+
+
+@dataclass
+class Imported:
+    """The config data of one domain, the notes about it, and the record sets it adopts."""
+
+    domain: str
+    data: dict[str, Any] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+
+    def note(self, path: FieldPath, message: str, value: Any, rule: str) -> None:
+        self.notes.append(Note(path, message, value, rule))
+
+
+def tag_list(text: str) -> list[tuple[str, str]]:
+    """``tag=value`` pairs separated by ``;`` with optional white space (RFC 6376 3.2, RFC 7489 6.4,
+    RFC 8460 3, RFC 8461 3.1); a part without ``=`` raises ValueError, a trailing ``;`` is allowed."""
+    pairs = []
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        tag, equals, value = part.partition("=")
+        if not equals or not tag.strip():
+            raise ValueError(f"{part.strip()!r} is not tag=value")
+        pairs.append((tag.strip().lower(), value.strip()))
+    return pairs
+
+
+def convert(live: Live) -> Imported:
+    """The config data that publishes what ``live`` holds, as far as maildns can express it."""
+    out = Imported(live.domain, {"domain": live.domain})
+    adopt: list[str] = []
+    ttls: dict[str, int] = {}
+    domain = live.domain
+
+    if (mx := live.get(domain, "MX")) is not None:
+        hosts = []
+        for value in mx.values:
+            preference, _, host = value.partition(" ")
+            hosts.append({"host": host, "preference": int(preference)})
+        out.data["mx"] = hosts
+        adopt.append("mx")
+        ttls["mx"] = mx.ttl
+
+    if (apex := live.get(domain, "TXT")) is not None:
+        _apex(out, apex)
+        adopt.append("spf")  # the apex TXT set: SPF and every other value share it
+        ttls["spf"] = apex.ttl
+    else:
+        out.note(("spf",), "no TXT record is published at the domain, so no SPF: the config's v=spf1 -all says it sends no mail; set spf.terms if it does", None, "RFC 7208 3")
+
+    keys: list[dict[str, Any]] = []
+    key_ttls: set[int] = set()
+    for selector in live.selectors:
+        name = dkim_name(selector, domain)
+        if name in live.cnames:
+            out.note(("dkim",), f"{name} is an alias of {live.cnames[name]} (the signer keeps the key there); left as it is, not managed", selector, "RFC 6376 3.6.2.1")
+        elif (found := live.get(name, "TXT")) is not None and (key := _dkim(out, selector, found)) is not None:
+            keys.append(key)
+            key_ttls.add(found.ttl)
+            adopt.append(f"dkim:{selector}")
+    if keys:
+        out.data["dkim"] = keys
+        ttls["dkim"] = min(key_ttls)
+        if len(key_ttls) > 1:
+            out.note(("ttl_overrides", "dkim"), "differs between DKIM keys; one TTL applies to all of them", sorted(key_ttls), "see README: Configuration")
+
+    if (dmarc := live.get(dmarc_name(domain), "TXT")) is not None:
+        _dmarc(out, dmarc)
+        adopt.append("dmarc")  # the config always publishes _dmarc, so an existing set is imported
+        ttls["dmarc"] = dmarc.ttl
+    else:
+        out.note(("dmarc",), "no DMARC record is published: the config's default v=DMARC1; p=reject will be created", None, "RFC 7489 6.1")
+
+    if (tls := live.get(tls_rpt_name(domain), "TXT")) is not None and _tls_rpt(out, tls):
+        adopt.append("tls_rpt")
+        ttls["tls_rpt"] = tls.ttl
+
+    if (txt := live.get(sts.txt_name(domain), "TXT")) is not None and _mta_sts(out, live, txt):
+        adopt.append("mta_sts")
+        ttls["mta_sts"] = txt.ttl
+        host = sts.policy_host(domain)
+        if host in live.cnames:
+            out.note(("mta_sts",), f"{host} is an alias of {live.cnames[host]}: delete it in the change that deploys the stack, whose A and AAAA aliases cannot coexist with it", host, "RFC 1034 3.6.2")
+        adopt += [f"mta_sts_{t.lower()}" for t in ("A", "AAAA") if live.get(host, t) is not None]
+
+    _ttls(out, ttls)
+    out.data["adopt"] = adopt
+    return out
+
+
+def _ttls(out: Imported, ttls: dict[str, int]) -> None:
+    """The most common TTL as ``ttl``, the others as ``ttl_overrides``."""
+    if not ttls:
+        return
+    base = Counter(ttls.values()).most_common(1)[0][0]
+    out.data["ttl"] = base
+    overrides = {key: value for key, value in ttls.items() if value != base}
+    if overrides:
+        out.data["ttl_overrides"] = overrides
+
+
+def _is_spf(value: str) -> bool:
+    lowered = value.lower()
+    return lowered == SPF_VERSION or lowered.startswith(SPF_VERSION + " ")
+
+
+def _apex(out: Imported, apex: RecordSet) -> None:
+    spf = [v for v in apex.values if _is_spf(v)]
+    out.data["apex_txt"] = [v for v in apex.values if not _is_spf(v)]
+    if not out.data["apex_txt"]:
+        del out.data["apex_txt"]
+    if not spf:
+        out.note(("spf",), "is not published (no v=spf1 value at the domain): the config's v=spf1 -all says the domain sends no mail; set spf.terms if it does", None, "RFC 7208 4.5")
+        return
+    for extra in spf[1:]:
+        out.note(("spf",), "is published twice, which makes every SPF check a permerror; merge this one into spf.terms, the first deploy deletes it", extra, "RFC 7208 4.5")
+    terms: list[str] = []
+    section: dict[str, Any] = {}
+    words = spf[0].split()[1:]
+    for i, word in enumerate(words):
+        lowered = word.lower()
+        if lowered.lstrip("+-~?") == "all":
+            section["all"] = {"-": "fail", "~": "softfail", "?": "neutral"}.get(word[0], "pass")
+            if words[i + 1 :]:
+                out.note(("spf",), "has terms after all, which receivers ignore; they are left out", " ".join(words[i + 1 :]), "RFC 7208 5.1")
+            break
+        if lowered.startswith(("redirect=", "exp=")):
+            modifier, _, argument = word.partition("=")
+            if modifier.lower() in section:
+                out.note(("spf", modifier.lower()), "is given twice, a permerror; the second is left out", word, "RFC 7208 6")
+            else:
+                section[modifier.lower()] = argument
+            continue
+        if _UNKNOWN_MODIFIER.fullmatch(word):
+            out.note(("spf",), "has a modifier receivers ignore, which maildns does not publish; it is left out", word, "RFC 7208 6")
+            continue
+        terms.append(word)
+    section = {"terms": terms, **section} if terms else section
+    if section.get("all") is not None and "redirect" in section:
+        out.note(("spf", "redirect"), "is ignored when all is present; it is left out", section.pop("redirect"), "RFC 7208 6.1")
+    if "all" not in section and "redirect" not in section:
+        out.note(("spf", "all"), "is not published, so other senders get neutral; maildns publishes -all unless spf.all says softfail", None, "RFC 7208 4.7")
+    out.data["spf"] = section
+
+
+def _dkim(out: Imported, selector: str, found: RecordSet) -> dict[str, Any] | None:
+    if len(found.values) > 1:
+        out.note(("dkim",), f"{found.name} has {len(found.values)} TXT records, which verifiers need not accept; left as it is, not managed", list(found.values), "RFC 6376 3.6.2.2")
+        return None
+    (text,) = found.values
+    try:
+        tags = dict(tag_list(text))
+    except ValueError as exc:
+        out.note(("dkim",), f"{found.name} is not a DKIM key record ({exc}); left as it is, not managed", text, "RFC 6376 3.6.1")
+        return None
+    if tags.get("v", "DKIM1") != "DKIM1" or "p" not in tags:
+        out.note(("dkim",), f"{found.name} is not a DKIM key record (v=DKIM1 and p= are required); left as it is, not managed", text, "RFC 6376 3.6.1")
+        return None
+    if not tags["p"]:
+        out.note(("dkim",), f"{found.name} is a revoked key (empty p=), which maildns does not publish; left as it is, not managed", text, "RFC 6376 3.6.1")
+        return None
+    key: dict[str, Any] = {"selector": selector, "key_type": tags.get("k", "rsa"), "public_key": tags["p"]}
+    if "h" in tags:
+        key["hash_algorithms"] = [h.strip() for h in tags["h"].split(":")]
+    flags = [f.strip() for f in tags.get("t", "").split(":") if f.strip()]
+    if "y" in flags:
+        key["testing"] = True
+    unsupported = sorted({t for t in tags if t not in ("v", "k", "p", "h", "t")} | ({"t"} if set(flags) - {"y"} else set()))
+    if unsupported:
+        out.note(("dkim",), f"{found.name}: maildns does not publish the tags {', '.join(unsupported)}; they are left out", text, "RFC 6376 3.6.1")
+    return key
+
+
+def _dmarc(out: Imported, found: RecordSet) -> None:
+    records = [v for v in found.values if v.replace(" ", "").upper().startswith("V=DMARC1")]
+    if len(found.values) > 1:
+        out.note(("dmarc",), f"has {len(found.values)} TXT records at {found.name}; receivers then apply no DMARC policy at all", list(found.values), "RFC 7489 6.6.3")
+    if not records:
+        out.note(("dmarc",), "is not a DMARC record (it must start with v=DMARC1): the config's default v=DMARC1; p=reject replaces it", found.values[0], "RFC 7489 6.3")
+        return
+    text = records[0]
+    try:
+        tags = tag_list(text)
+    except ValueError as exc:
+        out.note(("dmarc",), f"cannot be read ({exc}): the config's default v=DMARC1; p=reject replaces it", text, "RFC 7489 6.4")
+        return
+    if tags[0] != ("v", "DMARC1") or len(tags) < 2 or tags[1][0] != "p":
+        out.note(("dmarc",), "must start with v=DMARC1; p=...; the config puts them first", text, "RFC 7489 6.3")
+    section: dict[str, Any] = {}
+    for tag, value in tags[1:] if tags[0][0] == "v" else tags:
+        if tag in section:
+            out.note(("dmarc", tag), "is given twice; the first is kept", text, "RFC 7489 6.3")
+        elif tag in DMARC_LISTS:
+            section[tag] = [uri.strip() for uri in value.split(",") if uri.strip()]
+        elif tag in DMARC_INTEGERS:
+            section[tag] = int(value) if value.isdigit() else value
+        elif tag in TAG_ORDER:
+            section[tag] = value
+        else:
+            out.note(("dmarc",), f"has the tag {tag}, which maildns does not publish; it is left out", f"{tag}={value}", "RFC 7489 6.3")
+    out.data["dmarc"] = section
+
+
+def _tls_rpt(out: Imported, found: RecordSet) -> bool:
+    text = found.values[0]
+    try:
+        tags = tag_list(text)
+    except ValueError:
+        tags = []
+    if len(found.values) > 1 or not tags or tags[0] != ("v", "TLSRPTv1") or "rua" not in dict(tags):
+        out.note(("tls_rpt",), f"{found.name} is not one v=TLSRPTv1; rua=... record; left as it is, not managed", list(found.values), "RFC 8460 3")
+        return False
+    out.data["tls_rpt"] = {"rua": [uri.strip() for uri in dict(tags)["rua"].split(",") if uri.strip()]}
+    return True
+
+
+def _mta_sts(out: Imported, live: Live, found: RecordSet) -> bool:
+    if live.policy is None:
+        out.note(("mta_sts",), f"{found.name} is published but the policy could not be fetched ({live.policy_error}); add mta_sts by hand, the record is left as it is", list(found.values), "RFC 8461 3.3")
+        return False
+    fields: dict[str, list[str]] = {}
+    for line in live.policy.decode("ascii", errors="backslashreplace").splitlines():
+        key, colon, value = line.partition(":")
+        if colon:
+            fields.setdefault(key.strip().lower(), []).append(value.strip())
+    mode, max_age = fields.get("mode", [""])[0], fields.get("max_age", [""])[0]
+    if fields.get("version") != ["STSv1"] or not mode or not max_age:
+        out.note(("mta_sts",), f"the policy at {sts.policy_url(live.domain)} is not an STSv1 policy with mode and max_age; add mta_sts by hand, the record is left as it is", live.policy.decode("ascii", errors="backslashreplace"), "RFC 8461 3.2")
+        return False
+    patterns = fields.get("mx", [])
+    hosts = [m["host"] for m in out.data.get("mx", []) if m["host"] != "."]
+    section: dict[str, Any] = {"mode": mode, "max_age": int(max_age) if max_age.isdigit() else max_age}
+    if hosts and all(h in patterns for h in hosts):
+        extra = [p for p in patterns if p not in hosts]
+    else:
+        section["include_mx"] = False
+        extra = patterns
+    if extra:
+        section["patterns"] = extra
+    out.data["mta_sts"] = section
+    return True
