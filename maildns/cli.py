@@ -390,10 +390,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if existing and not args.force:
         raise UsageError(f"{', '.join(existing)} exists; --force replaces it")
     res = resolver(args.nameserver, args.timeout)
+    context = tls_context(args.ca_file)
     status = EXIT_OK
     for domain, path in targets.items():
         try:
-            live = read_domain(domain, res, selectors=selectors, ca_file=args.ca_file, timeout=args.timeout)
+            live = read_domain(domain, res, selectors=selectors, context=context, timeout=args.timeout)
         except LookupFailed as exc:
             print(f"{path}: (top level): not written: no answer for {exc} (got nothing; what is live must be known)", file=sys.stderr)
             status = EXIT_INVALID

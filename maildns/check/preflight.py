@@ -22,16 +22,21 @@ def preflight(plan: DomainPlan, res: Dns) -> list[Result]:
     the next deploy would delete."""
     results = []
     if plan.policy is not None:
-        results.extend(check_caa(policy_host(plan.domain), res))
+        results.extend(check_caa(policy_host(plan.domain), plan.config.zone_name, res))
     results.extend(check_apex_txt(plan, res))
     return results
 
 
-def relevant_caa(name: str, res: Dns) -> tuple[str, list[tuple[int, bytes, bytes]]]:
-    """The relevant CAA set: the first non-empty one from ``name`` up the tree (RFC 8659 3)."""
+def relevant_caa(name: str, zone: str, res: Dns) -> tuple[str, list[tuple[int, bytes, bytes]]]:
+    """The relevant CAA set: the first non-empty one from ``name`` up the tree (RFC 8659 3), as
+    far as the hosted zone's apex. Above it the names belong to the registry (a CAA set at a
+    top-level domain is unheard of), and an authoritative server given as ``--nameserver``
+    refuses to answer for them."""
     labels = name.split(".")
     for i in range(len(labels)):
         here = ".".join(labels[i:])
+        if len(here) < len(zone):
+            break
         try:
             answer = res.resolve(here, "CAA")
         except dns.resolver.NXDOMAIN:
@@ -41,11 +46,11 @@ def relevant_caa(name: str, res: Dns) -> tuple[str, list[tuple[int, bytes, bytes
     return "", []
 
 
-def check_caa(host: str, res: Dns) -> list[Result]:
+def check_caa(host: str, zone: str, res: Dns) -> list[Result]:
     """An error when the CAA set that governs ``host`` lets no Amazon CA issue: ACM would never
     validate the certificate and the distribution would wait for it forever."""
     try:
-        where, properties = relevant_caa(host, res)
+        where, properties = relevant_caa(host, zone, res)
     except (dns.exception.DNSException, OSError) as exc:
         return [Result(host, "CAA", "error", detail=f"looking up CAA: {exc or type(exc).__name__}")]
     shown = tuple(f"{flags} {tag.decode('ascii', 'replace')} \"{value.decode('ascii', 'replace')}\"" for flags, tag, value in properties)

@@ -96,7 +96,7 @@ def read_domain(
     res: dns.resolver.Resolver,
     *,
     selectors: Iterable[str] = (),
-    ca_file: str | None = None,
+    context: ssl.SSLContext | None = None,
     timeout: float = 5.0,
 ) -> Live:
     """Every record set maildns manages, as published; raises LookupFailed when a server does not answer."""
@@ -122,7 +122,7 @@ def read_domain(
             live.policy_error = f"{host} has no IPv4 address"
         else:
             try:
-                status, _, body = fetch(sts.policy_url(domain), target[0], ca_file=ca_file, timeout=timeout)
+                status, _, body = fetch(sts.policy_url(domain), target[0], context or ssl.create_default_context(), timeout)
             except (OSError, ssl.SSLError, http.client.HTTPException) as exc:
                 live.policy_error = str(exc) or type(exc).__name__
             else:

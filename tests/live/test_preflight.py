@@ -4,14 +4,13 @@ next deploy would delete, against a real DNS server on loopback."""
 from __future__ import annotations
 
 import pytest
-from dnslib import CAA, QTYPE, RR
 
-from maildns.check.lookup import resolver
+from maildns.check.lookup import start
 from maildns.check.preflight import preflight
 from maildns.cli import main, nameserver
 from maildns.config import parse_config
 from maildns.plan import plan_one
-from tests.live.servers import Zone, start_dns
+from tests.live.zones import Zone, dns  # noqa: F401 - dns is a fixture
 
 pytestmark = pytest.mark.live
 
@@ -25,26 +24,22 @@ HOST = "mta-sts.example.gov"
 
 
 def add_caa(zone: Zone, name: str, *properties: tuple[int, str, str]) -> None:
-    zone.rrs[(name, "CAA")] = [RR(name + ".", QTYPE.CAA, rdata=CAA(flags, tag, value), ttl=300) for flags, tag, value in properties]
+    for flags, tag, value in properties:
+        zone.add(name, "CAA", f'{flags} {tag} "{value}"')
 
 
 @pytest.fixture
-def run(tmp_path):
+def run(tmp_path, dns):  # noqa: F811 - the fixture
     """Serve the config's records plus ``change``, and return the preflight results."""
-    servers = []
 
     def go(change, config=CONFIG):
         cfg = parse_config(config, str(tmp_path / "example.gov.yaml"))
         plan = plan_one(cfg)
-        zone = Zone([r for r in plan.all_records if not r.computed])
+        zone = Zone.published("example.gov", plan.all_records)
         change(zone)
-        server, address = start_dns(zone)
-        servers.append(server)
-        return preflight(plan, resolver(nameserver(address), 2.0))
+        return preflight(plan, start(nameserver(dns(zone)), 2.0, 30.0))
 
-    yield go
-    for server in servers:
-        server.stop()
+    return go
 
 
 def details(results):
@@ -106,24 +101,16 @@ def test_apex_txt_values_absent_from_the_config_would_be_deleted(run):
     ]
 
 
-def test_check_prints_the_preflight_lines(tmp_path, capsys):
-    zone = Zone([])
+def test_check_prints_the_preflight_lines(tmp_path, capsys, dns):  # noqa: F811 - the fixture
     cfg = parse_config(CONFIG, str(tmp_path / "example.gov.yaml"))
-    for record in plan_one(cfg).all_records:
-        if not record.computed:
-            for value in record.values:
-                zone.add(record.name, record.type, value, record.ttl)
+    zone = Zone.published("example.gov", plan_one(cfg).all_records)
     zone.add("example.gov", "TXT", "MS=ms1234")
     add_caa(zone, "example.gov", (0, "issue", "letsencrypt.org"))
     (tmp_path / "example.gov.yaml").write_text(
         "domain: example.gov\nmx: [{host: mx1.example.net, preference: 10}]\napex_txt: [google-site-verification=kept]\nmta_sts: {mode: testing}\n"
     )
-    server, address = start_dns(zone)
-    try:
-        assert main(["check", str(tmp_path / "example.gov.yaml"), "--nameserver", address, "--timeout", "1"]) == 1
-    finally:
-        server.stop()
-    out = [line for line in capsys.readouterr().out.splitlines() if "[DNSHandler:" not in line]
+    assert main(["check", str(tmp_path / "example.gov.yaml"), "--nameserver", dns(zone), "--timeout", "1"]) == 1
+    out = capsys.readouterr().out.splitlines()
     assert "mismatch example.gov TXT: would be deleted by the next deploy; list it in apex_txt to keep it" in out
-    assert "    published 'MS=ms1234'" in out
+    assert "    + 'MS=ms1234'" in out
     assert any(line.startswith(f"error    {HOST} CAA: CAA at example.gov allows only letsencrypt.org, no Amazon CA") for line in out)
