@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import io
 import ipaddress
 import json
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from maildns.config import Config, ConfigError, Problem, config_files, duplicate_domains, load_config, load_configs
 from maildns.plan import DomainPlan, plan
@@ -17,6 +22,7 @@ from maildns.records.mta_sts import policy_url
 
 DEFAULT_PATHS = ["config"]
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 class UsageError(Exception):
@@ -128,17 +134,80 @@ def cmd_records(args: argparse.Namespace) -> int:
 
 def cmd_synth(args: argparse.Namespace) -> int:
     configs = _load(args)  # refuse bad input before anything is written
-    try:
-        Path(args.out).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from None
+    out = Path(args.out)
+    names = [config.stack_name for config in configs]
+    _writable_out(out, names)
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     from maildns.stacks import build_app
 
-    build_app(configs, outdir=args.out).synth()
-    for config in configs:
-        print(Path(args.out) / "stacks" / config.stack_name / "cdk.tf.json")
+    # Synthesize into a staging folder inside --out, then move the result into place: a failure
+    # leaves the previous output as it was, never half of a new one.
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".maildns-synth-", dir=out))
+    except OSError as exc:
+        raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from None
+    try:
+        try:
+            build_app(configs, outdir=str(staging)).synth()
+        except Exception as exc:  # noqa: BLE001 - jsii reports Node's file system errors as its own exception types
+            raise UsageError(f"--out {args.out}: cannot write: {_first_line(exc)}") from None
+        removed = _publish(staging, out, names)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for name in names:
+        print(out / "stacks" / name / "cdk.tf.json")
+    for path in removed:
+        print(f"removed {path}")
     return EXIT_OK
+
+
+def _first_line(exc: BaseException) -> str:
+    return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+
+
+def _writable_out(out: Path, names: Sequence[str]) -> None:
+    """Refuse (exit 2) an --out whose stacks/ cannot take the new stacks, before anything is written."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: {exc.strerror or exc}") from None
+    stacks = out / "stacks"
+    for path in (stacks, *(stacks / name for name in names)):
+        if path.exists() or path.is_symlink():
+            if not path.is_dir():
+                raise UsageError(f"--out {out}: {path} is not a folder")
+            if not os.access(path, os.W_OK | os.X_OK):
+                raise UsageError(f"--out {out}: {path} is not writable")
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {out}: is not writable")
+
+
+def _publish(staging: Path, out: Path, names: Sequence[str]) -> list[Path]:
+    """Move the staged stacks and manifest into ``out``; remove the stack folders no config names.
+
+    Synth owns ``out/stacks/``: a stack left from a removed config would hide its removal from
+    ``maildns diff``. Returns the removed paths.
+    """
+    stacks = out / "stacks"
+    try:
+        stacks.mkdir(exist_ok=True)
+        for name in names:
+            target = stacks / name
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(staging / "stacks" / name, target)
+        removed = sorted(p for p in stacks.iterdir() if p.name not in names)
+        for path in removed:
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+        for entry in staging.iterdir():
+            if entry.name != "stacks":
+                target = out / entry.name
+                if target.is_dir() and not target.is_symlink():
+                    shutil.rmtree(target)
+                os.replace(entry, target)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
+    return removed
 
 
 def cmd_policy(args: argparse.Namespace) -> int:
@@ -195,6 +264,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="maildns", description="Email DNS and MTA-STS hosting as code.")
+    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help: str, handler) -> argparse.ArgumentParser:
@@ -223,20 +293,98 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+class OutputError(Exception):
+    """Standard output cannot be written (closed, a full disk): one line, exit 2."""
+
+
+class _Stdout(io.RawIOBase):
+    """File descriptor 1 for a command's output.
+
+    A reader that goes away (``maildns check | head -1``) is not a failure of the command: the
+    rest of its output is dropped so it finishes and keeps its own exit code. Any other write
+    error (``> /dev/full``) stops the command with one line.
+    """
+
+    def __init__(self, fd: int, *, strict: bool = True) -> None:
+        super().__init__()
+        self.fd = fd
+        self.strict = strict  # False for stderr: nowhere is left to report its own failure
+        self.gone = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        size = len(memoryview(data))
+        if self.gone:
+            return size
+        try:
+            return os.write(self.fd, data)
+        except BrokenPipeError:
+            self.gone = True
+            return size
+        except OSError as exc:
+            if not self.strict:
+                self.gone = True
+                return size
+            raise OutputError(exc.strerror or str(exc)) from None
+
+
+def _own_streams() -> None:
+    """Route print() through _Stdout when the streams are the process's real ones."""
+    if sys.stdout is not None and sys.stdout is sys.__stdout__:
+        sys.stdout = _wrap(sys.stdout, strict=True)
+    if sys.stderr is not None and sys.stderr is sys.__stderr__:
+        sys.stderr = _wrap(sys.stderr, strict=False)
+
+
+def _wrap(old: Any, *, strict: bool) -> io.TextIOWrapper:
+    old.flush()
+    raw = _Stdout(old.fileno(), strict=strict)
+    return io.TextIOWrapper(io.BufferedWriter(raw), encoding=old.encoding, errors=old.errors, line_buffering=old.line_buffering or not strict)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if sys.stdout is None:
+        # Python sets sys.stdout to None when descriptor 1 is closed (``maildns records >&-``).
+        print(f"maildns {args.command}: cannot write output: standard output is closed", file=sys.stderr)
+        return EXIT_USAGE
+    _own_streams()
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()
+        return code
     except ConfigError as exc:
         print("\n".join(exc.lines), file=sys.stderr)
         return EXIT_INVALID
     except UsageError as exc:
         print(f"maildns {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:
-        # The reader went away (``maildns records | head``): stop quietly, as other tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+    except OutputError as exc:
+        _drop_stdout()
+        print(f"maildns {args.command}: cannot write output: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _drop_stdout()
+        print(f"maildns {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _drop_stdout() -> None:
+    """Discard output still buffered, so the interpreter's last flush cannot fail again."""
+    if isinstance(sys.stdout, io.TextIOWrapper) and isinstance(getattr(sys.stdout.buffer, "raw", None), _Stdout):
+        raw = sys.stdout.buffer.raw
+        if isinstance(raw, _Stdout):
+            raw.gone = True
+            sys.stdout.flush()
+
+
+def _version() -> str:
+    try:
+        return metadata.version("maildns")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 if __name__ == "__main__":

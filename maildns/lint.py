@@ -40,6 +40,15 @@ def _spf(config: Config) -> Iterator[Problem]:
             text,
             "RFC 7208 3.4",
         )
+    for i, network in spf_records.pass_networks(spf.terms):
+        if network.prefixlen < spf_records.WIDE_PREFIX[network.version]:
+            yield _warning(
+                config.source,
+                ("spf", "terms", i),
+                f"authorises a whole /{network.prefixlen} IPv{network.version} network; a pass network shorter than /{spf_records.WIDE_PREFIX[network.version]} is almost always a mistake",
+                str(spf.terms[i]),
+                "RFC 7208 5.6",
+            )
     if spf.exp is not None and spf.qualifier != "fail" and not any(t.qualifier == "-" for t in spf.terms):
         # Only a fail result shows the explanation (RFC 7208 6.2).
         yield _warning(config.source, ("spf", "exp"), "is never shown: no term and no all gives a fail result", spf.exp, "RFC 7208 6.2")

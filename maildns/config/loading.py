@@ -12,15 +12,24 @@ from pydantic import ValidationError
 from maildns.config.fields import SCHEMA_RULE
 from maildns.config.messages import problems
 from maildns.config.models import Config
-from maildns.errors import _UNSET, ConfigError, Problem
+from maildns.errors import _UNSET, ConfigError, Problem, show
+
+MAX_VALUES = 100_000  # values a config may expand to through aliases; a real one has a few hundred
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML loader that refuses a key given twice (PyYAML silently keeps the last)."""
+    """YAML loader that refuses a key given twice (PyYAML silently keeps the last).
+
+    Merge keys (``<<: *defaults``, YAML 1.1) are supported: keys written in the mapping itself
+    override merged ones, as the merge key type specifies; only written keys count as duplicates.
+    """
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG:
+                continue
             key = self.construct_object(key_node, deep=deep)
             try:
                 hash(key)
@@ -32,10 +41,89 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+class _TooLarge(Exception):
+    pass
+
+
+class _Cycle(Exception):
+    def __init__(self, node: yaml.Node):
+        self.node = node
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the document holds once every alias is expanded, counted without
+    expanding: an alias bomb (a few hundred bytes, billions of values) is refused at once."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            raise _Cycle(node)
+        open_.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        else:
+            total += len(str(node.value)) // 256  # a long scalar repeated by aliases costs its length
+        open_.discard(key)
+        if total > MAX_VALUES:
+            raise _TooLarge
+        sizes[key] = total
+        return total
+
+    return size(root)
+
+
+def _load_yaml(text: str, source: str) -> Any:
+    """Parse ``text``; aliases may not expand it beyond MAX_VALUES values nor refer to themselves."""
+    loader = _UniqueKeyLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            _expanded_size(node)
+        except _TooLarge:
+            raise ConfigError([Problem(source, ("file",), f"expands to more than {MAX_VALUES} values through aliases", _UNSET, "YAML 1.1")]) from None
+        except _Cycle as exc:
+            line = f"line {exc.node.start_mark.line + 1}"
+            raise ConfigError([Problem(source, (line,), "has an alias inside the value it names, which never ends", _UNSET, "YAML 1.1")]) from None
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _text_keys(data: Any, source: str) -> list[Problem]:
+    """A problem for each mapping key that is not text (``1:``, ``yes:``, ``~:``), at its path."""
+    found: list[Problem] = []
+
+    def walk(item: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(key, str):
+                    walk(value, (*path, key))
+                else:
+                    found.append(Problem(source, (*path, show(key)), "is a key that is not text; quote it if it is meant as one", key, SCHEMA_RULE))
+        elif isinstance(item, list):
+            for i, value in enumerate(item):
+                walk(value, (*path, i))
+
+    walk(data, ())
+    return found
+
+
 def parse_config(data: Any, source: str = "<config>") -> Config:
     """Validate already-parsed YAML data; raise ConfigError with one line per problem."""
     if not isinstance(data, dict):
         raise ConfigError([Problem(source, (), "must be a mapping of settings", data, SCHEMA_RULE)])
+    bad_keys = _text_keys(data, source)
+    if bad_keys:
+        raise ConfigError(bad_keys)
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -53,7 +141,7 @@ def load_config(path: str | Path) -> Config:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ConfigError([Problem(source, ("file",), f"cannot be read: {reason}", source, "a readable UTF-8 YAML file")]) from None
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = _load_yaml(text, source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "file"

@@ -93,6 +93,15 @@ class Spf(Model):
         # The first matching term decides (RFC 7208 4.6.2): a repeat never matches and an
         # include or a, mx, exists repeated still costs a lookup (RFC 7208 4.6.4).
         unique(self.terms, lambda t: (t.mechanism, t.argument, t.cidr), "", "RFC 7208 4.6.2", "an earlier term; the first match decides", prefix=("terms",), show=str)
+        covered = spf_records.covers_everything(self.terms)
+        if covered is not None:
+            version, i = covered
+            raise RuleError(
+                f"authorises every IPv{version} address, as +all would; list the senders' own networks",
+                "RFC 7208 5.6",
+                value=[str(t) for t in self.terms[: i + 1]],
+                path=("terms", i),
+            )
         lookups = spf_records.count_lookups(self.terms, self.redirect)
         if lookups > spf_records.MAX_LOOKUPS:
             raise RuleError(

@@ -105,7 +105,7 @@ def test_main_py_refuses_bad_config_before_writing(tmp_path):
     result = run(str(ROOT / "main.py"), cwd=tmp_path, env={"MAILDNS_CONFIG": str(tmp_path)})
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        f"{tmp_path / 'example.gov.yaml'}: mx[0].host: must be a host name, not an IP address (got 192.0.2.1; RFC 5321 2.3.5)"
+        f"{tmp_path / 'example.gov.yaml'}: mx[0].host: must be a host name: an IP address is not allowed here (got 192.0.2.1; RFC 5321 2.3.5)"
     )
     assert not (tmp_path / "cdktf.out").exists()
 
