@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
@@ -140,9 +140,23 @@ class DkimKey(Model):
     """Optional ``h=`` list; sha1 is refused (RFC 8301)."""
     testing: Flag = False
     """Publish ``t=y``: verifiers treat failures as unsigned (RFC 6376 3.6.1)."""
+    revoked: Flag = False
+    """Publish ``v=DKIM1; p=``: an empty key revokes the selector (RFC 6376 3.6.1); give no public_key."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _revoked_has_no_key(cls, data: Any) -> Any:
+        # A revoked selector publishes an empty p=, so public_key is required only when not revoked.
+        if isinstance(data, dict) and data.get("revoked") is True and "public_key" not in data:
+            return {**data, "public_key": ""}
+        return data
 
     @model_validator(mode="after")
     def _key_matches_type(self) -> DkimKey:
+        if self.revoked:
+            if self.public_key:
+                raise RuleError("must not be set with revoked: true; a revoked selector publishes an empty p=", "RFC 6376 3.6.1", value=self.public_key, path=("public_key",))
+            return self
         try:
             text, data = dkim_records.public_key_bytes(self.public_key)
             dkim_records.check_public_key(self.key_type, data)
@@ -155,6 +169,8 @@ class DkimKey(Model):
 
     @property
     def text(self) -> str:
+        if self.revoked:
+            return dkim_records.render_revoked()
         return dkim_records.render_dkim(
             key_type=self.key_type,
             public_key=self.public_key,

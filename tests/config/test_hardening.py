@@ -233,3 +233,91 @@ def test_keys_that_are_not_text_are_named(tmp_path, text, expected):
 def test_wrong_case_keys_get_did_you_mean(refused, data, expected):
     (line,) = lines_of(refused, domain(**data))
     assert line.startswith(expected.split(" allowed: ")[0])
+
+
+# --- DKIM keys ------------------------------------------------------------------------------
+
+
+def pkcs1_key(bits: int) -> str:
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    n = (1 << (bits - 1)) | 0xC3A5 | 1
+    der = rsa.RSAPublicNumbers(65537, n).public_key().public_bytes(Encoding.DER, PublicFormat.PKCS1)
+    return base64.b64encode(der).decode("ascii")
+
+
+def test_a_pkcs1_rsa_key_is_refused_with_how_to_convert_it(refused):
+    """RFC 6376 3.6.1: p= is a SubjectPublicKeyInfo; a bare RSAPublicKey (MIIBCgKCAQEA...) fails at verifiers."""
+    key = pkcs1_key(2048)
+    assert key.startswith("MIIBCgKCAQEA")
+    (line,) = lines_of(refused, domain(dkim=[{"selector": "s1", "public_key": key}]))
+    assert line == (
+        "dkim[0].public_key: is a PKCS#1 RSAPublicKey, not a SubjectPublicKeyInfo; convert it with "
+        "`openssl rsa -RSAPublicKey_in -in key.pem -pubout` and publish the base64 between the PEM lines "
+        f"(got {key[:77]}...; RFC 6376 3.6.1)"
+    )
+
+
+def test_a_revoked_selector_publishes_an_empty_key(accepted):
+    """RFC 6376 3.6.1: "An empty value means that this public key has been revoked."""
+    from maildns.plan import plan_one
+
+    config = accepted(domain(dkim=[{"selector": "old", "revoked": True}]))
+    (record,) = [r for r in plan_one(config).records if r.id == "dkim-old"]
+    assert (record.name, record.values) == ("old._domainkey.example.gov", ("v=DKIM1; p=",))
+    assert warning_lines(domain(dkim=[{"selector": "old", "revoked": True}])) == []
+
+
+def test_a_revoked_selector_takes_no_key(refused):
+    from tests.config.samples import RSA_2048
+
+    assert lines_of(refused, domain(dkim=[{"selector": "old", "revoked": True, "public_key": RSA_2048}])) == [
+        f"dkim[0].public_key: must not be set with revoked: true; a revoked selector publishes an empty p= (got {RSA_2048[:77]}...; RFC 6376 3.6.1)"
+    ]
+
+
+def test_a_key_is_still_required_unless_revoked(refused):
+    assert lines_of(refused, domain(dkim=[{"selector": "s1", "revoked": False}])) == ["dkim[0].public_key: is required (got nothing; RFC 6376 3.6.1)"]
+
+
+# --- settings that quietly disable a feature are warned -----------------------------------------
+
+
+def _mx(**sts) -> dict:
+    return {"mx": [{"host": "mx.example.gov", "preference": 10}], "mta_sts": sts}
+
+
+def _rsa(bits: int) -> str:
+    from tests.config.samples import rsa_key
+
+    return rsa_key(bits)
+
+
+QUIET_DISABLERS = [
+    pytest.param(_mx(mode="enforce", max_age=0), "mta_sts.max_age: is 0 seconds in enforce mode; below 86400 (a day) senders soon forget the policy and an attacker who blocks its fetch downgrades them (got 0; RFC 8461 3.2, 10)", id="RFC 8461 10: max_age 0 in enforce mode"),
+    pytest.param(_mx(mode="testing", max_age=86399), "mta_sts.max_age: is 86399 seconds in testing mode; below 86400 (a day) senders soon forget the policy and an attacker who blocks its fetch downgrades them (got 86399; RFC 8461 3.2, 10)", id="RFC 8461 10: max_age under a day in testing mode"),
+    pytest.param({"dmarc": {"pct": 0}}, "dmarc.pct: is 0: the policy applies to no failing mail, as if p were none (got 0; RFC 7489 6.3)", id="RFC 7489 6.3: pct 0"),
+    pytest.param({"dmarc": {"ri": 0}}, "dmarc.ri: is 0 seconds: no receiver reports that often, so each uses its own interval (the default is 86400) (got 0; RFC 7489 6.3)", id="RFC 7489 6.3: ri 0"),
+    pytest.param({"dmarc": {"rua": ["mailto:d@example.gov!0m"]}}, "dmarc.rua[0]: has a size limit of 0: no report fits, so none is sent (got mailto:d@example.gov!0m; RFC 7489 6.2)", id="RFC 7489 6.2: a report size limit of 0"),
+]
+
+
+@pytest.mark.parametrize(("data", "expected"), QUIET_DISABLERS)
+def test_settings_that_quietly_disable_a_feature_are_warned(data, expected):
+    assert warning_lines(domain(**data)) == [expected]
+
+
+def test_an_rsa_key_beyond_4096_bits_is_warned():
+    """RFC 8301 3.2: verifiers MUST validate 1024-4096 bits; larger keys may not verify."""
+    key = _rsa(8192)
+    assert warning_lines(domain(dkim=[{"selector": "big", "public_key": key}])) == [
+        f"dkim[0].public_key: is a 8192-bit RSA key; verifiers need support only up to 4096 bits, so some will not verify it (got {key[:77]}...; RFC 8301 3.2)"
+    ]
+
+
+@pytest.mark.parametrize("data", [_mx(mode="none", max_age=0), _mx(mode="enforce", max_age=86400), {"dmarc": {"pct": 1, "ri": 1, "rua": ["mailto:d@example.gov!1k"]}}])
+def test_settings_that_keep_the_feature_are_not_warned(data):
+    assert warning_lines(domain(**data)) == []
