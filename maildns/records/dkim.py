@@ -48,7 +48,11 @@ def check_public_key(key_type: str, data: bytes) -> None:
             raise RuleError(f"is {len(data)} bytes; an ed25519 key is the raw 32-byte public key", "RFC 8463 4.2")
         return
     from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_der_public_key
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        PublicFormat,
+        load_der_public_key,
+    )
 
     try:
         key = load_der_public_key(data)
