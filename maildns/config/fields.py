@@ -34,11 +34,25 @@ class Rule:
 
 
 def checked(fn: Callable[[Any], Any]) -> PlainValidator:
-    return PlainValidator(fn)
+    """A text field checked by ``fn``; a YAML number or boolean where text belongs says to quote it."""
+
+    def check(value: Any) -> Any:
+        try:
+            return fn(value)
+        except RuleError as exc:
+            if isinstance(value, int | float) and not isinstance(value, str):
+                # YAML reads 20230601 and yes as a number and a boolean; quotes keep them text.
+                shown = str(value).lower() if isinstance(value, bool) else str(value)
+                raise RuleError(f"must be text, and YAML reads {shown} as a {'true/false value' if isinstance(value, bool) else 'number'}: quote it ('{shown}')", exc.rule) from None
+            raise
+
+    return PlainValidator(check)
 
 
 def integer(lo: int, hi: int, rule: str) -> PlainValidator:
     def check(value: Any) -> int:
+        if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]+\s*", value):
+            raise RuleError(f"must be a whole number {lo}-{hi}, not text: drop the quotes", rule)
         if isinstance(value, bool) or not isinstance(value, int):
             raise RuleError(f"must be a whole number {lo}-{hi}", rule)
         if not lo <= value <= hi:
@@ -182,7 +196,7 @@ Ttl = Annotated[int, integer(0, 2147483647, TTL_RULE)]
 DomainName = Annotated[str, checked(domain_name)]
 MxHostName = Annotated[str, checked(_mx_host)]
 AwsRegion = Annotated[str, checked(_aws_region)]
-Flag = Annotated[bool, checked(flag)]
+Flag = Annotated[bool, PlainValidator(flag)]
 DmarcUri = Annotated[str, checked(uri.dmarc_uri)]
 TlsRptUri = Annotated[str, checked(uri.tlsrpt_uri)]
 SpfTerm = Annotated[spf_records.SpfTerm, checked(spf_records.parse_term)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, model_validator
 
 from maildns.config.fields import (
     SCHEMA_RULE,
@@ -283,6 +283,17 @@ class Backend(Model):
         return self.use_lockfile if self.use_lockfile is not None else self.dynamodb_table is None
 
 
+def _few_apex_values(value: Any) -> Any:
+    # Counted before each value is checked: a file of 70,000 values is refused at once.
+    if isinstance(value, list | tuple) and len(value) > spf_records.MAX_APEX_VALUES:
+        raise RuleError(
+            f"lists {len(value)} values; at most {spf_records.MAX_APEX_VALUES} fit the apex TXT answer with the SPF record",
+            "RFC 7208 3.4",
+            value=f"{len(value)} values",
+        )
+    return value
+
+
 class Config(Model):
     """One domain: what its mail DNS and MTA-STS hosting must be."""
 
@@ -301,7 +312,7 @@ class Config(Model):
     """Mail exchangers; empty publishes no MX record."""
     spf: Spf = Spf()
     """Sender policy; the default ``v=spf1 -all`` says the domain sends no mail."""
-    apex_txt: tuple[ApexTxt, ...] = ()
+    apex_txt: Annotated[tuple[ApexTxt, ...], BeforeValidator(_few_apex_values)] = ()
     """Other TXT values at the apex (site verifications): Route53 keeps one TXT set per name."""
     dkim: tuple[DkimKey, ...] = ()
     """DKIM keys of third-party signers (Google Workspace, ...)."""
@@ -355,6 +366,14 @@ class Config(Model):
             ids[record_id] = k.selector
         # Route53 refuses a record set that lists the same value twice.
         unique(self.apex_txt, lambda v: v, "", "Route53 ChangeResourceRecordSets", "a value", prefix=("apex_txt",))
+        octets = spf_records.answer_octets((self.spf.text, *self.apex_txt))
+        if self.apex_txt and octets > spf_records.MAX_OCTETS:
+            raise RuleError(
+                f"make the apex TXT set {octets} octets with the SPF record; at most {spf_records.MAX_OCTETS} fit a DNS answer",
+                "RFC 7208 3.4",
+                value=list(self.apex_txt),
+                path=("apex_txt",),
+            )
         return self
 
     @model_validator(mode="after")

@@ -17,6 +17,15 @@ LOOKUP_MECHANISMS = frozenset({"include", "a", "mx", "ptr", "exists"})
 MAX_LOOKUPS = 10
 MAX_OCTETS = 512  # the whole answer must fit a UDP datagram (RFC 7208 3.4)
 WARN_OCTETS = 450  # checkdmarc's margin for the other records in the same answer
+# A TXT query for the apex returns every TXT record there, so the other values share the SPF
+# record's 512 octets (RFC 7208 3.4). Each record also costs about 13 octets of header (name
+# pointer, type, class, TTL, length, the string's length octet): 40 values alone fill an answer.
+MAX_APEX_VALUES = 40
+
+
+def answer_octets(texts: Iterable[str]) -> int:
+    """Octets of TXT text a query for the name returns, counted as for the SPF record alone."""
+    return sum(len(text) for text in texts)
 
 _MECHANISM = re.compile(r"^(?P<qualifier>[-+~?]?)(?P<name>[a-z0-9]+)(?P<rest>.*)$", re.IGNORECASE)
 _MACRO = re.compile(r"%(?:\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%|_|-)", re.IGNORECASE)

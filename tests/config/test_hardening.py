@@ -321,3 +321,42 @@ def test_an_rsa_key_beyond_4096_bits_is_warned():
 @pytest.mark.parametrize("data", [_mx(mode="none", max_age=0), _mx(mode="enforce", max_age=86400), {"dmarc": {"pct": 1, "ri": 1, "rua": ["mailto:d@example.gov!1k"]}}])
 def test_settings_that_keep_the_feature_are_not_warned(data):
     assert warning_lines(domain(**data)) == []
+
+
+# --- YAML types: messages that say the fix ------------------------------------------------------
+
+TYPE_SLIPS = [
+    pytest.param({"dkim": [{"selector": 20230601, "public_key": "x"}]}, "dkim[0].selector: must be text, and YAML reads 20230601 as a number: quote it ('20230601') (got 20230601; RFC 1035 2.3.1)", id="a date-style DKIM selector must be quoted"),
+    pytest.param({"ttl": "300"}, "ttl: must be a whole number 0-2147483647, not text: drop the quotes (got 300; RFC 2181 8)", id="a quoted TTL must lose its quotes"),
+    pytest.param({"ttl_overrides": {"mx": " 60"}}, "ttl_overrides.mx: must be a whole number 0-2147483647, not text: drop the quotes (got \" 60\"; RFC 2181 8)", id="a quoted TTL override must lose its quotes"),
+    pytest.param({"zone": True}, "zone: must be text, and YAML reads true as a true/false value: quote it ('true') (got true; RFC 1035 2.3.1)", id="yes read as a boolean must be quoted"),
+]
+
+
+@pytest.mark.parametrize(("data", "expected"), TYPE_SLIPS)
+def test_type_slips_say_the_fix(refused, data, expected):
+    lines = lines_of(refused, domain(**data))
+    assert lines[0] == expected
+
+
+# --- the apex TXT set shares the SPF record's 512 octets (RFC 7208 3.4) -------------------------
+
+
+def test_apex_txt_counts_against_the_answer_size(refused):
+    values = [f"site-verification={i:02d}" + "x" * 100 for i in range(5)]
+    (line,) = lines_of(refused, domain(apex_txt=values))
+    assert line.startswith("apex_txt: make the apex TXT set 611 octets with the SPF record; at most 512 fit a DNS answer (got [")
+    assert line.endswith("; RFC 7208 3.4)")
+
+
+def test_apex_txt_count_is_bounded_before_values_are_checked(refused):
+    import time
+
+    started = time.perf_counter()
+    lines = lines_of(refused, domain(apex_txt=[f"v{i}" for i in range(70000)]))
+    assert time.perf_counter() - started < 0.5
+    assert lines == ["apex_txt: lists 70000 values; at most 40 fit the apex TXT answer with the SPF record (got 70000 values; RFC 7208 3.4)"]
+
+
+def test_apex_txt_that_fits_is_accepted(accepted):
+    accepted(domain(apex_txt=["google-site-verification=" + "a" * 43, "MS=ms12345678"]))
