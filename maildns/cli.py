@@ -15,7 +15,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from maildns.config import Config, ConfigError, Problem, config_files, duplicate_domains, load_config, load_configs
+from maildns.config import Config, ConfigError, Problem, duplicate_domains, load_config, load_configs
+from maildns.config.loading import Scan, file_name_warning, scan
 from maildns.plan import DomainPlan, plan
 from maildns.records import Record
 from maildns.records.mta_sts import policy_url
@@ -33,11 +34,21 @@ def _paths(args: argparse.Namespace) -> list[str]:
     return args.paths or DEFAULT_PATHS
 
 
-def _files(args: argparse.Namespace) -> list[Path]:
-    files = config_files(_paths(args))
-    if not files:
+def _scan(args: argparse.Namespace) -> Scan:
+    """The PATH arguments scanned; a missing default config/ or a folder with no config file is a
+    usage error, even beside other PATHs that hold some (README: Commands)."""
+    if not args.paths and not Path(DEFAULT_PATHS[0]).is_dir():
+        raise UsageError(f"no {DEFAULT_PATHS[0]}/ folder in {Path.cwd()}; give the config files or folders as PATH")
+    found = scan(_paths(args))
+    if not found.files:
         raise UsageError(f"no .yaml files in {' '.join(_paths(args))}")
-    return files
+    for folder in found.empty:
+        raise UsageError(f"no .yaml files in {folder}")
+    return found
+
+
+def _files(args: argparse.Namespace) -> list[Path]:
+    return list(_scan(args).files)
 
 
 def _load(args: argparse.Namespace) -> tuple[Config, ...]:
@@ -64,7 +75,8 @@ def nameserver(text: str) -> tuple[str, int]:
 def cmd_validate(args: argparse.Namespace) -> int:
     from maildns.lint import warnings
 
-    files = _files(args)
+    scanned = _scan(args)
+    files = scanned.files
     errors: dict[str, list[Problem]] = {str(f): [] for f in files}
     configs: list[Config] = []
     for file in files:
@@ -75,6 +87,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for found in duplicate_domains(configs):
         errors[found.file].append(found)
     warned = warnings(configs) if configs else {}
+    for config in configs:
+        misnamed = file_name_warning(config)
+        if misnamed is not None:
+            warned.setdefault(config.source, []).insert(0, misnamed)
     n_errors = sum(map(len, errors.values()))
     n_warnings = sum(map(len, warned.values()))
     if args.format == "json":
@@ -90,6 +106,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             ],
             "errors": n_errors,
             "warnings": n_warnings,
+            "skipped": [{"file": str(path), "reason": reason} for path, reason in scanned.skipped],
         }
         print(json.dumps(report, indent=2))
     else:
@@ -98,6 +115,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             if lines:
                 print("\n".join(lines), file=sys.stderr)
         summary = f"{len(errors)} file{'s' * (len(errors) != 1)} checked: {n_errors} error{'s' * (n_errors != 1)}, {n_warnings} warning{'s' * (n_warnings != 1)}"
+        if scanned.skipped:
+            summary += f", {len(scanned.skipped)} skipped" + "".join(f"\nskipped: {path} ({reason})" for path, reason in scanned.skipped)
         print(summary, file=sys.stderr if n_errors else sys.stdout)
     return EXIT_INVALID if n_errors else EXIT_OK
 

@@ -97,10 +97,13 @@ def _plan_one(config: Resolved, senders: dict[str, Resolved]) -> DomainPlan:
     if config.mta_sts is not None:
         policy = sts.render_policy(mode=config.mta_sts.mode, max_age=config.mta_sts.max_age, patterns=config.mta_sts.patterns)
         host, target = sts.policy_host(domain), sts.distribution_placeholder(domain)
+        validation_name, validation_value = sts.certificate_validation_placeholder(domain)
         site = (
             Record("mta-sts", sts.txt_name(domain), "TXT", ttl.mta_sts, (sts.render_txt(policy),)),
             Record("mta-sts-a", host, "A", sts.ALIAS_TTL, (target,), computed=True),
             Record("mta-sts-aaaa", host, "AAAA", sts.ALIAS_TTL, (target,), computed=True),
+            # The ACM certificate's DNS validation record, which the stack creates as well.
+            Record("mta-sts-certificate-validation", validation_name, "CNAME", ttl.mta_sts, (validation_value,), computed=True),
         )
     return DomainPlan(config, tuple(records), policy, site, _ses_records(config))
 

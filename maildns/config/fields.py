@@ -117,6 +117,32 @@ def _aws_region(value: Any) -> str:
     return value.strip()
 
 
+# Regions where Amazon SES is offered: the "Service API endpoints" table (email.<region>.amazonaws.com)
+# of "Amazon Simple Email Service endpoints and quotas", AWS General Reference,
+# @see https://docs.aws.amazon.com/general/latest/gr/ses.html
+# A region missing here is refused until it is added (with the table as the source).
+SES_REGIONS = frozenset(
+    {
+        "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+        "af-south-1",
+        "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+        "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+        "ca-central-1",
+        "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-north-1",
+        "il-central-1", "me-south-1", "me-central-1",
+        "sa-east-1",
+        "us-gov-west-1", "us-gov-east-1",
+    }
+)  # fmt: skip
+
+
+def _ses_region(value: Any) -> str:
+    region = _aws_region(value)
+    if region not in SES_REGIONS:
+        raise RuleError("is not a region where Amazon SES is offered (see SES_REGIONS in maildns/config/fields.py)", "AWS SES endpoints")
+    return region
+
+
 def _bucket(value: Any) -> str:
     # S3 bucket names: 3-63 characters, lower case letters, digits, dots and hyphens.
     if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", value) or ".." in value:
@@ -196,6 +222,7 @@ Ttl = Annotated[int, integer(0, 2147483647, TTL_RULE)]
 DomainName = Annotated[str, checked(domain_name)]
 MxHostName = Annotated[str, checked(_mx_host)]
 AwsRegion = Annotated[str, checked(_aws_region)]
+SesRegion = Annotated[str, checked(_ses_region)]
 Flag = Annotated[bool, PlainValidator(flag)]
 DmarcUri = Annotated[str, checked(uri.dmarc_uri)]
 TlsRptUri = Annotated[str, checked(uri.tlsrpt_uri)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ from pydantic import ValidationError
 from maildns.config.fields import SCHEMA_RULE
 from maildns.config.messages import problems
 from maildns.config.models import Config
-from maildns.errors import _UNSET, ConfigError, Problem, show
+from maildns.errors import _UNSET, ConfigError, Problem, RuleError, show
+from maildns.records.names import domain_name
 
 MAX_VALUES = 100_000  # values a config may expand to through aliases; a real one has a few hundred
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -157,15 +159,83 @@ def load_config(path: str | Path) -> Config:
     return parse_config(data, source)
 
 
-def config_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand folders to their ``*.yaml``/``*.yml`` files, in name order; keep files as given."""
+CONFIG_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What a scan of the PATH arguments found: the config files, in order; what a folder held
+    that is not loaded, with the reason; and the folders that held no config file at all."""
+
+    files: tuple[Path, ...]
+    skipped: tuple[tuple[Path, str], ...] = ()
+    empty: tuple[Path, ...] = ()
+
+
+def scan(paths: Iterable[str | Path]) -> Scan:
+    """Expand folders to their ``*.yaml``/``*.yml`` files, in name order; keep files as given.
+
+    Hidden files (``.x.yaml``, the ``._x.yaml`` files macOS leaves on shared drives) are never
+    configs; they, sub-folders, other suffixes and dangling links are skipped and reported.
+    """
     files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    empty: list[Path] = []
     for path in map(Path, paths):
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
-        else:
+        if not path.is_dir():
             files.append(path)
-    return files
+            continue
+        found = 0
+        for entry in sorted(path.iterdir()):
+            reason = _skip_reason(entry)
+            if reason:
+                skipped.append((entry, reason))
+            else:
+                files.append(entry)
+                found += 1
+        if not found:
+            empty.append(path)
+    return Scan(tuple(files), tuple(skipped), tuple(empty))
+
+
+def _skip_reason(entry: Path) -> str:
+    if entry.name.startswith("."):
+        return "a hidden file"
+    if entry.is_symlink() and not entry.exists():
+        return "a link to nothing"
+    if entry.is_dir():
+        return "a folder; folders are not searched"
+    if entry.suffix.lower() in CONFIG_SUFFIXES and entry.suffix not in CONFIG_SUFFIXES:
+        return f"ends in {entry.suffix}; only lower-case .yaml and .yml are read"
+    if entry.suffix not in CONFIG_SUFFIXES:
+        return "not a .yaml or .yml file"
+    if not entry.is_file():
+        return "not a regular file"
+    return ""
+
+
+def config_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The config files the PATH arguments name (see ``scan``)."""
+    return list(scan(paths).files)
+
+
+def file_name_warning(config: Config) -> Problem | None:
+    """A warning when a ``<name>.yaml`` file holds another domain than ``<name>``.
+
+    One file per domain, named after it: a copied file whose domain was not edited, or a domain
+    edited in the wrong file, is easy to miss among thousands (README: Configuration).
+    """
+    path = Path(config.source)
+    if path.suffix not in CONFIG_SUFFIXES:
+        return None
+    try:
+        expected = domain_name(path.stem, min_labels=1, top_level=False)
+    except RuleError:
+        expected = path.stem
+    if expected == config.domain:
+        return None
+    message = f"does not match the file name {path.name}; name the file {config.domain}.yaml"
+    return Problem(config.source, ("domain",), message, config.domain, "one file per domain: config/<domain>.yaml", severity="warning")
 
 
 def duplicate_domains(configs: Sequence[Config]) -> list[Problem]:
@@ -174,8 +244,22 @@ def duplicate_domains(configs: Sequence[Config]) -> list[Problem]:
     owners: dict[str, Config] = {}
     for config in configs:
         first = owners.setdefault(config.stack_name, config)
-        if first is not config:
+        if first is config:
+            continue
+        if first.domain == config.domain:
             found.append(Problem(config.source, ("domain",), f"is configured twice (also in {first.source})", config.domain, "one file and one stack per domain"))
+        else:
+            # Stack names replace dots with hyphens (login.gov -> login-gov); changing that would
+            # rename every existing stack and its state, so two such domains are refused instead.
+            found.append(
+                Problem(
+                    config.source,
+                    ("domain",),
+                    f"gives the stack name {config.stack_name}, as {first.domain} in {first.source} does; two domains cannot share a stack",
+                    config.domain,
+                    "one file and one stack per domain",
+                )
+            )
     return found
 
 

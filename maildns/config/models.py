@@ -24,6 +24,7 @@ from maildns.config.fields import (
     Rule,
     RuleErrors,
     S3Bucket,
+    SesRegion,
     SpfAll,
     SpfDomainSpec,
     SpfTerm,
@@ -180,7 +181,7 @@ class DkimKey(Model):
 
 
 class Ses(Model):
-    regions: tuple[AwsRegion, ...]
+    regions: tuple[SesRegion, ...]
     """SES regions that send for the domain; each has its own identity and three DKIM tokens."""
     easy_dkim: Flag = True
     """Create the SES DKIM tokens and publish their CNAMEs."""

@@ -30,6 +30,15 @@ def policy_host(domain: str) -> str:
     return f"{POLICY_HOST}.{domain}"
 
 
+def certificate_validation_placeholder(domain: str) -> tuple[str, str]:
+    """Name and value of the CNAME that proves control of ``mta-sts.<domain>`` to ACM: both exist
+    only once the certificate is requested, so ``maildns records`` shows placeholders.
+
+    @see https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
+    """
+    return f"<acm-validation-name>.{policy_host(domain)}", "<acm-validation-value>.acm-validations.aws"
+
+
 def policy_url(domain: str) -> str:
     return f"https://{policy_host(domain)}/{POLICY_PATH}"
 

@@ -132,3 +132,89 @@ def test_version(capsys):
         main(["--version"])
     assert exc.value.code == 0
     assert capsys.readouterr().out == "maildns 0.1.0\n"
+
+
+def test_records_lists_every_record_set_the_stack_creates(capsys):
+    """README: `records` prints every record set, including the ACM validation CNAME synth creates."""
+    from maildns.config import load_configs
+    from maildns.plan import plan
+
+    golden = json.loads((ROOT / "tests" / "golden" / "login-gov.json").read_text())
+    (domain_plan,) = plan(load_configs([LOGIN_GOV]))
+    assert {r.id.replace("-", "_") for r in domain_plan.all_records} == set(golden["resource"]["aws_route53_record"])
+    assert main(["records", str(LOGIN_GOV), "--format", "json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert {
+        "domain": "login.gov",
+        "name": "<acm-validation-name>.mta-sts.login.gov",
+        "type": "CNAME",
+        "ttl": 3600,
+        "values": ["<acm-validation-value>.acm-validations.aws"],
+        "computed": True,
+    } in records
+
+
+def test_distinct_domains_with_the_same_stack_name_are_named_as_such(tmp_path, capsys):
+    write(tmp_path, "domain: a-b.example.com\n", "a-b.example.com.yaml")
+    write(tmp_path, "domain: a.b-example.com\n", "a.b-example.com.yaml")
+    assert main(["validate", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{tmp_path / 'a.b-example.com.yaml'}: domain: gives the stack name a-b-example-com, as a-b.example.com in "
+        f"{tmp_path / 'a-b.example.com.yaml'} does; two domains cannot share a stack (got a.b-example.com; one file and one stack per domain)"
+    )
+
+
+# --- PATH arguments: what a folder scan reads, skips and refuses ---------------------------------
+
+
+def test_validate_skips_hidden_files_and_lists_what_it_skipped(tmp_path, capsys):
+    """A macOS ._x.yaml (binary AppleDouble data) must not break every command; skipped entries are named."""
+    write(tmp_path, "domain: example.gov\n")
+    (tmp_path / "._example.gov.yaml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+    write(tmp_path, "domain: other.gov\n", "OTHER.GOV.YAML")
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "folder.yaml").mkdir()
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    assert main(["validate", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "1 file checked: 0 errors, 0 warnings, 5 skipped",
+        f"skipped: {tmp_path / '._example.gov.yaml'} (a hidden file)",
+        f"skipped: {tmp_path / 'OTHER.GOV.YAML'} (ends in .YAML; only lower-case .yaml and .yml are read)",
+        f"skipped: {tmp_path / 'archive'} (a folder; folders are not searched)",
+        f"skipped: {tmp_path / 'folder.yaml'} (a folder; folders are not searched)",
+        f"skipped: {tmp_path / 'gone.yaml'} (a link to nothing)",
+    ]
+    assert main(["records", str(tmp_path), "--format", "json"]) == 0
+
+
+def test_validate_json_lists_skipped_files(tmp_path, capsys):
+    write(tmp_path, "domain: example.gov\n")
+    write(tmp_path, "domain: x.gov\n", ".hidden.yaml")
+    assert main(["validate", str(tmp_path), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["skipped"] == [{"file": str(tmp_path / ".hidden.yaml"), "reason": "a hidden file"}]
+
+
+def test_a_file_named_after_another_domain_is_warned(tmp_path, capsys):
+    path = write(tmp_path, "domain: example.gov\n", "example.com.yaml")
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr()
+    assert out.err == f"warning: {path}: domain: does not match the file name example.com.yaml; name the file example.gov.yaml (got example.gov; one file per domain: config/<domain>.yaml)\n"
+
+
+def test_a_file_named_after_its_idn_domain_is_not_warned(tmp_path, capsys):
+    path = write(tmp_path, "domain: bücher.example\n", "bücher.example.yaml")
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().out == "1 file checked: 0 errors, 0 warnings\n"
+
+
+def test_a_missing_default_config_folder_is_a_usage_error(tmp_path):
+    result = run("-m", "maildns", "validate", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (2, f"maildns validate: no config/ folder in {tmp_path}; give the config files or folders as PATH\n")
+
+
+def test_an_empty_folder_next_to_a_file_is_a_usage_error(tmp_path, capsys):
+    path = write(tmp_path, "domain: example.gov\n")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["validate", str(path), str(empty)]) == 2
+    assert capsys.readouterr().err == f"maildns validate: no .yaml files in {empty}\n"

@@ -360,3 +360,23 @@ def test_apex_txt_count_is_bounded_before_values_are_checked(refused):
 
 def test_apex_txt_that_fits_is_accepted(accepted):
     accepted(domain(apex_txt=["google-site-verification=" + "a" * 43, "MS=ms12345678"]))
+
+
+# --- SES regions --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("region", "expected"),
+    [
+        pytest.param("xx-fake-9", "ses.regions[0]: is not a region where Amazon SES is offered (see SES_REGIONS in maildns/config/fields.py) (got xx-fake-9; AWS SES endpoints)", id="a region that has the shape of one but does not exist"),
+        pytest.param("us-east-7", "ses.regions[0]: is not a region where Amazon SES is offered (see SES_REGIONS in maildns/config/fields.py) (got us-east-7; AWS SES endpoints)", id="a region AWS does not have"),
+        pytest.param("useast1", "ses.regions[0]: must be an AWS region such as us-east-1 (got useast1; AWS regions)", id="not a region at all"),
+    ],
+)
+def test_ses_regions_are_where_ses_is_offered(refused, region, expected):
+    assert lines_of(refused, domain(ses={"regions": [region]})) == [expected]
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "us-west-2", "eu-central-1", "ap-southeast-2", "us-gov-west-1"])
+def test_ses_regions_that_exist_are_accepted(accepted, region):
+    accepted(domain(ses={"regions": [region]}))

@@ -72,16 +72,28 @@ def test_id_is_the_first_32_hex_digits_of_the_sha256_of_the_bytes():
 
 def test_txt_record_is_version_then_id():
     """RFC 8461 3.1: ``v=STSv1; id=<id>``, at ``_mta-sts.<domain>``, exactly one record."""
-    (txt, a, aaaa) = plan_one(config()).mta_sts
+    (txt, *_) = plan_one(config()).mta_sts
     assert (txt.id, txt.name, txt.type, txt.values) == ("mta-sts", "_mta-sts.example.gov", "TXT", (render_txt(LOGIN_LIKE),))
     assert txt.values == (f"v=STSv1; id={policy_id(LOGIN_LIKE)}",)
     assert not txt.computed
 
 
 def test_policy_host_aliases_are_placeholders_until_apply():
-    _, a, aaaa = plan_one(config()).mta_sts
+    _, a, aaaa, _ = plan_one(config()).mta_sts
     assert [(r.name, r.type, r.computed) for r in (a, aaaa)] == [("mta-sts.example.gov", "A", True), ("mta-sts.example.gov", "AAAA", True)]
     assert a.values == ("<cloudfront distribution of mta-sts.example.gov>",)
+
+
+def test_certificate_validation_record_is_a_placeholder_until_apply():
+    """The stack creates ACM's DNS validation CNAME; `records` lists it as computed."""
+    *_, validation = plan_one(config()).mta_sts
+    assert (validation.id, validation.name, validation.type, validation.values, validation.computed) == (
+        "mta-sts-certificate-validation",
+        "<acm-validation-name>.mta-sts.example.gov",
+        "CNAME",
+        ("<acm-validation-value>.acm-validations.aws",),
+        True,
+    )
 
 
 def test_no_mta_sts_section_no_records():
