@@ -371,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     _own_streams()
     try:
-        code = args.handler(args)
+        code: int = args.handler(args)
         sys.stdout.flush()
         return code
     except ConfigError as exc:

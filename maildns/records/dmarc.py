@@ -78,4 +78,4 @@ def size_limit(uri: str) -> int | None:
     if not bang or "@" in size:
         return None
     unit = size[-1] if size[-1] in "kmgt" else ""
-    return int(size.removesuffix(unit)) * 1024 ** ("_kmgt".index(unit) if unit else 0)
+    return int(size.removesuffix(unit)) << (10 * "_kmgt".index(unit) if unit else 0)
