@@ -392,11 +392,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _drop_stdout() -> None:
     """Discard output still buffered, so the interpreter's last flush cannot fail again."""
-    if isinstance(sys.stdout, io.TextIOWrapper) and isinstance(getattr(sys.stdout.buffer, "raw", None), _Stdout):
-        raw = sys.stdout.buffer.raw
-        if isinstance(raw, _Stdout):
-            raw.gone = True
-            sys.stdout.flush()
+    raw = getattr(getattr(sys.stdout, "buffer", None), "raw", None)
+    if isinstance(raw, _Stdout):
+        raw.gone = True
+        sys.stdout.flush()
 
 
 def _version() -> str:
