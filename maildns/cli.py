@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import ipaddress
 import json
 import math
 import os
 import re
+import shutil
 import ssl
 import sys
+import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
+from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from maildns.config import Config, ConfigError, Problem, config_files, duplicate_domains, load_config, load_configs
+from maildns.config import Config, ConfigError, Problem, duplicate_domains, load_config, load_configs
 from maildns.config.features import cross_domain_problems
+from maildns.config.loading import Scan, file_name_warning, scan
 from maildns.errors import RuleError
 from maildns.plan import DomainPlan, plan
 from maildns.progress import progress
@@ -30,6 +35,7 @@ if TYPE_CHECKING:
 DEFAULT_PATHS = ["config"]
 SEVERITIES = ("high", "medium", "low")  # maildns.diff.SEVERITIES, without importing it for every command
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 class UsageError(Exception):
@@ -40,11 +46,21 @@ def _paths(args: argparse.Namespace) -> list[str]:
     return args.paths or DEFAULT_PATHS
 
 
-def _files(args: argparse.Namespace) -> list[Path]:
-    files = config_files(_paths(args))
-    if not files:
+def _scan(args: argparse.Namespace) -> Scan:
+    """The PATH arguments scanned; a missing default config/ or a folder with no config file is a
+    usage error, even beside other PATHs that hold some (README: Commands)."""
+    if not args.paths and not Path(DEFAULT_PATHS[0]).is_dir():
+        raise UsageError(f"no {DEFAULT_PATHS[0]}/ folder in {Path.cwd()}; give the config files or folders as PATH")
+    found = scan(_paths(args))
+    if not found.files:
         raise UsageError(f"no .yaml files in {' '.join(_paths(args))}")
-    return files
+    for folder in found.empty:
+        raise UsageError(f"no .yaml files in {folder}")
+    return found
+
+
+def _files(args: argparse.Namespace) -> list[Path]:
+    return list(_scan(args).files)
 
 
 def _load(args: argparse.Namespace) -> tuple[Config, ...]:
@@ -78,7 +94,8 @@ def jobs(text: str) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from maildns.lint import warnings
 
-    files = _files(args)
+    scanned = _scan(args)
+    files = scanned.files
     errors: dict[str, list[Problem]] = {str(f): [] for f in files}
     configs: list[Config] = []
     with progress(len(files), "validating") as advance:
@@ -91,6 +108,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for found in (*duplicate_domains(configs), *cross_domain_problems(configs)):
         errors[found.file].append(found)
     warned = warnings(configs) if configs else {}
+    for config in configs:
+        misnamed = file_name_warning(config)
+        if misnamed is not None:
+            warned.setdefault(config.source, []).insert(0, misnamed)
     # A value in _defaults.yaml is checked through every domain that inherits it: count it once.
     n_errors = len({str(p) for found in errors.values() for p in found})
     n_warnings = len({str(p) for found in warned.values() for p in found})
@@ -107,6 +128,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             ],
             "errors": n_errors,
             "warnings": n_warnings,
+            "skipped": [{"file": str(path), "reason": reason} for path, reason in scanned.skipped],
         }
         print(json.dumps(report, indent=2))
     else:
@@ -117,6 +139,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             if lines:
                 print("\n".join(lines), file=sys.stderr)
         summary = f"{len(errors)} file{'s' * (len(errors) != 1)} checked: {n_errors} error{'s' * (n_errors != 1)}, {n_warnings} warning{'s' * (n_warnings != 1)}"
+        if scanned.skipped:
+            summary += f", {len(scanned.skipped)} skipped" + "".join(f"\nskipped: {path} ({reason})" for path, reason in scanned.skipped)
         print(summary, file=sys.stderr if n_errors else sys.stdout)
     return EXIT_INVALID if n_errors else EXIT_OK
 
@@ -181,15 +205,31 @@ def cmd_synth(args: argparse.Namespace) -> int:
         count = args.jobs or workers()
     except ValueError as exc:  # MAILDNS_JOBS is not a number
         raise UsageError(str(exc)) from None
+    out = Path(args.out)
+    names = [config.stack_name for config in configs]
+    _writable_out(out, names)
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+    # Synthesize into a staging folder inside --out, then move the result into place: a failure
+    # leaves the previous output as it was, never half of a new one.
     try:
-        Path(args.out).mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".maildns-synth-", dir=out))
     except OSError as exc:
         raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from None
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    with progress(len(configs), "synthesizing") as advance:
-        synth(configs, args.out, jobs=count, progress=advance)
-    for config in configs:
-        print(Path(args.out) / "stacks" / config.stack_name / "cdk.tf.json")
+    try:
+        try:
+            # Many stacks: one process per core, the same bytes as one app (maildns.fanout).
+            with progress(len(configs), "synthesizing") as advance:
+                synth(configs, str(staging), jobs=count, progress=advance)
+        except Exception as exc:  # noqa: BLE001 - jsii reports Node's file system errors as its own exception types
+            raise UsageError(f"--out {args.out}: cannot write: {_first_line(exc)}") from None
+        removed = _publish(staging, out, names)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for name in names:
+        print(out / "stacks" / name / "cdk.tf.json")
+    for path in removed:
+        print(f"removed {path}")
     return EXIT_OK
 
 
@@ -218,6 +258,55 @@ def cmd_stacks(args: argparse.Namespace) -> int:
             print(f"maildns stacks: {name} is no longer configured; its resources stay until it is destroyed", file=sys.stderr)
     print(json.dumps(names) if args.format == "json" else "\n".join(names), end="\n" if names or args.format == "json" else "")
     return EXIT_OK
+
+
+def _first_line(exc: BaseException) -> str:
+    return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+
+
+def _writable_out(out: Path, names: Sequence[str]) -> None:
+    """Refuse (exit 2) an --out whose stacks/ cannot take the new stacks, before anything is written."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: {exc.strerror or exc}") from None
+    stacks = out / "stacks"
+    for path in (stacks, *(stacks / name for name in names)):
+        if path.exists() or path.is_symlink():
+            if not path.is_dir():
+                raise UsageError(f"--out {out}: {path} is not a folder")
+            if not os.access(path, os.W_OK | os.X_OK):
+                raise UsageError(f"--out {out}: {path} is not writable")
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {out}: is not writable")
+
+
+def _publish(staging: Path, out: Path, names: Sequence[str]) -> list[Path]:
+    """Move the staged stacks and manifest into ``out``; remove the stack folders no config names.
+
+    Synth owns ``out/stacks/``: a stack left from a removed config would hide its removal from
+    ``maildns diff``. Returns the removed paths.
+    """
+    stacks = out / "stacks"
+    try:
+        stacks.mkdir(exist_ok=True)
+        for name in names:
+            target = stacks / name
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(staging / "stacks" / name, target)
+        removed = sorted(p for p in stacks.iterdir() if p.name not in names)
+        for path in removed:
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+        for entry in staging.iterdir():
+            if entry.name != "stacks":
+                target = out / entry.name
+                if target.is_dir() and not target.is_symlink():
+                    shutil.rmtree(target)
+                os.replace(entry, target)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
+    return removed
 
 
 def cmd_policy(args: argparse.Namespace) -> int:
@@ -352,9 +441,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     def one(domain_plan: DomainPlan) -> list[Result]:
         return check_domain(domain_plan, options, applied.get(domain_plan.domain))
 
-    # Domains are checked in parallel by a bounded pool; each has its own deadline.
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+    # Domains are checked in parallel by a bounded pool; each has its own deadline. On Ctrl-C the
+    # queries in flight are not waited for (see console()).
+    pool = ThreadPoolExecutor(max_workers=args.jobs)
+    try:
         results = [(p.domain, result) for p, found in zip(plans, pool.map(one, plans), strict=True) for result in found]
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     if args.format == "json":
         print(json.dumps([{"domain": d, **dataclasses.asdict(r)} for d, r in results], indent=2))
     else:
@@ -421,6 +514,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="maildns", description="Email DNS and MTA-STS hosting as code.")
+    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help: str, handler) -> argparse.ArgumentParser:
@@ -471,21 +565,109 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+class OutputError(Exception):
+    """Standard output cannot be written (closed, a full disk): one line, exit 2."""
+
+
+class _Stdout(io.RawIOBase):
+    """File descriptor 1 for a command's output.
+
+    A reader that goes away (``maildns check | head -1``) is not a failure of the command: the
+    rest of its output is dropped so it finishes and keeps its own exit code. Any other write
+    error (``> /dev/full``) stops the command with one line.
+    """
+
+    def __init__(self, fd: int, *, strict: bool = True) -> None:
+        super().__init__()
+        self.fd = fd
+        self.strict = strict  # False for stderr: nowhere is left to report its own failure
+        self.gone = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        size = len(memoryview(data))
+        if self.gone:
+            return size
+        try:
+            return os.write(self.fd, data)
+        except BrokenPipeError:
+            self.gone = True
+            return size
+        except OSError as exc:
+            if not self.strict:
+                self.gone = True
+                return size
+            raise OutputError(exc.strerror or str(exc)) from None
+
+
+def _own_streams() -> None:
+    """Route print() through _Stdout when the streams are the process's real ones."""
+    if sys.stdout is not None and sys.stdout is sys.__stdout__:
+        sys.stdout = _wrap(sys.stdout, strict=True)
+    if sys.stderr is not None and sys.stderr is sys.__stderr__:
+        sys.stderr = _wrap(sys.stderr, strict=False)
+
+
+def _wrap(old: Any, *, strict: bool) -> io.TextIOWrapper:
+    old.flush()
+    raw = _Stdout(old.fileno(), strict=strict)
+    return io.TextIOWrapper(io.BufferedWriter(raw), encoding=old.encoding, errors=old.errors, line_buffering=old.line_buffering or not strict)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if sys.stdout is None:
+        # Python sets sys.stdout to None when descriptor 1 is closed (``maildns records >&-``).
+        print(f"maildns {args.command}: cannot write output: standard output is closed", file=sys.stderr)
+        return EXIT_USAGE
+    _own_streams()
     try:
-        return args.handler(args)
+        code: int = args.handler(args)
+        sys.stdout.flush()
+        return code
     except ConfigError as exc:
         print("\n".join(exc.lines), file=sys.stderr)
         return EXIT_INVALID
     except UsageError as exc:
         print(f"maildns {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:
-        # The reader went away (``maildns records | head``): stop quietly, as other tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+    except OutputError as exc:
+        _drop_stdout()
+        print(f"maildns {args.command}: cannot write output: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _drop_stdout()
+        print(f"maildns {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _drop_stdout() -> None:
+    """Discard output still buffered, so the interpreter's last flush cannot fail again."""
+    raw = getattr(getattr(sys.stdout, "buffer", None), "raw", None)
+    if isinstance(raw, _Stdout):
+        raw.gone = True
+        sys.stdout.flush()
+
+
+def _version() -> str:
+    try:
+        return metadata.version("maildns")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def console() -> None:
+    """The ``maildns`` command: ``main`` as a process. An interrupted run ends at once: the
+    interpreter would otherwise wait for queries still in flight, each up to its ``--timeout``."""
+    code = main()
+    if code == EXIT_INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -90,13 +90,65 @@ def show(value: Any, limit: int = SHOW_LIMIT) -> str:
     """A value as a person reads it in a message: strings bare unless blank or padded, others as JSON."""
     # A control character or line separator would break the one-line-per-problem output.
     if isinstance(value, str) and value and value == value.strip() and value.isprintable():
-        text = value
+        text = value[: limit + 1]
     else:
-        try:
-            text = json.dumps(value, default=str)
-        except (TypeError, ValueError):
-            text = repr(value)
+        text = _json_prefix(value, limit + 1)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Full(Exception):
+    """Enough of a value has been rendered."""
+
+
+def _json_prefix(value: Any, limit: int) -> str:
+    """The first ``limit`` characters (or all) of ``json.dumps(value, default=str)``.
+
+    Rendering stops once the limit is reached, so a value of a million elements, or one an
+    alias bomb built from shared parts, costs no more than a short one.
+    """
+    out: list[str] = []
+    size = 0
+
+    def emit(text: str) -> None:
+        nonlocal size
+        out.append(text)
+        size += len(text)
+        if size >= limit:
+            raise _Full
+
+    def walk(item: Any, open_: tuple[int, ...]) -> None:
+        if isinstance(item, dict | list | tuple):
+            if id(item) in open_:
+                emit("[...]")  # a value that contains itself
+                return
+            inner = (*open_, id(item))
+            if isinstance(item, dict):
+                emit("{")
+                for i, (key, val) in enumerate(item.items()):
+                    emit(", " if i else "")
+                    emit(json.dumps(key if isinstance(key, str) else json.dumps(key, default=str).strip('"')))
+                    emit(": ")
+                    walk(val, inner)
+                emit("}")
+            else:
+                emit("[")
+                for i, val in enumerate(item):
+                    emit(", " if i else "")
+                    walk(val, inner)
+                emit("]")
+        elif isinstance(item, str):
+            emit(json.dumps(item[:limit]))
+        else:
+            try:
+                emit(json.dumps(item, default=str))
+            except (TypeError, ValueError):
+                emit(repr(item)[:limit])
+
+    try:
+        walk(value, ())
+    except _Full:
+        pass
+    return "".join(out)[:limit]
 
 
 def format_path(loc: FieldPath) -> str:

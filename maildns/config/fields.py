@@ -34,11 +34,25 @@ class Rule:
 
 
 def checked(fn: Callable[[Any], Any]) -> PlainValidator:
-    return PlainValidator(fn)
+    """A text field checked by ``fn``; a YAML number or boolean where text belongs says to quote it."""
+
+    def check(value: Any) -> Any:
+        try:
+            return fn(value)
+        except RuleError as exc:
+            if isinstance(value, int | float) and not isinstance(value, str):
+                # YAML reads 20230601 and yes as a number and a boolean; quotes keep them text.
+                shown = str(value).lower() if isinstance(value, bool) else str(value)
+                raise RuleError(f"must be text, and YAML reads {shown} as a {'true/false value' if isinstance(value, bool) else 'number'}: quote it ('{shown}')", exc.rule) from None
+            raise
+
+    return PlainValidator(check)
 
 
 def integer(lo: int, hi: int, rule: str) -> PlainValidator:
     def check(value: Any) -> int:
+        if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]+\s*", value):
+            raise RuleError(f"must be a whole number {lo}-{hi}, not text: drop the quotes", rule)
         if isinstance(value, bool) or not isinstance(value, int):
             raise RuleError(f"must be a whole number {lo}-{hi}", rule)
         if not lo <= value <= hi:
@@ -107,6 +121,31 @@ def _aws_region(value: Any) -> str:
 # @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
 RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+
+# Regions where Amazon SES is offered: the "Service API endpoints" table (email.<region>.amazonaws.com)
+# of "Amazon Simple Email Service endpoints and quotas", AWS General Reference,
+# @see https://docs.aws.amazon.com/general/latest/gr/ses.html
+# A region missing here is refused until it is added (with the table as the source).
+SES_REGIONS = frozenset(
+    {
+        "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+        "af-south-1",
+        "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+        "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+        "ca-central-1",
+        "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-north-1",
+        "il-central-1", "me-south-1", "me-central-1",
+        "sa-east-1",
+        "us-gov-west-1", "us-gov-east-1",
+    }
+)  # fmt: skip
+
+
+def _ses_region(value: Any) -> str:
+    region = _aws_region(value)
+    if region not in SES_REGIONS:
+        raise RuleError("is not a region where Amazon SES is offered (see SES_REGIONS in maildns/config/fields.py)", "AWS SES endpoints")
+    return region
 
 
 def _bucket(value: Any) -> str:
@@ -214,7 +253,8 @@ Ttl = Annotated[int, integer(0, 2147483647, TTL_RULE)]
 DomainName = Annotated[str, checked(domain_name)]
 MxHostName = Annotated[str, checked(_mx_host)]
 AwsRegion = Annotated[str, checked(_aws_region)]
-Flag = Annotated[bool, checked(flag)]
+SesRegion = Annotated[str, checked(_ses_region)]
+Flag = Annotated[bool, PlainValidator(flag)]
 DmarcUri = Annotated[str, checked(uri.dmarc_uri)]
 TlsRptUri = Annotated[str, checked(uri.tlsrpt_uri)]
 SpfTerm = Annotated[spf_records.SpfTerm, checked(spf_records.parse_term)]

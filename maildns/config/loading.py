@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +16,25 @@ from maildns.config.features import cross_domain_problems
 from maildns.config.fields import SCHEMA_RULE
 from maildns.config.messages import problems
 from maildns.config.models import Config
-from maildns.errors import _UNSET, ConfigError, Problem
+from maildns.errors import _UNSET, ConfigError, Problem, RuleError, show
+from maildns.records.names import domain_name
+
+MAX_VALUES = 100_000  # values a config may expand to through aliases; a real one has a few hundred
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML loader that refuses a key given twice (PyYAML silently keeps the last)."""
+    """YAML loader that refuses a key given twice (PyYAML silently keeps the last).
+
+    Merge keys (``<<: *defaults``, YAML 1.1) are supported: keys written in the mapping itself
+    override merged ones, as the merge key type specifies; only written keys count as duplicates.
+    """
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG:
+                continue
             key = self.construct_object(key_node, deep=deep)
             try:
                 hash(key)
@@ -44,21 +55,103 @@ if yaml.__with_libyaml__:
         construct_mapping = _UniqueKeyLoader.construct_mapping
 
 
-def _parse(text: str) -> Any:
+def _parse(text: str, source: str) -> Any:
     """The YAML data of ``text``: libyaml for valid text; the pure-Python parser otherwise, whose
-    messages and limits decide what is reported (libyaml refuses nesting deeper than 1000 levels)."""
+    messages and limits decide what is reported (libyaml refuses nesting deeper than 1000 levels).
+    Both go through the same alias limits (``_load_yaml``)."""
     if _FastLoader is not None:
         try:
-            return yaml.load(text, Loader=_FastLoader)
+            return _load_yaml(text, source, _FastLoader)
+        except ConfigError:
+            raise
         except Exception:  # noqa: BLE001, S110 - the pure-Python parser below says what is wrong
             pass
-    return yaml.load(text, Loader=_UniqueKeyLoader)
+    return _load_yaml(text, source)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Cycle(Exception):
+    def __init__(self, node: yaml.Node):
+        self.node = node
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the document holds once every alias is expanded, counted without
+    expanding: an alias bomb (a few hundred bytes, billions of values) is refused at once."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            raise _Cycle(node)
+        open_.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        else:
+            total += len(str(node.value)) // 256  # a long scalar repeated by aliases costs its length
+        open_.discard(key)
+        if total > MAX_VALUES:
+            raise _TooLarge
+        sizes[key] = total
+        return total
+
+    return size(root)
+
+
+def _load_yaml(text: str, source: str, loader_class: Any = _UniqueKeyLoader) -> Any:
+    """Parse ``text``; aliases may not expand it beyond MAX_VALUES values nor refer to themselves."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            _expanded_size(node)
+        except _TooLarge:
+            raise ConfigError([Problem(source, ("file",), f"expands to more than {MAX_VALUES} values through aliases", _UNSET, "YAML 1.1")]) from None
+        except _Cycle as exc:
+            line = f"line {exc.node.start_mark.line + 1}"
+            raise ConfigError([Problem(source, (line,), "has an alias inside the value it names, which never ends", _UNSET, "YAML 1.1")]) from None
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _text_keys(data: Any, source: str) -> list[Problem]:
+    """A problem for each mapping key that is not text (``1:``, ``yes:``, ``~:``), at its path."""
+    found: list[Problem] = []
+
+    def walk(item: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(key, str):
+                    walk(value, (*path, key))
+                else:
+                    found.append(Problem(source, (*path, show(key)), "is a key that is not text; quote it if it is meant as one", key, SCHEMA_RULE))
+        elif isinstance(item, list):
+            for i, value in enumerate(item):
+                walk(value, (*path, i))
+
+    walk(data, ())
+    return found
 
 
 def parse_config(data: Any, source: str = "<config>") -> Config:
     """Validate already-parsed YAML data; raise ConfigError with one line per problem."""
     if not isinstance(data, dict):
         raise ConfigError([Problem(source, (), "must be a mapping of settings", data, SCHEMA_RULE)])
+    bad_keys = _text_keys(data, source)
+    if bad_keys:
+        raise ConfigError(bad_keys)
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -84,7 +177,7 @@ def read_yaml(path: str | Path) -> Any:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ConfigError([Problem(source, ("file",), f"cannot be read: {reason}", source, "a readable UTF-8 YAML file")]) from None
     try:
-        data = _parse(text)
+        data = _parse(text, source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "file"
@@ -134,15 +227,85 @@ def _with_defaults(data: Any, path: Path, source: str) -> Config:
     return config
 
 
-def config_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand folders to their ``*.yaml``/``*.yml`` files, in name order; keep files as given."""
+CONFIG_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What a scan of the PATH arguments found: the config files, in order; what a folder held
+    that is not loaded, with the reason; and the folders that held no config file at all."""
+
+    files: tuple[Path, ...]
+    skipped: tuple[tuple[Path, str], ...] = ()
+    empty: tuple[Path, ...] = ()
+
+
+def scan(paths: Iterable[str | Path]) -> Scan:
+    """Expand folders to their ``*.yaml``/``*.yml`` files, in name order; keep files as given.
+
+    Hidden files (``.x.yaml``, the ``._x.yaml`` files macOS leaves on shared drives) are never
+    configs; they, sub-folders, other suffixes and dangling links are skipped and reported.
+    """
     files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    empty: list[Path] = []
     for path in map(Path, paths):
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file() and p.name not in defaults.DEFAULTS_FILES))
-        else:
+        if not path.is_dir():
             files.append(path)
-    return files
+            continue
+        found = 0
+        for entry in sorted(path.iterdir()):
+            if entry.name in defaults.DEFAULTS_FILES:
+                continue  # the folder's shared defaults, read with each domain file
+            reason = _skip_reason(entry)
+            if reason:
+                skipped.append((entry, reason))
+            else:
+                files.append(entry)
+                found += 1
+        if not found:
+            empty.append(path)
+    return Scan(tuple(files), tuple(skipped), tuple(empty))
+
+
+def _skip_reason(entry: Path) -> str:
+    if entry.name.startswith("."):
+        return "a hidden file"
+    if entry.is_symlink() and not entry.exists():
+        return "a link to nothing"
+    if entry.is_dir():
+        return "a folder; folders are not searched"
+    if entry.suffix.lower() in CONFIG_SUFFIXES and entry.suffix not in CONFIG_SUFFIXES:
+        return f"ends in {entry.suffix}; only lower-case .yaml and .yml are read"
+    if entry.suffix not in CONFIG_SUFFIXES:
+        return "not a .yaml or .yml file"
+    if not entry.is_file():
+        return "not a regular file"
+    return ""
+
+
+def config_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The config files the PATH arguments name (see ``scan``)."""
+    return list(scan(paths).files)
+
+
+def file_name_warning(config: Config) -> Problem | None:
+    """A warning when a ``<name>.yaml`` file holds another domain than ``<name>``.
+
+    One file per domain, named after it: a copied file whose domain was not edited, or a domain
+    edited in the wrong file, is easy to miss among thousands (README: Configuration).
+    """
+    path = Path(config.source)
+    if path.suffix not in CONFIG_SUFFIXES:
+        return None
+    try:
+        expected = domain_name(path.stem, min_labels=1, top_level=False)
+    except RuleError:
+        expected = path.stem
+    if expected == config.domain:
+        return None
+    message = f"does not match the file name {path.name}; name the file {config.domain}.yaml"
+    return Problem(config.source, ("domain",), message, config.domain, "one file per domain: config/<domain>.yaml", severity="warning")
 
 
 def duplicate_domains(configs: Sequence[Config]) -> list[Problem]:
@@ -151,8 +314,22 @@ def duplicate_domains(configs: Sequence[Config]) -> list[Problem]:
     owners: dict[str, Config] = {}
     for config in configs:
         first = owners.setdefault(config.stack_name, config)
-        if first is not config:
+        if first is config:
+            continue
+        if first.domain == config.domain:
             found.append(Problem(config.source, ("domain",), f"is configured twice (also in {first.source})", config.domain, "one file and one stack per domain"))
+        else:
+            # Stack names replace dots with hyphens (login.gov -> login-gov); changing that would
+            # rename every existing stack and its state, so two such domains are refused instead.
+            found.append(
+                Problem(
+                    config.source,
+                    ("domain",),
+                    f"gives the stack name {config.stack_name}, as {first.domain} in {first.source} does; two domains cannot share a stack",
+                    config.domain,
+                    "one file and one stack per domain",
+                )
+            )
     return found
 
 

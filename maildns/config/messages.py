@@ -65,7 +65,8 @@ def problems(file: str, exc: ValidationError) -> list[Problem]:
             found.append(Problem.of(file, cause, prefix=loc, value=err.get("input", _UNSET)))
         elif kind == "extra_forbidden":
             allowed = _allowed_keys(loc[:-1])
-            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            # A key in the wrong case (P: for p:) is the most common slip; difflib misses it.
+            close = [k for k in allowed if k.lower() == str(loc[-1]).lower()] or difflib.get_close_matches(str(loc[-1]), allowed, n=1)
             hint = f"did you mean {close[0]}? " if close else ""
             found.append(Problem(file, loc, "unknown key", loc[-1], f"{hint}allowed: {', '.join(allowed)}"))
         elif kind == "missing":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, model_validator
 
 from maildns.config.features import BimiLogo, BimiSelector, BimiUri, MailFromLabel, SnsTopicArn, feature_rules
 from maildns.config.fields import (
@@ -28,6 +28,7 @@ from maildns.config.fields import (
     Rule,
     RuleErrors,
     S3Bucket,
+    SesRegion,
     SpfAll,
     SpfDomainSpec,
     SpfTerm,
@@ -100,6 +101,15 @@ class Spf(Model):
         # The first matching term decides (RFC 7208 4.6.2): a repeat never matches and an
         # include or a, mx, exists repeated still costs a lookup (RFC 7208 4.6.4).
         unique(self.terms, lambda t: (t.mechanism, t.argument, t.cidr), "", "RFC 7208 4.6.2", "an earlier term; the first match decides", prefix=("terms",), show=str)
+        covered = spf_records.covers_everything(self.terms)
+        if covered is not None:
+            version, i = covered
+            raise RuleError(
+                f"authorises every IPv{version} address, as +all would; list the senders' own networks",
+                "RFC 7208 5.6",
+                value=[str(t) for t in self.terms[: i + 1]],
+                path=("terms", i),
+            )
         lookups = spf_records.count_lookups(self.terms, self.redirect)
         if lookups > spf_records.MAX_LOOKUPS:
             raise RuleError(
@@ -138,9 +148,23 @@ class DkimKey(Model):
     """Optional ``h=`` list; sha1 is refused (RFC 8301)."""
     testing: Flag = False
     """Publish ``t=y``: verifiers treat failures as unsigned (RFC 6376 3.6.1)."""
+    revoked: Flag = False
+    """Publish ``v=DKIM1; p=``: an empty key revokes the selector (RFC 6376 3.6.1); give no public_key."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _revoked_has_no_key(cls, data: Any) -> Any:
+        # A revoked selector publishes an empty p=, so public_key is required only when not revoked.
+        if isinstance(data, dict) and data.get("revoked") is True and "public_key" not in data:
+            return {**data, "public_key": ""}
+        return data
 
     @model_validator(mode="after")
     def _key_matches_type(self) -> DkimKey:
+        if self.revoked:
+            if self.public_key:
+                raise RuleError("must not be set with revoked: true; a revoked selector publishes an empty p=", "RFC 6376 3.6.1", value=self.public_key, path=("public_key",))
+            return self
         try:
             text, data = dkim_records.public_key_bytes(self.public_key)
             dkim_records.check_public_key(self.key_type, data)
@@ -153,6 +177,8 @@ class DkimKey(Model):
 
     @property
     def text(self) -> str:
+        if self.revoked:
+            return dkim_records.render_revoked()
         return dkim_records.render_dkim(
             key_type=self.key_type,
             public_key=self.public_key,
@@ -162,7 +188,7 @@ class DkimKey(Model):
 
 
 class Ses(Model):
-    regions: tuple[AwsRegion, ...]
+    regions: tuple[SesRegion, ...]
     """SES regions that send for the domain; each has its own identity and three DKIM tokens."""
     easy_dkim: Flag = True
     """Create the SES DKIM tokens and publish their CNAMEs."""
@@ -336,6 +362,17 @@ def parked_conflicts(config: Config) -> list[RuleError]:
     return found
 
 
+def _few_apex_values(value: Any) -> Any:
+    # Counted before each value is checked: a file of 70,000 values is refused at once.
+    if isinstance(value, list | tuple) and len(value) > spf_records.MAX_APEX_VALUES:
+        raise RuleError(
+            f"lists {len(value)} values; at most {spf_records.MAX_APEX_VALUES} fit the apex TXT answer with the SPF record",
+            "RFC 7208 3.4",
+            value=f"{len(value)} values",
+        )
+    return value
+
+
 class Config(Model):
     """One domain: what its mail DNS and MTA-STS hosting must be."""
 
@@ -356,7 +393,7 @@ class Config(Model):
     """Mail exchangers; empty publishes no MX record."""
     spf: Spf = Spf()
     """Sender policy; the default ``v=spf1 -all`` says the domain sends no mail."""
-    apex_txt: tuple[ApexTxt, ...] = ()
+    apex_txt: Annotated[tuple[ApexTxt, ...], BeforeValidator(_few_apex_values)] = ()
     """Other TXT values at the apex (site verifications): Route53 keeps one TXT set per name."""
     dkim: tuple[DkimKey, ...] = ()
     """DKIM keys of third-party signers (Google Workspace, ...)."""
@@ -418,6 +455,14 @@ class Config(Model):
             ids[record_id] = k.selector
         # Route53 refuses a record set that lists the same value twice.
         unique(self.apex_txt, lambda v: v, "", "Route53 ChangeResourceRecordSets", "a value", prefix=("apex_txt",))
+        octets = spf_records.answer_octets((self.spf.text, *self.apex_txt))
+        if self.apex_txt and octets > spf_records.MAX_OCTETS:
+            raise RuleError(
+                f"make the apex TXT set {octets} octets with the SPF record; at most {spf_records.MAX_OCTETS} fit a DNS answer",
+                "RFC 7208 3.4",
+                value=list(self.apex_txt),
+                path=("apex_txt",),
+            )
         return self
 
     @model_validator(mode="after")

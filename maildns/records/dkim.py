@@ -11,6 +11,7 @@ from maildns.errors import RuleError
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
 MIN_RSA_BITS = 1024  # MUST (RFC 8301 3.2)
 RECOMMENDED_RSA_BITS = 2048  # SHOULD (RFC 8301 3.2)
+MAX_VERIFIED_RSA_BITS = 4096  # verifiers MUST support 1024-4096 bits, and need not more (RFC 8301 3.2)
 
 
 def dkim_name(selector: str, domain: str) -> str:
@@ -50,7 +51,11 @@ def check_public_key(key_type: str, data: bytes) -> None:
             raise RuleError(f"is {len(data)} bytes; an ed25519 key is the raw 32-byte public key", "RFC 8463 4.2")
         return
     from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import load_der_public_key
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        PublicFormat,
+        load_der_public_key,
+    )
 
     try:
         key = load_der_public_key(data)
@@ -58,6 +63,13 @@ def check_public_key(key_type: str, data: bytes) -> None:
         raise RuleError("is not a DER-encoded RSA public key (SubjectPublicKeyInfo)", "RFC 6376 3.6.1") from None
     if not isinstance(key, rsa.RSAPublicKey):
         raise RuleError("is not an RSA key; set key_type to match the key", "RFC 6376 3.6.1")
+    # cryptography also reads a bare PKCS#1 RSAPublicKey; verifiers parse only SubjectPublicKeyInfo.
+    if key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo) != data:
+        raise RuleError(
+            "is a PKCS#1 RSAPublicKey, not a SubjectPublicKeyInfo; convert it with "
+            "`openssl rsa -RSAPublicKey_in -in key.pem -pubout` and publish the base64 between the PEM lines",
+            "RFC 6376 3.6.1",
+        )
     if key.key_size < MIN_RSA_BITS:
         raise RuleError(f"is a {key.key_size}-bit RSA key; at least {MIN_RSA_BITS} bits are required", "RFC 8301 3.2")
 
@@ -79,6 +91,11 @@ def render_dkim(*, key_type: str, public_key: str, hash_algorithms: tuple[str, .
         parts.append("t=" + ":".join(flags))
     parts.append(f"p={public_key}")
     return "; ".join(parts)
+
+
+def render_revoked() -> str:
+    """``v=DKIM1; p=``: an empty p= means the key has been revoked (RFC 6376 3.6.1)."""
+    return "v=DKIM1; p="
 
 
 def ses_dkim_cname(domain: str, token: str) -> tuple[str, str]:

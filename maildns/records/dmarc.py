@@ -70,3 +70,12 @@ def is_external(policy_domain: str, destination: str) -> bool:
 def external_destinations(policy_domain: str, uris: Sequence[str]) -> tuple[str, ...]:
     """The report destinations (URI domains) that must authorise ``policy_domain``, sorted, each once."""
     return tuple(sorted({d for d in map(uri_domain, uris) if is_external(policy_domain, d)}))
+
+
+def size_limit(uri: str) -> int | None:
+    """The ``!<size>[kmgt]`` limit of a normalised rua/ruf URI in octets, or None (RFC 7489 6.2)."""
+    _, bang, size = uri.rpartition("!")
+    if not bang or "@" in size:
+        return None
+    unit = size[-1] if size[-1] in "kmgt" else ""
+    return int(size.removesuffix(unit)) << (10 * "_kmgt".index(unit) if unit else 0)

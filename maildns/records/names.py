@@ -32,6 +32,19 @@ def to_a_label(label: str) -> str:
         raise RuleError(f"is not a valid internationalised label ({exc})", "RFC 5891") from None
 
 
+def is_ip_like(value: str) -> bool:
+    """An IP address as people write one: bare, with a trailing dot, or as an address literal
+    (``[192.0.2.1]``, ``[IPv6:2001:db8::1]``, RFC 5321 4.1.3)."""
+    text = value.strip()
+    if text.startswith("[") and text.endswith("]"):
+        return True
+    try:
+        ipaddress.ip_address(text.rstrip("."))
+    except ValueError:
+        return False
+    return True
+
+
 def domain_name(
     value: object, *, underscore: bool = False, wildcard: bool = False, min_labels: int = 2, top_level: bool = True
 ) -> str:
@@ -45,6 +58,8 @@ def domain_name(
     """
     if not isinstance(value, str):
         raise RuleError("must be a domain name", "RFC 1035 2.3.1")
+    if is_ip_like(value):
+        raise RuleError("must be a domain name: an IP address is not allowed here", "RFC 1123 2.1")
     name = value.strip().rstrip(".") if value.strip() not in (".", "") else value.strip()
     if not name or name == ".":
         raise RuleError("must be a domain name", "RFC 1035 2.3.1")
@@ -77,13 +92,8 @@ def domain_name(
 
 def host_name(value: object) -> str:
     """A host name that mail is delivered to: never an IP address (RFC 5321 2.3.5)."""
-    if isinstance(value, str):
-        try:
-            ipaddress.ip_address(value.strip().strip("[]"))
-        except ValueError:
-            pass
-        else:
-            raise RuleError("must be a host name, not an IP address", "RFC 5321 2.3.5")
+    if isinstance(value, str) and is_ip_like(value):
+        raise RuleError("must be a host name: an IP address is not allowed here", "RFC 5321 2.3.5")
     return domain_name(value)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from maildns.errors import RuleError
@@ -17,6 +17,15 @@ LOOKUP_MECHANISMS = frozenset({"include", "a", "mx", "ptr", "exists"})
 MAX_LOOKUPS = 10
 MAX_OCTETS = 512  # the whole answer must fit a UDP datagram (RFC 7208 3.4)
 WARN_OCTETS = 450  # checkdmarc's margin for the other records in the same answer
+# A TXT query for the apex returns every TXT record there, so the other values share the SPF
+# record's 512 octets (RFC 7208 3.4). Each record also costs about 13 octets of header (name
+# pointer, type, class, TTL, length, the string's length octet): 40 values alone fill an answer.
+MAX_APEX_VALUES = 40
+
+
+def answer_octets(texts: Iterable[str]) -> int:
+    """Octets of TXT text a query for the name returns, counted as for the SPF record alone."""
+    return sum(len(text) for text in texts)
 
 _MECHANISM = re.compile(r"^(?P<qualifier>[-+~?]?)(?P<name>[a-z0-9]+)(?P<rest>.*)$", re.IGNORECASE)
 _MACRO = re.compile(r"%(?:\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%|_|-)", re.IGNORECASE)
@@ -26,6 +35,20 @@ _EXP_ONLY_MACRO = re.compile(r"%\{[crt]", re.IGNORECASE)
 _DOMAIN_END = re.compile(
     r"(?:\.(?:[a-z0-9]*[a-z][a-z0-9]*|[a-z0-9]+-[a-z0-9-]*[a-z0-9])\.?"
     r"|%\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%%|%_|%-)$",
+    re.IGNORECASE,
+)
+# A whole term as RFC 7208 section 12 writes it: every term maildns publishes must match, so a
+# value that slipped through a per-mechanism check (a zone id, a stray %) is refused, not published.
+_QNUM = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_DOMAIN_SPEC = r"(?:%\{[slodiphcrtv][0-9]*r?[.\-+,/_=]*\}|%%|%_|%-|[!-$&-~])+"
+_DUAL_CIDR = r"(?:/(?:0|[1-9][0-9]?))?(?://(?:0|[1-9][0-9]{0,2}))?"
+TERM_GRAMMAR = re.compile(
+    r"[-+~?]?(?:"
+    rf"(?:include|exists):{_DOMAIN_SPEC}"
+    rf"|(?:a|mx)(?::{_DOMAIN_SPEC})?{_DUAL_CIDR}"
+    rf"|ip4:{_QNUM}(?:\.{_QNUM}){{3}}(?:/(?:0|[1-9][0-9]?))?"
+    r"|ip6:[0-9a-f:.]+(?:/(?:0|[1-9][0-9]{0,2}))?"
+    r")",
     re.IGNORECASE,
 )
 
@@ -80,6 +103,10 @@ def _network(version: int, text: str) -> tuple[str, str]:
     """``ip4``/``ip6`` arguments: an address with an optional prefix length (RFC 7208 5.6)."""
     address, slash, prefix = text.partition("/")
     limit = 32 if version == 4 else 128
+    if version == 6 and "%" in address:
+        # Python's ipaddress accepts a scoped address (fe80::1%eth0); SPF's ip6-network is the
+        # bare address of RFC 4291 2.2 and receivers refuse the record otherwise.
+        raise RuleError(f"has {address!r}, which is not a bare IPv6 address: a zone id (%) is not allowed", "RFC 7208 5.6")
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -99,7 +126,15 @@ def parse_term(text: object) -> SpfTerm:
     """Parse one configured directive such as ``include:_spf.google.com`` or ``-ip4:192.0.2.0/24``.
 
     ``all``, ``redirect=`` and ``exp=`` have their own config fields, so they are refused here.
+    Whatever the per-mechanism checks accept must still be a term of the RFC 7208 12 grammar.
     """
+    term = _parse_term(text)
+    if not TERM_GRAMMAR.fullmatch(str(term)):
+        raise RuleError("is not a term of the SPF grammar", "RFC 7208 12")
+    return term
+
+
+def _parse_term(text: object) -> SpfTerm:
     if not isinstance(text, str) or not text.strip():
         raise RuleError("must be an SPF mechanism such as include:<domain>", "RFC 7208 5")
     term = text.strip()
@@ -154,3 +189,38 @@ def render_spf(terms: Iterable[SpfTerm], *, all: str | None, redirect: str | Non
     if exp is not None:
         parts.append(f"exp={exp}")
     return " ".join(parts)
+
+
+# Pass networks shorter than these are almost always a typo for a longer prefix.
+WIDE_PREFIX = {4: 8, 6: 16}
+
+
+def pass_networks(terms: Iterable[SpfTerm]) -> Iterator[tuple[int, ipaddress.IPv4Network | ipaddress.IPv6Network]]:
+    """(index, network) of every address range a pass term authorises by itself: ``ip4``/``ip6``
+    networks, and ``a``/``mx`` with a prefix length of 0, which match every address of that
+    family as soon as the name has one (RFC 7208 5.3, 5.4, 5.6)."""
+    for i, term in enumerate(terms):
+        if term.qualifier:
+            continue  # -, ~ and ? never authorise a sender
+        if term.mechanism in ("ip4", "ip6"):
+            yield i, ipaddress.ip_network(term.argument + (term.cidr or ""), strict=False)
+        elif term.mechanism in ("a", "mx"):
+            v4, _, v6 = term.cidr.partition("//")
+            if v4 == "/0":
+                yield i, ipaddress.IPv4Network("0.0.0.0/0")
+            if v6 == "0":
+                yield i, ipaddress.IPv6Network("::/0")
+
+
+def covers_everything(terms: Sequence[SpfTerm]) -> tuple[int, int] | None:
+    """(IP version, index of the term that completes it) when pass terms together authorise
+    every address of a family: the same as ``+all``, which maildns refuses (RFC 7208 5.1, 5.6)."""
+    seen: dict[int, list[ipaddress.IPv4Network | ipaddress.IPv6Network]] = {4: [], 6: []}
+    for i, network in pass_networks(terms):
+        nets = seen[network.version]
+        nets.append(network)
+        collapsed = list(ipaddress.collapse_addresses(nets))  # type: ignore[type-var]
+        seen[network.version] = collapsed
+        if any(n.prefixlen == 0 for n in collapsed):
+            return network.version, i
+    return None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import urlsplit
 
 from maildns.errors import RuleError
-from maildns.records.names import domain_name
+from maildns.records.names import domain_name, is_ip_like
 
 # RFC 5322 dot-atom local part, plus percent-encoded octets as URIs carry them (RFC 6068 2).
 _LOCAL = re.compile(r"^(?:[A-Za-z0-9!#$&'*+/=?^_`{|}~-]|%[0-9A-Fa-f]{2})+(?:\.(?:[A-Za-z0-9!#$&'*+/=?^_`{|}~-]|%[0-9A-Fa-f]{2})+)*$")
@@ -17,6 +18,11 @@ _TLSRPT_RESERVED = ",!;"
 # Allowed in a dot-atom but not as themselves in a mailto: URI, where parsers read them as
 # delimiters (# and ?) or refuse them (RFC 6068 2: the local part is qchar; RFC 3986 2).
 _URI_UNSAFE = "#?{}|^`"
+# What may follow the authority of an https URI, as themselves: unreserved, sub-delims, ":", "@",
+# "/", "?" and one "#" (RFC 3986 3.3-3.5); anything else, the quote and backslash a TXT value
+# cannot carry included, must be percent-encoded (RFC 3986 2.1).
+_URI_TAIL_CHAR = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/?#%-]")
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def mailto(value: str, rule: str, reserved: str) -> tuple[str, str]:
@@ -35,6 +41,10 @@ def mailto(value: str, rule: str, reserved: str) -> tuple[str, str]:
             raise RuleError(f"has {char!r} in the address; percent-encode it as %{ord(char):02X}", "RFC 6068 2")
     if not _LOCAL.match(local):
         raise RuleError(f"has an invalid local part {local!r}", "RFC 5322 3.4.1")
+    if is_ip_like(domain):
+        # A report domain must be a name: reports to another domain need its DNS authorisation
+        # (RFC 7489 7.1), and an address literal has no DNS of its own.
+        raise RuleError("has an IP address as its domain: an IP address is not allowed here", rule)
     try:
         domain = domain_name(domain)
     except RuleError as exc:
@@ -86,18 +96,43 @@ def tlsrpt_uri(value: object) -> str:
         parts = urlsplit(text)
         if not parts.hostname or parts.username is not None or parts.password is not None:
             raise RuleError("must name a host: https://<host>/<path>", "RFC 8460 3")
-        try:
-            host = domain_name(parts.hostname)
-        except RuleError as exc:
-            raise RuleError(f"has a host that {exc.message}", exc.rule) from None
+        tail = text[len(parts.scheme) + 3 + len(parts.netloc) :]
+        if not tail.isascii():
+            raise RuleError("has non-ASCII characters; percent-encode them", "RFC 3986 2.1")
+        for char in tail:
+            if not _URI_TAIL_CHAR.match(char):
+                raise RuleError(f"has {char!r}; percent-encode it as %{ord(char):02X}", "RFC 3986 2.1")
+        if tail.count("#") > 1:
+            raise RuleError("has '#' twice; percent-encode the second as %23", "RFC 3986 3.5")
+        if _PERCENT.search(text):
+            raise RuleError("has a '%' that is not followed by two hex digits; write a percent sign as %25", "RFC 3986 2.1")
+        host = _uri_host(parts.hostname, parts.netloc)
         try:
             port = parts.port
         except ValueError:
-            raise RuleError("has a port that is not 0-65535", "RFC 3986 3.2.3") from None
+            raise RuleError("has a port that is not 1-65535", "RFC 3986 3.2.3") from None
+        if port == 0:
+            raise RuleError("has a port that is not 1-65535", "RFC 3986 3.2.3")
         # The host as an A-label (RFC 5891 4.4); the rest of a URI is ASCII (RFC 3986 2).
         netloc = host if port is None else f"{host}:{port}"
-        text = parts._replace(scheme="https", netloc=netloc).geturl()
-        if not text.isascii():
-            raise RuleError("has non-ASCII characters; percent-encode them", "RFC 3986 2.1")
-        return text
+        return parts._replace(scheme="https", netloc=netloc).geturl()
     raise RuleError("must be a mailto: or https: URI", "RFC 8460 3")
+
+
+def _uri_host(hostname: str, netloc: str) -> str:
+    """The host of an https URI: a domain name, or an IP address, which RFC 3986 3.2.2 allows
+    (an IPv6 address in brackets, without a zone id)."""
+    if "[" in netloc or re.fullmatch(r"[0-9.]+", hostname):
+        try:
+            ip = ipaddress.ip_address(hostname)
+        except ValueError:
+            raise RuleError("has a host that is not an IP address nor a domain name", "RFC 3986 3.2.2") from None
+        if ip.version == 6:
+            if "%" in hostname:
+                raise RuleError("has an IPv6 host with a zone id, which a URI cannot carry", "RFC 3986 3.2.2")
+            return f"[{ip}]"
+        return str(ip)
+    try:
+        return domain_name(hostname)
+    except RuleError as exc:
+        raise RuleError(f"has a host that {exc.message}", exc.rule) from None

@@ -40,9 +40,10 @@ label = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4})?", fullmatch=True)
 tld = st.sampled_from(["gov", "com", "org", "example", "test"])
 name = st.builds(lambda labels, top: ".".join([*labels, top]), st.lists(label, min_size=1, max_size=3), tld)
 qualifier = st.sampled_from(["", "+", "-", "~", "?"])
-ip4 = st.builds(lambda a, b, n: f"ip4:198.51.{a}.{b}" + (f"/{n}" if n is not None else ""), st.integers(0, 255), st.integers(0, 255), st.none() | st.integers(0, 32))
-ip6 = st.builds(lambda a, n: f"ip6:2001:db8:{a:x}::" + (f"/{n}" if n is not None else ""), st.integers(0, 0xFFFF), st.none() | st.integers(0, 128))
-cidr = st.sampled_from(["", "/24", "//64", "/32//128", "/0"])
+ip4 = st.builds(lambda a, b, n: f"ip4:198.51.{a}.{b}" + (f"/{n}" if n is not None else ""), st.integers(0, 255), st.integers(0, 255), st.none() | st.integers(8, 32))
+ip6 = st.builds(lambda a, n: f"ip6:2001:db8:{a:x}::" + (f"/{n}" if n is not None else ""), st.integers(0, 0xFFFF), st.none() | st.integers(16, 128))
+# /0 and prefixes shorter than /8 (/16) authorise everyone or warn (RFC 7208 5.6).
+cidr = st.sampled_from(["", "/24", "//64", "/32//128", "/8"])
 mechanism = st.one_of(
     st.builds(lambda n: f"include:_spf.{n}", name),
     st.builds(lambda n, c: f"a:{n}{c}", name, cidr),
@@ -246,3 +247,35 @@ def test_no_query_leaves_the_machine(offline):
         dns.resolver.Resolver(configure=False).resolve("example.com", "TXT")
     with pytest.raises(NoNetwork):
         socket.create_connection(("192.0.2.1", 53), timeout=0.01)
+
+
+# --- hostile terms: whatever maildns accepts, checkdmarc must accept too ------------------------
+
+_ip6_scoped = st.builds(lambda a, z, n: f"ip6:fe80::{a:x}%{z}" + (f"/{n}" if n is not None else ""), st.integers(0, 0xFFFF), st.sampled_from(["eth0", "25", "x", "1"]), st.none() | st.integers(0, 128))
+_noise = st.sampled_from(list("%/:=!,;@{}[]_.-+~?") + ["%%", "%{", "//", "%25", " "])
+
+
+@st.composite
+def hostile_term(draw) -> str:
+    """A valid term with a character or two inserted somewhere, or an IPv6 address with a zone id."""
+    base = draw(term | _ip6_scoped)
+    for _ in range(draw(st.integers(0, 2))):
+        at = draw(st.integers(0, len(base)))
+        base = base[:at] + draw(_noise) + base[at:]
+    return base
+
+
+@SETTINGS
+@given(hostile_term())
+def test_checkdmarc_accepts_every_term_maildns_accepts(offline, text):
+    """RFC 7208 12: a term maildns accepts is one checkdmarc (and so receivers) can parse."""
+    from maildns.errors import RuleError
+    from maildns.records.spf import parse_term
+
+    try:
+        parsed = parse_term(text)
+    except RuleError:
+        return
+    record = f"v=spf1 {parsed} -all"
+    result = checkdmarc_spf.parse_spf_record(f'"{record}"', "example.com")
+    assert result["dns_lookups"] <= 10, result

@@ -73,7 +73,7 @@ def test_id_is_the_first_32_hex_digits_of_the_sha256_of_the_bytes():
 
 def test_txt_record_is_version_then_id():
     """RFC 8461 3.1: ``v=STSv1; id=<id>``, at ``_mta-sts.<domain>``, exactly one record."""
-    (txt, _, _, _) = plan_one(config()).mta_sts
+    (txt, *_) = plan_one(config()).mta_sts
     assert (txt.id, txt.name, txt.type, txt.values) == ("mta-sts", "_mta-sts.example.gov", "TXT", (render_txt(LOGIN_LIKE),))
     assert txt.values == (f"v=STSv1; id={policy_id(LOGIN_LIKE)}",)
     assert not txt.computed
