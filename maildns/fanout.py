@@ -9,6 +9,8 @@ file by file.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -69,10 +71,64 @@ def synth_group(plans: Sequence[DomainPlan], outdir: str | None, progress: Progr
     options = os.environ.get("NODE_OPTIONS", "")
     if "--max-semi-space-size" not in options:
         os.environ["NODE_OPTIONS"] = f"{options} --max-semi-space-size=1".strip()
+    direct_kernel()
     from maildns.stacks import app_of
 
     app = app_of(plans, outdir, progress)
     app.synth()
+
+
+# The jsii kernel (program.js) talks over fd 3 with synchronous reads and writes; jsii's own
+# launcher (bin/jsii-runtime.js) is a second Node.js process that only relays stdin and stdout
+# to that fd, which every call crosses twice. This launcher runs the kernel in the process
+# Python starts, on stdin and stdout: a process, about 50 MiB and a seventh of the CPU less.
+# (Anything the JavaScript side printed on stdout would now break the protocol, loudly; cdktf
+# prints nothing there while it synthesizes.)
+_LAUNCHER = """\
+const fs = require("fs");
+const readSync = fs.readSync, writeSync = fs.writeSync;
+fs.readSync = (fd, ...rest) => readSync(fd === 3 ? 0 : fd, ...rest);
+fs.writeSync = (fd, ...rest) => writeSync(fd === 3 ? 1 : fd, ...rest);
+require("../lib/program.js");
+"""
+
+
+def direct_kernel() -> None:
+    """Point ``JSII_RUNTIME`` at the launcher above (unless it is set already), beside a copy of
+    the kernel files jsii ships, before the CDK library starts Node.js; ``MAILDNS_JSII_RELAY=1``
+    keeps jsii's own launcher."""
+    if os.environ.get("JSII_RUNTIME") or os.environ.get("MAILDNS_JSII_RELAY") == "1":
+        return
+    spec = importlib.util.find_spec("jsii")  # locates the package without starting its kernel
+    if spec is None or not spec.submodule_search_locations:
+        return
+    embedded = Path(spec.submodule_search_locations[0], "_embedded", "jsii")
+    program = embedded / "lib__program.js"
+    if not program.is_file():
+        return  # another jsii layout: keep its launcher
+    # One folder per version of the files in the user's own cache (never a shared /tmp, where
+    # someone else could put a script there first), shared by every run and process: written
+    # to a temporary name, then renamed into place, so a concurrent run never sees half of it.
+    files = {name.replace("__", "/", 1): (embedded / name).read_bytes() for name in ("lib__program.js", "lib__runtime-index-worker.js") if (embedded / name).is_file()}
+    files["bin/maildns-jsii-runtime.js"] = _LAUNCHER.encode()
+    digest = hashlib.sha256(b"".join(name.encode() + b"\0" + data for name, data in sorted(files.items()))).hexdigest()[:16]
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "maildns")
+    folder = cache / f"jsii-{digest}"
+    launcher = folder / "bin" / "maildns-jsii-runtime.js"
+    try:
+        if not launcher.is_file():
+            cache.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".jsii-", dir=cache))
+            for name, data in files.items():
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                (staging / name).write_bytes(data)
+            try:
+                os.rename(staging, folder)
+            except OSError:  # another process got there first
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError:
+        return  # no writable cache: jsii's own launcher works too
+    os.environ["JSII_RUNTIME"] = str(launcher)
 
 
 def synth_parallel(plans: Sequence[DomainPlan], outdir: str, jobs: int, progress: Progress | None = None) -> None:

@@ -13,6 +13,7 @@ import pytest
 from maildns.config import load_configs
 from maildns.fanout import (
     PARALLEL_MIN,
+    direct_kernel,
     groups_of,
     merge_manifests,
     stable_stringify,
@@ -141,3 +142,31 @@ def test_jobs_must_be_a_number(monkeypatch, capsys, tmp_path):
         main(["synth", "--jobs", "0", str(ROOT / "config")])
     assert exc.value.code == 2
     assert "argument --jobs: '0' is not a number of processes (1 or more)" in capsys.readouterr().err
+
+
+def test_direct_kernel_launcher_is_cached_per_user(monkeypatch, tmp_path):
+    """The workers of the parallel test above run the kernel through this launcher; the
+    reference synth runs it through jsii's relay: the bytes compared there are the same."""
+    monkeypatch.delenv("JSII_RUNTIME", raising=False)
+    monkeypatch.delenv("MAILDNS_JSII_RELAY", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    direct_kernel()
+    launcher = Path(os.environ["JSII_RUNTIME"])
+    assert launcher.is_file() and launcher.is_relative_to(tmp_path / "maildns")
+    assert (launcher.parent.parent / "lib" / "program.js").is_file()
+    assert 'require("../lib/program.js")' in launcher.read_text()
+    first = launcher.stat().st_mtime_ns
+    monkeypatch.delenv("JSII_RUNTIME")
+    direct_kernel()  # a second run reuses the folder
+    assert Path(os.environ["JSII_RUNTIME"]) == launcher and launcher.stat().st_mtime_ns == first
+
+
+@pytest.mark.parametrize("env", [{"JSII_RUNTIME": "/opt/own-runtime.js"}, {"MAILDNS_JSII_RELAY": "1"}], ids=["a runtime of the user's", "the relay asked for"])
+def test_direct_kernel_leaves_a_chosen_runtime(monkeypatch, tmp_path, env):
+    monkeypatch.delenv("JSII_RUNTIME", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    direct_kernel()
+    assert os.environ.get("JSII_RUNTIME") == env.get("JSII_RUNTIME")
+    assert not (tmp_path / "maildns").exists()
