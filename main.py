@@ -10,7 +10,7 @@ import sys
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")  # before jsii starts Node
 
 from maildns.config import ConfigError, config_files, load_configs  # noqa: E402
-from maildns.stacks import build_app  # noqa: E402
+from maildns.fanout import synth, workers  # noqa: E402
 
 
 def main() -> int:
@@ -24,7 +24,13 @@ def main() -> int:
     except ConfigError as exc:
         print("\n".join(exc.lines), file=sys.stderr)
         return 1
-    build_app(configs).synth()
+    # Many stacks are synthesized by one process per core, with the same bytes as one app.
+    try:
+        jobs = workers()
+    except ValueError as exc:  # MAILDNS_JOBS is not a number
+        print(f"main.py: {exc}", file=sys.stderr)
+        return 2
+    synth(configs, jobs=jobs)
     return 0
 
 

@@ -25,6 +25,7 @@ from maildns.config.features import cross_domain_problems
 from maildns.config.loading import Scan, file_name_warning, scan
 from maildns.errors import RuleError
 from maildns.plan import DomainPlan, plan
+from maildns.progress import progress
 from maildns.records import Record
 from maildns.records.mta_sts import policy_url
 
@@ -83,6 +84,13 @@ def nameserver(text: str) -> tuple[str, int]:
     return address, int(port)
 
 
+def jobs(text: str) -> int:
+    """``--jobs N``: a count of processes, at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
+    return int(text)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from maildns.lint import warnings
 
@@ -90,11 +98,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     files = scanned.files
     errors: dict[str, list[Problem]] = {str(f): [] for f in files}
     configs: list[Config] = []
-    for file in files:
-        try:
-            configs.append(load_config(file))
-        except ConfigError as exc:
-            errors[str(file)].extend(exc.problems)
+    with progress(len(files), "validating") as advance:
+        for file in files:
+            try:
+                configs.append(load_config(file))
+            except ConfigError as exc:
+                errors[str(file)].extend(exc.problems)
+            advance(1)
     for found in (*duplicate_domains(configs), *cross_domain_problems(configs)):
         errors[found.file].append(found)
     warned = warnings(configs) if configs else {}
@@ -102,8 +112,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         misnamed = file_name_warning(config)
         if misnamed is not None:
             warned.setdefault(config.source, []).insert(0, misnamed)
-    n_errors = sum(map(len, errors.values()))
-    n_warnings = sum(map(len, warned.values()))
+    # A value in _defaults.yaml is checked through every domain that inherits it: count it once.
+    n_errors = len({str(p) for found in errors.values() for p in found})
+    n_warnings = len({str(p) for found in warned.values() for p in found})
     if args.format == "json":
         report = {
             "files": [
@@ -121,8 +132,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         }
         print(json.dumps(report, indent=2))
     else:
+        seen: set[str] = set()
         for name in errors:
             lines = [str(p) for p in errors[name]] + [f"warning: {p}" for p in warned.get(name, [])]
+            lines = [line for line in lines if not (line in seen or seen.add(line))]
             if lines:
                 print("\n".join(lines), file=sys.stderr)
         summary = f"{len(errors)} file{'s' * (len(errors) != 1)} checked: {n_errors} error{'s' * (n_errors != 1)}, {n_warnings} warning{'s' * (n_warnings != 1)}"
@@ -146,6 +159,8 @@ def record_json(domain: str, record: Record) -> dict[str, object]:
 
 
 def cmd_records(args: argparse.Namespace) -> int:
+    if args.show_defaults:
+        return show_defaults(_load(args), args.format)
     plans = plan(_load(args))
     rows = [(p.domain, record) for p in plans for record in p.all_records]
     if args.format == "json":
@@ -167,13 +182,33 @@ def cmd_records(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def show_defaults(configs: Sequence[Config], format: str) -> int:
+    """What each domain inherited from ``_defaults.yaml``: field, value as written, file."""
+    from maildns.errors import format_path
+
+    rows = [(c.domain, format_path(path), value, file) for c in configs for path, value, file in c.inherited]
+    if format == "json":
+        print(json.dumps([{"domain": d, "field": f, "value": v, "file": src} for d, f, v, src in rows], indent=2))
+        return EXIT_OK
+    table = [("DOMAIN", "FIELD", "FROM", "VALUE")] + [(d, f, src, json.dumps(v)) for d, f, v, src in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(3)]
+    for row in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3])
+    return EXIT_OK
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
+    from maildns.fanout import synth, workers
+
     configs = _load(args)  # refuse bad input before anything is written
+    try:
+        count = args.jobs or workers()
+    except ValueError as exc:  # MAILDNS_JOBS is not a number
+        raise UsageError(str(exc)) from None
     out = Path(args.out)
     names = [config.stack_name for config in configs]
     _writable_out(out, names)
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    from maildns.stacks import build_app
 
     # Synthesize into a staging folder inside --out, then move the result into place: a failure
     # leaves the previous output as it was, never half of a new one.
@@ -183,7 +218,9 @@ def cmd_synth(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from None
     try:
         try:
-            build_app(configs, outdir=str(staging)).synth()
+            # Many stacks: one process per core, the same bytes as one app (maildns.fanout).
+            with progress(len(configs), "synthesizing") as advance:
+                synth(configs, str(staging), jobs=count, progress=advance)
         except Exception as exc:  # noqa: BLE001 - jsii reports Node's file system errors as its own exception types
             raise UsageError(f"--out {args.out}: cannot write: {_first_line(exc)}") from None
         removed = _publish(staging, out, names)
@@ -193,6 +230,33 @@ def cmd_synth(args: argparse.Namespace) -> int:
         print(out / "stacks" / name / "cdk.tf.json")
     for path in removed:
         print(f"removed {path}")
+    return EXIT_OK
+
+
+def cmd_stacks(args: argparse.Namespace) -> int:
+    """Stack names, one per line (or a JSON list, for a CI job matrix): all, or those whose
+    synthesized JSON differs from ``--changed-since``'s."""
+    if args.changed_since is not None and len(_paths(args)) != 1:
+        raise UsageError("--changed-since compares the repository's config/ folder: name one PATH")
+    configs = _load(args)
+    names = [c.stack_name for c in configs]
+    if args.changed_since is not None:
+        from maildns.changes import changed_since
+        from maildns.fanout import workers
+        from maildns.revision import RevisionError
+
+        try:
+            changes = changed_since(args.changed_since, configs, _paths(args)[0], jobs=workers())
+        except RevisionError as exc:
+            if exc.invalid:  # the revision's configs are wrong: its problems, as diff shows them
+                raise ConfigError(str(exc).splitlines()) from None
+            raise UsageError(f"--changed-since {args.changed_since}: {exc}") from None
+        except ValueError as exc:  # MAILDNS_JOBS is not a number
+            raise UsageError(str(exc)) from None
+        names = list(changes.changed)
+        for name in changes.removed:
+            print(f"maildns stacks: {name} is no longer configured; its resources stay until it is destroyed", file=sys.stderr)
+    print(json.dumps(names) if args.format == "json" else "\n".join(names), end="\n" if names or args.format == "json" else "")
     return EXIT_OK
 
 
@@ -463,9 +527,14 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text")
     records = command("records", "print every DNS record the configs define", cmd_records)
     records.add_argument("--format", choices=("table", "json", "zone"), default="table", help="zone: a BIND zone-file fragment")
+    records.add_argument("--show-defaults", action="store_true", help="list what each domain inherits from _defaults.yaml instead (table or json)")
     command("policy", "print each domain's MTA-STS policy file exactly as it is served", cmd_policy)
+    stacks = command("stacks", "list stack names: all, or those whose synthesized JSON changed since a revision", cmd_stacks)
+    stacks.add_argument("--changed-since", metavar="REV", help="only stacks whose Terraform JSON differs from REV's (a git revision)")
+    stacks.add_argument("--format", choices=("text", "json"), default="text")
     synth = command("synth", "write Terraform JSON, as `cdktf synth` does", cmd_synth)
     synth.add_argument("--out", default="cdktf.out", metavar="DIR", help="output folder (default: cdktf.out)")
+    synth.add_argument("--jobs", type=jobs, default=None, metavar="N", help="processes for many stacks (default: one per core)")
     check = command("check", "compare live DNS and the MTA-STS policy file with the configs", cmd_check)
     check.add_argument("--nameserver", type=nameserver, metavar="ADDR[:PORT]", help="ask this server instead of the system resolver")
     check.add_argument("--ca-file", metavar="PEM", help="trust these CA certificates for the policy host")

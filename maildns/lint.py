@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from maildns.config import Config
+from maildns.config.defaults import relocate
 from maildns.errors import FieldPath, Problem
 from maildns.records import dkim as dkim_records
 from maildns.records import dmarc as dmarc_records
@@ -29,6 +30,8 @@ def warnings(configs: Sequence[Config]) -> dict[str, list[Problem]]:
         lines.extend(_dmarc(config, managed))
         lines.extend(_mail_from(config))
         lines.extend(_mta_sts(config))
+        # A warning about an inherited value names _defaults.yaml, the file to change.
+        lines[:] = relocate(lines, {path: file for path, _, file in config.inherited})
     return out
 
 

@@ -36,8 +36,37 @@ class AcmDomainValidationOptions:
     def __init__(self, resource: AwsResource) -> None:
         self._resource = resource
 
-    def get(self, index: int) -> AcmDomainValidationOption:
+    def get(self, index: int) -> AcmDomainValidationOption | AcmValidationOptionReference:
+        if self._resource.named:
+            return AcmValidationOptionReference(f"tolist({self._resource.address}.domain_validation_options).{index}")
         return AcmDomainValidationOption(self._resource, "domain_validation_options", True, index)
+
+
+class AcmValidationOptionReference:
+    """Element ``i`` of a named certificate's options, as the references the token would resolve to
+    (``${tolist(<certificate>.domain_validation_options).<i>.<attribute>}``), built without Node.js calls."""
+
+    def __init__(self, element: str) -> None:
+        self._element = element
+
+    def _ref(self, name: str) -> str:
+        return "${" + self._element + "." + name + "}"
+
+    @property
+    def domain_name(self) -> str:
+        return self._ref("domain_name")
+
+    @property
+    def resource_record_name(self) -> str:
+        return self._ref("resource_record_name")
+
+    @property
+    def resource_record_type(self) -> str:
+        return self._ref("resource_record_type")
+
+    @property
+    def resource_record_value(self) -> str:
+        return self._ref("resource_record_value")
 
 
 class AcmCertificate(AwsResource):
@@ -65,7 +94,7 @@ class AcmCertificate(AwsResource):
 
     @property
     def arn(self) -> str:
-        return self.get_string_attribute("arn")
+        return self.string_attribute("arn")
 
     @property
     def domain_validation_options(self) -> AcmDomainValidationOptions:
@@ -88,4 +117,4 @@ class AcmCertificateValidation(AwsResource):
 
     @property
     def certificate_arn(self) -> str:
-        return self.get_string_attribute("certificate_arn")
+        return self.string_attribute("certificate_arn")

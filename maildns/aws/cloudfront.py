@@ -64,7 +64,7 @@ class CloudfrontOriginAccessControl(AwsResource):
 
     @property
     def id(self) -> str:
-        return self.get_string_attribute("id")
+        return self.string_attribute("id")
 
 
 class CloudfrontOrigin(TypedDict):
@@ -155,15 +155,15 @@ class CloudfrontDistribution(AwsResource):
 
     @property
     def arn(self) -> str:
-        return self.get_string_attribute("arn")
+        return self.string_attribute("arn")
 
     @property
     def domain_name(self) -> str:
-        return self.get_string_attribute("domain_name")
+        return self.string_attribute("domain_name")
 
     @property
     def hosted_zone_id(self) -> str:
-        return self.get_string_attribute("hosted_zone_id")
+        return self.string_attribute("hosted_zone_id")
 
 
 def _lists(block: Mapping[str, Any]) -> dict[str, Any]:

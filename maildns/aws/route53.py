@@ -20,7 +20,7 @@ class DataAwsRoute53Zone(AwsDataSource):
 
     @property
     def zone_id(self) -> str:
-        return self.get_string_attribute("zone_id")
+        return self.string_attribute("zone_id")
 
 
 def import_id(zone_id: str, name: str, type_: str) -> str:
@@ -70,4 +70,4 @@ class Route53Record(AwsResource):
 
     @property
     def fqdn(self) -> str:
-        return self.get_string_attribute("fqdn")
+        return self.string_attribute("fqdn")

@@ -33,7 +33,7 @@ class S3Bucket(AwsResource):
 
     @property
     def id(self) -> str:
-        return self.get_string_attribute("id")
+        return self.string_attribute("id")
 
     @property
     def bucket(self) -> str:
@@ -41,11 +41,11 @@ class S3Bucket(AwsResource):
 
     @property
     def arn(self) -> str:
-        return self.get_string_attribute("arn")
+        return self.string_attribute("arn")
 
     @property
     def bucket_regional_domain_name(self) -> str:
-        return self.get_string_attribute("bucket_regional_domain_name")
+        return self.string_attribute("bucket_regional_domain_name")
 
 
 class S3BucketPublicAccessBlock(AwsResource):
@@ -165,4 +165,4 @@ class S3Object(AwsResource):
 
     @property
     def version_id(self) -> str:
-        return self.get_string_attribute("version_id")
+        return self.string_attribute("version_id")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from maildns.cdk import ComplexObject, Construct
+from maildns.cdk import ComplexObject, Construct, Fn
 
 from maildns.aws.base import AwsDataSource, AwsResource, Meta
 
@@ -19,11 +19,11 @@ class SesDomainIdentity(AwsResource):
 
     @property
     def domain(self) -> str:
-        return self.get_string_attribute("domain")
+        return self.string_attribute("domain")
 
     @property
     def verification_token(self) -> str:
-        return self.get_string_attribute("verification_token")
+        return self.string_attribute("verification_token")
 
 
 class SesDomainDkim(AwsResource):
@@ -38,6 +38,11 @@ class SesDomainDkim(AwsResource):
     def dkim_tokens(self) -> list[str]:
         return self.get_list_attribute("dkim_tokens")
 
+    def dkim_token(self, index: int) -> str:
+        """Token ``index`` (0-2): ``${element(<address>.dkim_tokens, <index>)}``, as ``Fn.element`` writes it."""
+        if not self.named:
+            return Fn.element(self.dkim_tokens, index)  # type: ignore[no-any-return]
+        return "${element(" + self.address + ".dkim_tokens, " + str(index) + ")}"
 
 class DataAwsSesv2EmailIdentityDkimSigningAttributes(ComplexObject):
     """One element of ``dkim_signing_attributes``: the identity's DKIM state and tokens."""

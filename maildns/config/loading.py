@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from maildns.config import defaults
 from maildns.config.features import cross_domain_problems
 from maildns.config.fields import SCHEMA_RULE
 from maildns.config.messages import problems
@@ -41,7 +43,30 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             if key in seen:
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        # Named, not super(): _FastLoader (libyaml) borrows this method.
+        return yaml.constructor.SafeConstructor.construct_mapping(self, node, deep=deep)
+
+
+# libyaml, when PyYAML is built with it, parses a thousand domain files in a tenth of the time.
+_FastLoader: type | None = None
+if yaml.__with_libyaml__:
+
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        construct_mapping = _UniqueKeyLoader.construct_mapping
+
+
+def _parse(text: str, source: str) -> Any:
+    """The YAML data of ``text``: libyaml for valid text; the pure-Python parser otherwise, whose
+    messages and limits decide what is reported (libyaml refuses nesting deeper than 1000 levels).
+    Both go through the same alias limits (``_load_yaml``)."""
+    if _FastLoader is not None:
+        try:
+            return _load_yaml(text, source, _FastLoader)
+        except ConfigError:
+            raise
+        except Exception:  # noqa: BLE001, S110 - the pure-Python parser below says what is wrong
+            pass
+    return _load_yaml(text, source)
 
 
 class _TooLarge(Exception):
@@ -82,9 +107,9 @@ def _expanded_size(root: yaml.Node) -> int:
     return size(root)
 
 
-def _load_yaml(text: str, source: str) -> Any:
+def _load_yaml(text: str, source: str, loader_class: Any = _UniqueKeyLoader) -> Any:
     """Parse ``text``; aliases may not expand it beyond MAX_VALUES values nor refer to themselves."""
-    loader = _UniqueKeyLoader(text)
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -136,7 +161,15 @@ def parse_config(data: Any, source: str = "<config>") -> Config:
 
 
 def load_config(path: str | Path) -> Config:
-    """Read and validate one ``<domain>.yaml`` file."""
+    """Read and validate one ``<domain>.yaml`` file, under the ``_defaults.yaml`` beside it."""
+    source = str(path)
+    if Path(path).name in defaults.DEFAULTS_FILES:
+        raise ConfigError([Problem(source, ("file",), "is the shared defaults, not a domain: name the folder or a domain file", source, defaults.DEFAULTS_RULE)])
+    return _with_defaults(read_yaml(path), Path(path), source)
+
+
+def read_yaml(path: str | Path) -> Any:
+    """The data of one YAML file; ConfigError when it cannot be read or parsed."""
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -144,7 +177,7 @@ def load_config(path: str | Path) -> Config:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ConfigError([Problem(source, ("file",), f"cannot be read: {reason}", source, "a readable UTF-8 YAML file")]) from None
     try:
-        data = _load_yaml(text, source)
+        data = _parse(text, source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "file"
@@ -157,7 +190,41 @@ def load_config(path: str | Path) -> Config:
         # PyYAML's constructors raise these for scalars that parse but do not convert
         # (a timestamp such as 2020-13-01); they are still bad input, not a crash.
         raise ConfigError([Problem(source, ("file",), f"is not valid YAML: {' '.join(str(exc).split())}", _UNSET, "YAML 1.1")]) from None
-    return parse_config(data, source)
+    return data
+
+
+@functools.lru_cache(maxsize=64)
+def _read_defaults(path: Path, stamp: tuple[int, int]) -> Any:
+    """The defaults file of a folder, read once per version of it (``stamp``: mtime and size)."""
+    data = read_yaml(path)
+    found = defaults.check_defaults(data, str(path))
+    if found:
+        raise ConfigError(found)
+    return data
+
+
+def defaults_file(folder: Path) -> Path | None:
+    """The ``_defaults.yaml`` (or ``.yml``) of a folder, if it has one."""
+    for name in defaults.DEFAULTS_FILES:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def _with_defaults(data: Any, path: Path, source: str) -> Config:
+    shared = defaults_file(path.parent)
+    if shared is None or not isinstance(data, dict):
+        return parse_config(data, source)
+    stat = shared.stat()
+    base = _read_defaults(shared, (stat.st_mtime_ns, stat.st_size))
+    mail = data.get("mail", base.get("mail"))
+    merged, origins = defaults.merge(defaults.for_parked(base) if mail == "none" else base, data, str(shared))
+    try:
+        config = parse_config(merged, source)
+    except ConfigError as exc:
+        raise ConfigError(defaults.relocate(exc.problems, origins)) from None
+    config._inherited = tuple(defaults.inherited(merged, origins))
+    return config
 
 
 CONFIG_SUFFIXES = (".yaml", ".yml")
@@ -188,6 +255,8 @@ def scan(paths: Iterable[str | Path]) -> Scan:
             continue
         found = 0
         for entry in sorted(path.iterdir()):
+            if entry.name in defaults.DEFAULTS_FILES:
+                continue  # the folder's shared defaults, read with each domain file
             reason = _skip_reason(entry)
             if reason:
                 skipped.append((entry, reason))
@@ -276,5 +345,6 @@ def load_configs(paths: Iterable[str | Path]) -> tuple[Config, ...]:
     found.extend(duplicate_domains(configs))
     found.extend(cross_domain_problems(configs))
     if found:
-        raise ConfigError(found)
+        # A bad value in _defaults.yaml is found through every domain that inherits it: once is enough.
+        raise ConfigError({str(p): p for p in found}.values())
     return tuple(configs)

@@ -55,6 +55,8 @@ from maildns.records.names import MAX_NAME, is_subdomain
 from maildns.records.uri import uri_address
 
 MAX_CERTIFICATE_NAME = 64  # ACM RequestCertificate DomainName: 1-64 characters
+MailUse = Literal["full", "none"]
+PARKED_RULE = "RFC 7505 3, RFC 7208 5.1, RFC 7489 6.3: a parked domain publishes only the lockdown set"
 
 
 class Model(BaseModel):
@@ -329,6 +331,37 @@ class Backend(Model):
         return self.use_lockfile if self.use_lockfile is not None else self.dynamodb_table is None
 
 
+PARKED_DMARC_TAGS = ("rua",)  # the one DMARC tag a parked domain chooses; p and sp are reject
+
+
+def parked_conflicts(config: Config) -> list[RuleError]:
+    """Every setting of a ``mail: none`` domain that the lockdown set leaves no room for, one error each."""
+    why = "must not be set when mail is none"
+    found: list[RuleError] = []
+    if config.mx:
+        found.append(RuleError(f"{why}: a parked domain publishes only the null MX 0 .", "RFC 7505 3", value=[f"{m.preference} {m.host}" for m in config.mx], path=("mx",)))
+    spf = config.spf
+    for name, value, set_ in (("terms", [str(t) for t in spf.terms], bool(spf.terms)), ("all", spf.all, spf.all not in (None, "fail")), ("redirect", spf.redirect, spf.redirect is not None), ("exp", spf.exp, spf.exp is not None)):
+        if set_:
+            found.append(RuleError(f"{why}: a parked domain publishes v=spf1 -all", "RFC 7208 5.1", value=value, path=("spf", name)))
+    if config.dkim:
+        found.append(RuleError(f"{why}: a parked domain revokes every key with *._domainkey v=DKIM1; p=", "RFC 6376 3.6.1", value=[k.selector for k in config.dkim], path=("dkim",)))
+    if config.ses is not None:
+        found.append(RuleError(f"{why}: a parked domain sends no mail, through SES or otherwise", PARKED_RULE, value=list(config.ses.regions), path=("ses",)))
+    if config.mta_sts is not None:
+        found.append(RuleError(f"{why}: a parked domain receives no mail, so it has no MTA-STS policy", "RFC 8461 3", value=config.mta_sts.mode, path=("mta_sts",)))
+    if config.tls_rpt is not None:
+        found.append(RuleError(f"{why}: a parked domain receives no mail, so there is no TLS to report on", "RFC 8460 3", value=list(config.tls_rpt.rua), path=("tls_rpt",)))
+    if config.bimi is not None:
+        found.append(RuleError(f"{why}: a parked domain sends no mail, so there is no logo to show", "BIMI draft-10 4", value=config.bimi.selector, path=("bimi",)))
+    for tag in sorted(config.dmarc.model_fields_set - set(PARKED_DMARC_TAGS)):
+        value = getattr(config.dmarc, tag)
+        if tag in ("p", "sp") and value == "reject":
+            continue
+        found.append(RuleError(f"{why}: a parked domain publishes v=DMARC1; p=reject; sp=reject with only rua", "RFC 7489 6.3", value=value, path=("dmarc", tag)))
+    return found
+
+
 def _few_apex_values(value: Any) -> Any:
     # Counted before each value is checked: a file of 70,000 values is refused at once.
     if isinstance(value, list | tuple) and len(value) > spf_records.MAX_APEX_VALUES:
@@ -345,6 +378,8 @@ class Config(Model):
 
     domain: DomainName
     """The mail domain, e.g. login.gov (lower-cased, trailing dot removed, IDN as A-label)."""
+    mail: Annotated[MailUse, choice(("full", "none"), PARKED_RULE)] = "full"
+    """``full``: the domain's own settings; ``none``: a parked domain that publishes only the lockdown set."""
     zone: DomainName | None = None
     """Route53 hosted zone name to look up; default: the domain."""
     zone_id: ZoneId | None = None
@@ -383,6 +418,7 @@ class Config(Model):
     (import blocks) instead of creating them. ``maildns import`` fills it in."""
 
     _source: str = PrivateAttr(default="<config>")
+    _inherited: tuple[tuple[tuple[str | int, ...], Any, str], ...] = PrivateAttr(default=())
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> Config:
@@ -427,6 +463,15 @@ class Config(Model):
                 value=list(self.apex_txt),
                 path=("apex_txt",),
             )
+        return self
+
+    @model_validator(mode="after")
+    def _parked(self) -> Config:
+        """A parked domain publishes exactly the lockdown set: any mail setting beside it is refused."""
+        if self.mail == "none":
+            failed = parked_conflicts(self)
+            if failed:
+                raise RuleErrors(failed)
         return self
 
     @model_validator(mode="after")
@@ -511,6 +556,11 @@ class Config(Model):
     def source(self) -> str:
         """The file this config came from, for messages."""
         return self._source
+
+    @property
+    def inherited(self) -> tuple[tuple[tuple[str | int, ...], Any, str], ...]:
+        """What this config took from shared defaults: (field path, value as written, file)."""
+        return self._inherited
 
     @property
     def stack_name(self) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from maildns.config.fields import DKIM_ADOPT_PREFIX, SpfAll, StsMode
 from maildns.config.models import Config
 from maildns.records import bimi as bimi_records
 from maildns.records import mta_sts as mta_sts_records
+from maildns.records import parked
 from maildns.records.dkim import record_id as dkim_record_id
 from maildns.records.tls_rpt import render_tls_rpt
 
@@ -124,6 +125,8 @@ class Resolved:
     state: S3State | LocalState
     bimi: BimiSettings | None = None
     dnssec: DnssecSettings | None = None
+    mail: str = "full"
+    """``full``, or ``none`` for a parked domain whose records are the lockdown set."""
     adopt: tuple[str, ...] = ()
     """Record ids (``Record.id``) of the record sets that exist already: imported, not created."""
 
@@ -156,7 +159,7 @@ def resolve(config: Config) -> Resolved:
             use_lockfile=backend.lockfile,
             dynamodb_table=backend.dynamodb_table,
         )
-    return Resolved(
+    resolved = Resolved(
         source=config.source,
         domain=config.domain,
         stack_name=config.stack_name,
@@ -200,5 +203,25 @@ def resolve(config: Config) -> Resolved:
         dnssec=DnssecSettings(config.dnssec.publish_ds, config.dnssec.alarm_topic_arn)
         if config.dnssec is not None and config.dnssec.signing
         else None,
+        mail=config.mail,
         adopt=tuple(adopted_record_id(name) for name in config.adopt),
+    )
+    return lockdown(resolved) if config.mail == "none" else resolved
+
+
+def lockdown(resolved: Resolved) -> Resolved:
+    """A parked domain's records: null MX, ``v=spf1 -all``, DMARC reject with the configured rua,
+    every DKIM selector revoked, and no SES, TLS-RPT or MTA-STS (the config refuses those)."""
+    rua = resolved.report_uris  # only rua: the config refuses ruf on a parked domain
+    return replace(
+        resolved,
+        mx=(parked.NULL_MX,),
+        spf=parked.SPF,
+        spf_all="fail",
+        dkim=(DkimRecord(parked.DKIM_SELECTOR, parked.DKIM_REVOKED),),
+        dmarc=parked.render_dmarc_lockdown(rua),
+        tls_rpt=None,
+        ses=None,
+        mta_sts=None,
+        bimi=None,
     )

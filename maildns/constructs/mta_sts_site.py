@@ -58,7 +58,7 @@ def _named(resource: T, name: str = NAME) -> T:
 
 def _address(resource: AwsResource) -> str:
     """``<type>.<logical name>``, as ``depends_on`` takes it (``fqn`` resolves to ``${...}`` there)."""
-    return f"{resource.terraform_resource_type}.{resource.friendly_unique_id}"
+    return resource.address
 
 
 def bucket_policy(bucket_arn: str, distribution_arn: str) -> str:

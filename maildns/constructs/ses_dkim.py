@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from maildns.cdk import Construct, Fn, TerraformProvider, TerraformResourceLifecycle
 
 from maildns.aws.route53 import Route53Record
@@ -39,7 +41,7 @@ class SesDkim(Construct):
         self.records: list[Route53Record] = []
         self.identity: SesDomainIdentity | None = None
         self.existing: DataAwsSesv2EmailIdentity | None = None
-        tokens: list[str]
+        token_at: Callable[[int], str]
         if managed:
             self.identity = SesDomainIdentity(
                 self, "identity", domain=domain, provider=provider, lifecycle=TerraformResourceLifecycle(prevent_destroy=True)
@@ -49,15 +51,16 @@ class SesDkim(Construct):
                 return
             self.dkim = SesDomainDkim(self, "dkim", domain=self.identity.domain, provider=provider)
             self.dkim.override_logical_id(terraform_name(f"ses-dkim-{region}"))
-            tokens = self.dkim.dkim_tokens
+            token_at = self.dkim.dkim_token  # written as text: no call into Node.js per token
         else:
             self.existing = DataAwsSesv2EmailIdentity(self, "identity", email_identity=domain, provider=provider)
             self.existing.override_logical_id(terraform_name(f"ses-identity-{region}"))
             tokens = self.existing.dkim_signing_attributes.get(0).tokens
+            token_at = lambda index: Fn.element(tokens, index)  # noqa: E731
         for index in range(1, SES_TOKENS + 1):
             # SES always issues exactly three tokens, so a fixed index is stable (no for_each on
             # values unknown until apply, which Terraform refuses).
-            token = Fn.element(tokens, index - 1)
+            token = token_at(index - 1)
             # The name exists only once SES has issued the token, and the value is a function of
             # the name: an existing CNAME there already holds this value, so an upsert is safe.
             self.records.append(route53_record(self, zone_id, ses_dkim_record(domain, region, index, token, ttl), allow_overwrite=True))

@@ -20,7 +20,10 @@ def dkim_name(selector: str, domain: str) -> str:
 
 
 def record_id(selector: str) -> str:
-    """The stable Terraform name of a selector's record: ``dkim-`` and the selector, dots as hyphens."""
+    """The stable Terraform name of a selector's record: ``dkim-`` and the selector, dots as hyphens;
+    the wildcard ``*`` (a parked domain's revocation) is ``dkim-wildcard``."""
+    if selector == "*":
+        return "dkim-wildcard"
     return f"dkim-{selector.replace('.', '-')}"
 
 

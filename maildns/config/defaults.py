@@ -1,0 +1,102 @@
+"""Shared defaults: ``_defaults.yaml`` beside the domain files, merged under each one with the origin of every value kept.
+
+Mappings merge key by key and anything else (lists, scalars) is replaced whole, so a domain
+overrides one field without restating the rest. Each value remembers the file it came from,
+so a problem names the file that holds the bad value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from maildns.errors import FieldPath, Problem
+
+DEFAULTS_FILE = "_defaults.yaml"
+DEFAULTS_FILES = (DEFAULTS_FILE, "_defaults.yml")
+DEFAULTS_RULE = "shared defaults hold only what every domain may share"
+
+# What a parked domain (mail: none) does not take from the defaults: organisation-wide mail
+# settings describe domains that send and receive mail; a parked domain publishes the lockdown
+# set instead (RFC 7505). Its DMARC keeps only the organisation's rua.
+PARKED_IGNORES = ("mx", "spf", "dkim", "ses", "mta_sts", "tls_rpt", "bimi")
+PARKED_DMARC_KEEPS = ("rua",)
+
+# Per-domain values that would collide if every domain shared them.
+NOT_SHARED: dict[FieldPath, str] = {
+    ("domain",): "must not be set in the shared defaults: each domain file names its domain",
+    ("backend", "key"): "must not be set in the shared defaults: every stack needs its own state key",
+    ("mta_sts", "bucket"): "must not be set in the shared defaults: every domain needs its own policy bucket",
+}
+
+Origins = dict[FieldPath, str]
+
+
+def check_defaults(data: object, source: str) -> list[Problem]:
+    """Problems of the defaults file as a whole: a mapping without per-domain values."""
+    if not isinstance(data, Mapping):
+        return [Problem(source, (), "must be a mapping of settings", data, DEFAULTS_RULE)]
+    found = []
+    for path, message in NOT_SHARED.items():
+        node: Any = data
+        for key in path:
+            node = node.get(key) if isinstance(node, Mapping) else None
+        if node is not None:
+            found.append(Problem(source, path, message, node, DEFAULTS_RULE))
+    return found
+
+
+def for_parked(defaults: Mapping[str, Any]) -> dict[str, Any]:
+    """The defaults a parked domain takes: no mail settings, DMARC reduced to its rua."""
+    kept = {k: v for k, v in defaults.items() if k not in PARKED_IGNORES}
+    if isinstance(kept.get("dmarc"), Mapping):
+        kept["dmarc"] = {k: v for k, v in kept["dmarc"].items() if k in PARKED_DMARC_KEEPS}
+    return kept
+
+
+def merge(defaults: Mapping[Any, Any], own: Mapping[Any, Any], source: str) -> tuple[dict[Any, Any], Origins]:
+    """``own`` over ``defaults``: mappings merge, everything else is replaced; the paths whose
+    value comes from ``source`` (the defaults file) are returned beside the merged data."""
+    origins: Origins = {}
+    return _merge(defaults, own, (), source, origins), origins
+
+
+def _merge(base: Mapping[Any, Any], over: Mapping[Any, Any], path: FieldPath, source: str, origins: Origins) -> dict[Any, Any]:
+    out: dict[Any, Any] = {}
+    for key, value in base.items():
+        if key not in over:
+            out[key] = value
+            origins[(*path, key)] = source
+    for key, value in over.items():
+        if key in base and isinstance(value, Mapping) and isinstance(base[key], Mapping):
+            out[key] = _merge(base[key], value, (*path, key), source, origins)
+        else:
+            out[key] = value
+    return out
+
+
+def origin(path: FieldPath, origins: Origins, own: str) -> str:
+    """The file that holds the value at ``path``: the defaults file when the value (or the
+    mapping or list it sits in) was inherited, else the domain's own file."""
+    for end in range(len(path), 0, -1):
+        found = origins.get(path[:end])
+        if found is not None:
+            return found
+    return own
+
+
+def relocate(problems: tuple[Problem, ...] | list[Problem], origins: Origins) -> list[Problem]:
+    """Each problem moved to the file that holds its value."""
+    return [replace(p, file=origin(p.path, origins, p.file)) for p in problems]
+
+
+def inherited(data: Mapping[Any, Any], origins: Origins) -> list[tuple[FieldPath, Any, str]]:
+    """What a domain took from the defaults: (field path, value, file), in file order."""
+    rows = []
+    for path, source in origins.items():
+        node: Any = data
+        for key in path:
+            node = node[key]
+        rows.append((path, node, source))
+    return rows
