@@ -14,7 +14,7 @@ import shutil
 import ssl
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from importlib import metadata
 from pathlib import Path
@@ -36,6 +36,14 @@ DEFAULT_PATHS = ["config"]
 SEVERITIES = ("high", "medium", "low")  # maildns.diff.SEVERITIES, without importing it for every command
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+
+
+class RevisionInvalid(Exception):
+    """A git revision's configs are invalid (exit 1): its problem lines, as its own synth printed them."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
 
 
 class UsageError(Exception):
@@ -134,8 +142,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         seen: set[str] = set()
         for name in errors:
-            lines = [str(p) for p in errors[name]] + [f"warning: {p}" for p in warned.get(name, [])]
-            lines = [line for line in lines if not (line in seen or seen.add(line))]
+            # A problem of _defaults.yaml is found through each domain that inherits it: print it once.
+            lines = [line for line in dict.fromkeys([str(p) for p in errors[name]] + [f"warning: {p}" for p in warned.get(name, [])]) if line not in seen]
+            seen.update(lines)
             if lines:
                 print("\n".join(lines), file=sys.stderr)
         summary = f"{len(errors)} file{'s' * (len(errors) != 1)} checked: {n_errors} error{'s' * (n_errors != 1)}, {n_warnings} warning{'s' * (n_warnings != 1)}"
@@ -249,7 +258,7 @@ def cmd_stacks(args: argparse.Namespace) -> int:
             changes = changed_since(args.changed_since, configs, _paths(args)[0], jobs=workers())
         except RevisionError as exc:
             if exc.invalid:  # the revision's configs are wrong: its problems, as diff shows them
-                raise ConfigError(str(exc).splitlines()) from None
+                raise RevisionInvalid(str(exc).splitlines()) from None
             raise UsageError(f"--changed-since {args.changed_since}: {exc}") from None
         except ValueError as exc:  # MAILDNS_JOBS is not a number
             raise UsageError(str(exc)) from None
@@ -354,7 +363,7 @@ def _diff_side(text: str, stack: ExitStack) -> tuple[Path, bool]:
         return stack.enter_context(synthesized(text)), True
     except RevisionError as exc:
         if exc.invalid:
-            raise ConfigError(str(exc).splitlines()) from None
+            raise RevisionInvalid(str(exc).splitlines()) from None
         raise UsageError(str(exc)) from None
 
 
@@ -517,7 +526,7 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, help: str, handler) -> argparse.ArgumentParser:
+    def command(name: str, help: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
         sub.add_argument("paths", nargs="*", metavar="PATH", help="config files or folders (default: config/)")
         sub.set_defaults(handler=handler)
@@ -627,7 +636,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
         sys.stdout.flush()
         return code
-    except ConfigError as exc:
+    except (ConfigError, RevisionInvalid) as exc:
         print("\n".join(exc.lines), file=sys.stderr)
         return EXIT_INVALID
     except UsageError as exc:

@@ -9,7 +9,7 @@ from typing import Literal
 from maildns.records.dkim import ses_dkim_cname
 
 SES_TOKENS = 3  # SES Easy DKIM always issues three tokens
-RecordType = Literal["A", "AAAA", "CNAME", "MX", "TXT"]
+RecordType = Literal["A", "AAAA", "CNAME", "DS", "MX", "TXT"]
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,8 @@ class DomainStack(TerraformStack):
                 SesMailFrom(
                     self,
                     f"ses-mail-from-{region}",
-                    domain=identity.identity.domain,
+                    # An existing identity has no resource here: its name is the domain.
+                    domain=identity.identity.domain if identity.identity is not None else config.domain,
                     region=region,
                     mail_from_domain=mail_from_name(ses.mail_from, region, config.domain),
                     provider=self.provider_in(region),
