@@ -49,7 +49,7 @@ synth: deps
 # A fresh clone (CI) has no stamp, so it always runs there; `make conformance` runs it on demand.
 CONFORMANCE_INPUTS := Pipfile.lock $(wildcard maildns/aws/*.py) maildns/cdk.py tests/synth/test_conformance.py tests/synth/prebuilt.py
 
-test: .venv/.synced node_modules/.installed .stamp-conformance dns-servers
+test: .venv/.synced node_modules/.installed .stamp-conformance dns-servers lint
 	$(RUN) pytest -m "not conformance"
 
 conformance: .venv/.synced

@@ -9,8 +9,8 @@ import sys
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")  # before jsii starts Node
 
-from maildns.config import ConfigError, config_files, load_configs  # noqa: E402
-from maildns.fanout import synth, workers  # noqa: E402
+from maildns.config import ConfigError, config_files, load_configs
+from maildns.fanout import synth, workers
 
 
 def main() -> int:

@@ -106,7 +106,10 @@ def measure(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, 
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        platform.processor(),
+    )
     load = os.getloadavg()[0]
     return f"{platform.system()} {platform.machine()}, {cpu}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}, load average {load:.1f} at start"
 
@@ -141,7 +144,16 @@ def main() -> None:
             "records_seconds": checks["records"] <= TARGETS["records_seconds"],
         }
         print("targets: " + ", ".join(f"{k} <= {TARGETS[k]:g} {'met' if ok else 'MISSED'}" for k, ok in met.items()))
-        print(json.dumps({"n": 1000, "synth_seconds": round(results[1000][0], 2), "peak_mib": round(results[1000][1]), **{k: round(v, 2) for k, v in checks.items()}}))
+        print(
+            json.dumps(
+                {
+                    "n": 1000,
+                    "synth_seconds": round(results[1000][0], 2),
+                    "peak_mib": round(results[1000][1]),
+                    **{k: round(v, 2) for k, v in checks.items()},
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -141,9 +141,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2))
     else:
         seen: set[str] = set()
-        for name in errors:
+        for name, problems in errors.items():
             # A problem of _defaults.yaml is found through each domain that inherits it: print it once.
-            lines = [line for line in dict.fromkeys([str(p) for p in errors[name]] + [f"warning: {p}" for p in warned.get(name, [])]) if line not in seen]
+            lines = [
+                line
+                for line in dict.fromkeys([str(p) for p in problems] + [f"warning: {p}" for p in warned.get(name, [])])
+                if line not in seen
+            ]
             seen.update(lines)
             if lines:
                 print("\n".join(lines), file=sys.stderr)
@@ -230,7 +234,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
             # Many stacks: one process per core, the same bytes as one app (maildns.fanout).
             with progress(len(configs), "synthesizing") as advance:
                 synth(configs, str(staging), jobs=count, progress=advance)
-        except Exception as exc:  # noqa: BLE001 - jsii reports Node's file system errors as its own exception types
+        except Exception as exc:
             raise UsageError(f"--out {args.out}: cannot write: {_first_line(exc)}") from None
         removed = _publish(staging, out, names)
     finally:
@@ -502,7 +506,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             status = EXIT_INVALID
             continue
         if not live.sets:
-            print(f"{path}: domain: not written: {domain} publishes none of the records maildns manages (got nothing; a domain that exists)", file=sys.stderr)
+            print(
+                f"{path}: domain: not written: {domain} publishes none of the records maildns manages (got nothing; a domain that exists)",
+                file=sys.stderr,
+            )
             status = EXIT_INVALID
             continue
         written = import_live(live, str(path))
@@ -536,7 +543,9 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text")
     records = command("records", "print every DNS record the configs define", cmd_records)
     records.add_argument("--format", choices=("table", "json", "zone"), default="table", help="zone: a BIND zone-file fragment")
-    records.add_argument("--show-defaults", action="store_true", help="list what each domain inherits from _defaults.yaml instead (table or json)")
+    records.add_argument(
+        "--show-defaults", action="store_true", help="list what each domain inherits from _defaults.yaml instead (table or json)"
+    )
     command("policy", "print each domain's MTA-STS policy file exactly as it is served", cmd_policy)
     stacks = command("stacks", "list stack names: all, or those whose synthesized JSON changed since a revision", cmd_stacks)
     stacks.add_argument("--changed-since", metavar="REV", help="only stacks whose Terraform JSON differs from REV's (a git revision)")
@@ -547,11 +556,22 @@ def parser() -> argparse.ArgumentParser:
     check = command("check", "compare live DNS and the MTA-STS policy file with the configs", cmd_check)
     check.add_argument("--nameserver", type=nameserver, metavar="ADDR[:PORT]", help="ask this server instead of the system resolver")
     check.add_argument("--ca-file", metavar="PEM", help="trust these CA certificates for the policy host")
-    check.add_argument("--timeout", type=positive_seconds, default=5.0, metavar="SECONDS", help="per query and per HTTPS fetch (default: 5)")
-    check.add_argument("--deadline", type=positive_seconds, default=30.0, metavar="SECONDS", help="for all queries of one domain (default: 30)")
+    check.add_argument(
+        "--timeout", type=positive_seconds, default=5.0, metavar="SECONDS", help="per query and per HTTPS fetch (default: 5)"
+    )
+    check.add_argument(
+        "--deadline", type=positive_seconds, default=30.0, metavar="SECONDS", help="for all queries of one domain (default: 30)"
+    )
     check.add_argument("--jobs", type=positive_count, default=16, metavar="N", help="domains checked at the same time (default: 16)")
-    check.add_argument("--authoritative", action="store_true", help="ask each authoritative server of the zone, found through --nameserver or the resolver")
-    check.add_argument("--state", action="append", metavar="FILE", help="Terraform state file: check the SES DKIM CNAMEs, the CloudFront addresses and the ACM validation record (repeatable)")
+    check.add_argument(
+        "--authoritative", action="store_true", help="ask each authoritative server of the zone, found through --nameserver or the resolver"
+    )
+    check.add_argument(
+        "--state",
+        action="append",
+        metavar="FILE",
+        help="Terraform state file: check the SES DKIM CNAMEs, the CloudFront addresses and the ACM validation record (repeatable)",
+    )
     check.add_argument("--format", choices=("text", "json"), default="text")
     adopt = commands.add_parser(
         "import", help="write a config from what domains publish today", description="write a config from what domains publish today"
@@ -564,11 +584,15 @@ def parser() -> argparse.ArgumentParser:
     adopt.add_argument("--out", default="config", metavar="DIR", help="folder to write <domain>.yaml in (default: config)")
     adopt.add_argument("--force", action="store_true", help="replace an existing file")
     adopt.set_defaults(handler=cmd_import)
-    review = commands.add_parser("diff", help="review what changes between two synth outputs", description="review what changes between two synth outputs")
+    review = commands.add_parser(
+        "diff", help="review what changes between two synth outputs", description="review what changes between two synth outputs"
+    )
     review.add_argument("old", metavar="OLD", help="before the change: a cdktf output folder, one cdk.tf.json, or a git revision")
     review.add_argument("new", metavar="NEW", help="after the change: a cdktf output folder, one cdk.tf.json, or a git revision")
     review.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    review.add_argument("--fail-on", choices=SEVERITIES, metavar="{high,medium,low}", help="exit 3 when a flag of this severity or above is present")
+    review.add_argument(
+        "--fail-on", choices=SEVERITIES, metavar="{high,medium,low}", help="exit 3 when a flag of this severity or above is present"
+    )
     review.add_argument("--exit-code", action="store_true", help="exit 3 when anything changes")
     review.set_defaults(handler=cmd_diff)
     return top
@@ -622,7 +646,9 @@ def _own_streams() -> None:
 def _wrap(old: Any, *, strict: bool) -> io.TextIOWrapper:
     old.flush()
     raw = _Stdout(old.fileno(), strict=strict)
-    return io.TextIOWrapper(io.BufferedWriter(raw), encoding=old.encoding, errors=old.errors, line_buffering=old.line_buffering or not strict)
+    return io.TextIOWrapper(
+        io.BufferedWriter(raw), encoding=old.encoding, errors=old.errors, line_buffering=old.line_buffering or not strict
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -32,8 +32,14 @@ _FORCE_NEW = {
     "aws_s3_bucket": ("bucket", "bucket_prefix", "object_lock_enabled", "provider"),
     "aws_cloudfront_distribution": ("provider",),
     "aws_acm_certificate": (
-        "domain_name", "subject_alternative_names", "validation_method", "key_algorithm",
-        "certificate_authority_arn", "private_key", "certificate_body", "provider",
+        "domain_name",
+        "subject_alternative_names",
+        "validation_method",
+        "key_algorithm",
+        "certificate_authority_arn",
+        "private_key",
+        "certificate_body",
+        "provider",
     ),
 }
 _SITE = {"aws_s3_bucket": "S3 bucket", "aws_cloudfront_distribution": "CloudFront distribution", "aws_acm_certificate": "certificate"}
@@ -75,9 +81,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _kind(value: object) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number"
-    )
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(type(value), "a number")
 
 
 def _shape_problem(doc: Mapping[str, Any]) -> str | None:
@@ -396,13 +400,25 @@ def _dmarc_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
         now = b.get(tag, b.get(fallback or "", "none")).lower()
         if _DMARC_RANK.get(now, 0) < _DMARC_RANK.get(was, 0):
             what = "policy" if tag == "p" else "subdomain policy"
-            yield "high", f"dmarc-{tag}-weakened", f"DMARC {tag} weakened {was} -> {now}: the {what} no longer {'rejects' if was == 'reject' else 'quarantines'} failing mail (RFC 7489 6.3)"
+            yield (
+                "high",
+                f"dmarc-{tag}-weakened",
+                f"DMARC {tag} weakened {was} -> {now}: the {what} no longer {'rejects' if was == 'reject' else 'quarantines'} failing mail (RFC 7489 6.3)",
+            )
     was_pct, now_pct = a.get("pct", "100"), b.get("pct", "100")
     if was_pct.isdigit() and now_pct.isdigit() and int(now_pct) < int(was_pct):
-        yield "high", "dmarc-pct-lowered", f"DMARC pct lowered {was_pct} -> {now_pct}: the policy applies to fewer failing messages (RFC 7489 6.3)"
+        yield (
+            "high",
+            "dmarc-pct-lowered",
+            f"DMARC pct lowered {was_pct} -> {now_pct}: the policy applies to fewer failing messages (RFC 7489 6.3)",
+        )
     for tag in ("rua", "ruf"):
         for uri in sorted(_uris(a.get(tag)) - _uris(b.get(tag))):
-            yield "medium", "report-address-removed", f"DMARC {tag} address {uri} removed: its owner stops receiving {'aggregate' if tag == 'rua' else 'failure'} reports"
+            yield (
+                "medium",
+                "report-address-removed",
+                f"DMARC {tag} address {uri} removed: its owner stops receiving {'aggregate' if tag == 'rua' else 'failure'} reports",
+            )
 
 
 def _spf_all(terms: Sequence[str]) -> str | None:
@@ -421,12 +437,20 @@ def _spf_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
         if before is None:
             continue
         if after is None:
-            yield "high", "spf-removed", f"SPF record of {name} removed: receivers can no longer tell authorised senders from forgers (RFC 7208 2.6.1 none)"
+            yield (
+                "high",
+                "spf-removed",
+                f"SPF record of {name} removed: receivers can no longer tell authorised senders from forgers (RFC 7208 2.6.1 none)",
+            )
             continue
         a, b = before.split()[1:], after.split()[1:]
         was, now = _spf_all(a), _spf_all(b)
         if was is not None and now is not None and _ALL_RANK[now] < _ALL_RANK[was]:
-            yield "high", "spf-all-loosened", f"SPF of {name} loosened {_ALL_NAME[was]} -> {_ALL_NAME[now]}: mail from unlisted hosts is rejected less (RFC 7208 4.7, 8)"
+            yield (
+                "high",
+                "spf-all-loosened",
+                f"SPF of {name} loosened {_ALL_NAME[was]} -> {_ALL_NAME[now]}: mail from unlisted hosts is rejected less (RFC 7208 4.7, 8)",
+            )
 
         def includes(terms: Sequence[str]) -> set[str]:
             return {t.lstrip("+-~?").lower() for t in terms if t.lstrip("+-~?").lower().startswith("include:")}
@@ -444,9 +468,13 @@ def _mx_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
         listed = new.policy.mx if new.policy else ()
         for host in sorted(_mx_hosts(old) - _mx_hosts(new)):
             still = any(pattern_matches(p, host) for p in listed)
-            yield "high", "mx-removed-under-enforce", (
-                f"MX host {host} removed while MTA-STS is in enforce mode"
-                + (" and the policy still lists it" if still else "; check the remaining hosts take all the mail")
+            yield (
+                "high",
+                "mx-removed-under-enforce",
+                (
+                    f"MX host {host} removed while MTA-STS is in enforce mode"
+                    + (" and the policy still lists it" if still else "; check the remaining hosts take all the mail")
+                ),
             )
 
     def uncovered(mail: Mail) -> set[str]:
@@ -455,24 +483,40 @@ def _mx_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
         return {h for h in _mx_hosts(mail) if h and not any(pattern_matches(p, h) for p in mail.policy.mx)}
 
     for host in sorted(uncovered(new) - uncovered(old)):
-        yield "high", "mx-not-covered", f"MX host {host} is not covered by the enforce policy's mx: lines: senders refuse to deliver to it (RFC 8461 4.1)"
+        yield (
+            "high",
+            "mx-not-covered",
+            f"MX host {host} is not covered by the enforce policy's mx: lines: senders refuse to deliver to it (RFC 8461 4.1)",
+        )
 
 
 def _mta_sts_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
     a, b = old.policy, new.policy
     if a is not None and a.mode in _MODE_RANK and (b is None or _MODE_RANK.get(b.mode or "", 0) < _MODE_RANK[a.mode]):
         now = "removed" if b is None else b.mode
-        yield "high", "mta-sts-mode-lowered", f"MTA-STS mode lowered {a.mode} -> {now}: senders stop refusing unauthenticated TLS to the MX hosts (RFC 8461 5)"
+        yield (
+            "high",
+            "mta-sts-mode-lowered",
+            f"MTA-STS mode lowered {a.mode} -> {now}: senders stop refusing unauthenticated TLS to the MX hosts (RFC 8461 5)",
+        )
     name = f"_mta-sts.{old.domain}"
     id_before = _tags(_find(old, "v=STSv1", name) or "").get("id")
     id_after = _tags(_find(new, "v=STSv1", name) or "").get("id")
     if id_before and id_after and id_before != id_after:
-        keep = f"senders keep the old policy up to its max_age ({_duration(a.max_age)})" if a and a.max_age is not None else "senders keep the old policy up to its max_age"
+        keep = (
+            f"senders keep the old policy up to its max_age ({_duration(a.max_age)})"
+            if a and a.max_age is not None
+            else "senders keep the old policy up to its max_age"
+        )
         same = "; the policy itself did not change" if a and b and a.text == b.text else ""
         yield "medium", "mta-sts-id-changed", f"MTA-STS id changed {id_before} -> {id_after}: {keep}{same} (RFC 8461 3.3)"
     if a and b and a.max_age is not None and b.max_age is not None and a.max_age != b.max_age:
         how = "lowered" if b.max_age < a.max_age else "raised"
-        yield "medium", f"mta-sts-max-age-{how}", f"MTA-STS max_age {how} {_duration(a.max_age)} -> {_duration(b.max_age)}: senders cache the policy that long (RFC 8461 3.2)"
+        yield (
+            "medium",
+            f"mta-sts-max-age-{how}",
+            f"MTA-STS max_age {how} {_duration(a.max_age)} -> {_duration(b.max_age)}: senders cache the policy that long (RFC 8461 3.2)",
+        )
 
 
 def _dkim_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
@@ -481,9 +525,17 @@ def _dkim_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
             continue
         after = new.records.get(key)
         if after is None:
-            yield "high", "dkim-selector-removed", f"DKIM selector {rs.name} removed: mail signed with it and still in flight fails DKIM (RFC 6376 3.6.2.2)"
+            yield (
+                "high",
+                "dkim-selector-removed",
+                f"DKIM selector {rs.name} removed: mail signed with it and still in flight fails DKIM (RFC 6376 3.6.2.2)",
+            )
         elif sorted(after.values) != sorted(rs.values):
-            yield "medium", "dkim-key-replaced", f"DKIM key of {rs.name} replaced: mail signed with the old key and still in flight fails DKIM"
+            yield (
+                "medium",
+                "dkim-key-replaced",
+                f"DKIM key of {rs.name} replaced: mail signed with the old key and still in flight fails DKIM",
+            )
 
 
 def _tls_rpt_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
@@ -498,7 +550,11 @@ def _share_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
     existing = len(old.records)
     touched = sum(new.records.get(k) != rs for k, rs in old.records.items())
     if existing >= CHANGE_SHARE_MIN_RECORDS and touched > existing * CHANGE_SHARE:
-        yield "medium", "many-records-changed", f"{touched} of {existing} record sets changed or removed at once (over {CHANGE_SHARE:.0%}): check this is one intended change"
+        yield (
+            "medium",
+            "many-records-changed",
+            f"{touched} of {existing} record sets changed or removed at once (over {CHANGE_SHARE:.0%}): check this is one intended change",
+        )
 
 
 def _low_flags(old: Mail, new: Mail, old_doc: Mapping[str, Any], new_doc: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
@@ -529,13 +585,25 @@ def _site_flags(old_doc: Mapping[str, Any], new_doc: Mapping[str, Any]) -> Itera
             address = f"{type_}.{name}"
             if name not in b:
                 if added:
-                    yield "high", "site-replaced", f"{label} {address} replaced by {type_}.{added[0]} (a new logical name): the MTA-STS policy site goes dark until the new one serves"
+                    yield (
+                        "high",
+                        "site-replaced",
+                        f"{label} {address} replaced by {type_}.{added[0]} (a new logical name): the MTA-STS policy site goes dark until the new one serves",
+                    )
                 else:
-                    yield "high", "site-removed", f"{label} {address} removed: the MTA-STS policy site goes dark and senders cannot fetch the policy (RFC 8461 3.3)"
+                    yield (
+                        "high",
+                        "site-removed",
+                        f"{label} {address} removed: the MTA-STS policy site goes dark and senders cannot fetch the policy (RFC 8461 3.3)",
+                    )
                 continue
             forced = [k for k in _FORCE_NEW[type_] if a[name].get(k) != b[name].get(k)]
             if forced:
-                yield "high", "site-replaced", f"{label} {address} replaced ({', '.join(forced)} changed): the MTA-STS policy site goes dark until the new one serves"
+                yield (
+                    "high",
+                    "site-replaced",
+                    f"{label} {address} replaced ({', '.join(forced)} changed): the MTA-STS policy site goes dark until the new one serves",
+                )
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -641,7 +709,9 @@ def _record_changes(old: Mail, new: Mail) -> tuple[RecordChange, ...]:
         kind = "+" if a is None else "-" if b is None else "~"
         ref = b or a
         assert ref is not None
-        out.append(RecordChange(kind, ref.name, ref.type, a.values if a else (), b.values if b else (), a.ttl if a else None, b.ttl if b else None))
+        out.append(
+            RecordChange(kind, ref.name, ref.type, a.values if a else (), b.values if b else (), a.ttl if a else None, b.ttl if b else None)
+        )
     return tuple(out)
 
 
@@ -700,7 +770,7 @@ def domain_lines(domain: DomainReport, *, resources: bool = True) -> list[str]:
     """One domain's email-level changes, then (with ``resources``) its resource blocks, as plain text."""
     if domain.status == "removed":
         return [domain.note]
-    lines = ([f"stack {domain.stack} added to the synth output"] if domain.status == "added" else [])
+    lines = [f"stack {domain.stack} added to the synth output"] if domain.status == "added" else []
     if domain.records:
         lines.append("records:")
         lines += [f"  {line}" for change in domain.records for line in record_lines(change)]
@@ -749,7 +819,15 @@ def render_json(report: Report) -> str:
                 "note": d.note,
                 "flags": [_flag_json(f) for f in d.flags],
                 "records": [
-                    {"change": r.kind, "name": r.name, "type": r.type, "old": list(r.old), "new": list(r.new), "old_ttl": r.old_ttl, "new_ttl": r.new_ttl}
+                    {
+                        "change": r.kind,
+                        "name": r.name,
+                        "type": r.type,
+                        "old": list(r.old),
+                        "new": list(r.new),
+                        "old_ttl": r.old_ttl,
+                        "new_ttl": r.new_ttl,
+                    }
                     for r in d.records
                 ],
                 "policy": list(d.policy),
@@ -784,7 +862,9 @@ def md_code_block(lines: Iterable[str]) -> str:
 
 def _md_domain(domain: DomainReport) -> str:
     counts = [f"{c} {s}" for s in SEVERITIES if (c := sum(f.severity == s for f in domain.flags))]
-    what = {"added": "added", "removed": "removed from the synth output", "changed": f"{len(domain.records)} record sets changed"}[domain.status]
+    what = {"added": "added", "removed": "removed from the synth output", "changed": f"{len(domain.records)} record sets changed"}[
+        domain.status
+    ]
     title = f"{domain.domain} (stack {domain.stack}): {what}" + (f"; {', '.join(counts)}" if counts else "")
     return f"<details><summary>{html.escape(title)}</summary>\n\n{md_code_block(domain_lines(domain))}\n\n</details>"
 
@@ -812,7 +892,9 @@ def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
         if n_sections < len(sections):
             cut.append(f"{len(sections) - n_sections} of {len(sections)} domain sections")
         if cut:
-            parts.append(f"_Truncated to fit one comment: {' and '.join(cut)} cut. Run `maildns diff` locally or read the job log for the full report._")
+            parts.append(
+                f"_Truncated to fit one comment: {' and '.join(cut)} cut. Run `maildns diff` locally or read the job log for the full report._"
+            )
         return "\n\n".join(parts)
 
     if len(full := build(len(rows), len(sections))) <= limit:

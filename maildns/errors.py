@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable
@@ -144,10 +145,8 @@ def _json_prefix(value: Any, limit: int) -> str:
             except (TypeError, ValueError):
                 emit(repr(item)[:limit])
 
-    try:
+    with contextlib.suppress(_Full):
         walk(value, ())
-    except _Full:
-        pass
     return "".join(out)[:limit]
 
 
@@ -155,7 +154,7 @@ def format_path(loc: FieldPath) -> str:
     """``('mx', 1, 'preference')`` -> ``mx[1].preference``."""
     out = ""
     for part in loc:
-        if isinstance(part, str) and not _PLAIN_KEY.fullmatch(part):
-            part = json.dumps(part)  # an odd key from the input: quoted, escaped, on one line
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        # An odd key from the input is quoted and escaped, so it stays on one line.
+        text = json.dumps(part) if isinstance(part, str) and not _PLAIN_KEY.fullmatch(part) else str(part)
+        out += f"[{text}]" if isinstance(part, int) else (f".{text}" if out else text)
     return out or "(top level)"

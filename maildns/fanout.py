@@ -109,7 +109,11 @@ def direct_kernel() -> None:
     # One folder per version of the files in the user's own cache (never a shared /tmp, where
     # someone else could put a script there first), shared by every run and process: written
     # to a temporary name, then renamed into place, so a concurrent run never sees half of it.
-    files = {name.replace("__", "/", 1): (embedded / name).read_bytes() for name in ("lib__program.js", "lib__runtime-index-worker.js") if (embedded / name).is_file()}
+    files = {
+        name.replace("__", "/", 1): (embedded / name).read_bytes()
+        for name in ("lib__program.js", "lib__runtime-index-worker.js")
+        if (embedded / name).is_file()
+    }
     files["bin/maildns-jsii-runtime.js"] = _LAUNCHER.encode()
     digest = hashlib.sha256(b"".join(name.encode() + b"\0" + data for name, data in sorted(files.items()))).hexdigest()[:16]
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "maildns")
@@ -211,7 +215,10 @@ def stable_stringify(value: Any, level: int = 0, space: str = "  ") -> str:
     every object and array opened and closed on lines of their own, even when empty."""
     indent = "\n" + space * level
     if isinstance(value, dict):
-        items = [f"{indent}{space}{json.dumps(key, ensure_ascii=False)}: {stable_stringify(value[key], level + 1, space)}" for key in sorted(value)]
+        items = [
+            f"{indent}{space}{json.dumps(key, ensure_ascii=False)}: {stable_stringify(value[key], level + 1, space)}"
+            for key in sorted(value)
+        ]
         return "{" + ",".join(items) + indent + "}"
     if isinstance(value, list):
         items = [f"{indent}{space}{stable_stringify(item, level + 1, space)}" for item in value]

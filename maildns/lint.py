@@ -112,17 +112,33 @@ def _dmarc(config: Config, managed: set[str]) -> Iterator[Problem]:
     if dmarc.pct == 0:
         yield _warning(config.source, ("dmarc", "pct"), "is 0: the policy applies to no failing mail, as if p were none", 0, "RFC 7489 6.3")
     if dmarc.ri == 0:
-        yield _warning(config.source, ("dmarc", "ri"), "is 0 seconds: no receiver reports that often, so each uses its own interval (the default is 86400)", 0, "RFC 7489 6.3")
+        yield _warning(
+            config.source,
+            ("dmarc", "ri"),
+            "is 0 seconds: no receiver reports that often, so each uses its own interval (the default is 86400)",
+            0,
+            "RFC 7489 6.3",
+        )
     for tag in ("rua", "ruf"):
         for i, uri in enumerate(getattr(dmarc, tag)):
             if dmarc_records.size_limit(uri) == 0:
-                yield _warning(config.source, ("dmarc", tag, i), "has a size limit of 0: no report fits, so none is sent", uri, "RFC 7489 6.2")
+                yield _warning(
+                    config.source, ("dmarc", tag, i), "has a size limit of 0: no report fits, so none is sent", uri, "RFC 7489 6.2"
+                )
     if dmarc.fo is not None and not dmarc.ruf:
         # fo selects when failure reports are sent; without ruf there is nowhere to send them.
-        yield _warning(config.source, ("dmarc", "fo"), "has no effect without ruf: failure reports need a destination", dmarc.fo, "RFC 7489 6.3")
+        yield _warning(
+            config.source, ("dmarc", "fo"), "has no effect without ruf: failure reports need a destination", dmarc.fo, "RFC 7489 6.3"
+        )
     if dmarc.fo is not None and {"0", "1"} <= set(dmarc.fo.split(":")):
         # 1 asks for a report when any mechanism fails, which includes every case of 0 (all fail).
-        yield _warning(config.source, ("dmarc", "fo"), "has both 0 and 1; 0 is redundant with 1, which already reports every failure 0 reports", dmarc.fo, "RFC 7489 6.3")
+        yield _warning(
+            config.source,
+            ("dmarc", "fo"),
+            "has both 0 and 1; 0 is redundant with 1, which already reports every failure 0 reports",
+            dmarc.fo,
+            "RFC 7489 6.3",
+        )
 
 
 def _mail_from(config: Config) -> Iterator[Problem]:

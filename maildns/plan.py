@@ -123,7 +123,9 @@ def _plan_one(config: Resolved, senders: dict[str, Resolved], children: Sequence
     if config.tls_rpt is not None:
         records.append(Record("tls-rpt", tls_rpt_name(domain), "TXT", ttl.tls_rpt, (config.tls_rpt,)))
     if config.bimi is not None:
-        records.append(Record(bimi_record_id(config.bimi.selector), bimi_name(config.bimi.selector, domain), "TXT", ttl.bimi, (config.bimi.text,)))
+        records.append(
+            Record(bimi_record_id(config.bimi.selector), bimi_name(config.bimi.selector, domain), "TXT", ttl.bimi, (config.bimi.text,))
+        )
     if config.ses is not None and config.ses.mail_from is not None:
         records.extend(mail_from_records(domain, config.ses.mail_from, config.ses.regions, mx_ttl=ttl.mx, spf_ttl=ttl.spf))
     records.extend(_report_authorizations(config, senders))

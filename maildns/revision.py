@@ -80,7 +80,11 @@ def _synth(revision: str, tree: Path, out: Path) -> None:
     env.setdefault("CHECKPOINT_DISABLE", "1")
     done = subprocess.run(
         [sys.executable, "-m", "maildns", "synth", CONFIG_DIR, "--out", str(out)],
-        cwd=tree, env=env, capture_output=True, text=True, check=False,
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         # The revision's configs are wrong (exit 1): show its problems, each file named as git names

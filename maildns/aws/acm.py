@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, Unpack
 
-from maildns.cdk import ComplexObject, Construct
-
 from maildns.aws.base import AwsResource, Meta
+from maildns.cdk import ComplexObject, Construct
 
 
 class AcmDomainValidationOption(ComplexObject):
@@ -86,8 +85,11 @@ class AcmCertificate(AwsResource):
         **meta: Unpack[Meta],
     ) -> None:
         super().__init__(
-            scope, id_, meta,
-            domain_name=domain_name, validation_method=validation_method,
+            scope,
+            id_,
+            meta,
+            domain_name=domain_name,
+            validation_method=validation_method,
             subject_alternative_names=list(subject_alternative_names) if subject_alternative_names is not None else None,
             key_algorithm=key_algorithm,
         )
@@ -107,10 +109,18 @@ class AcmCertificateValidation(AwsResource):
     TYPE = "aws_acm_certificate_validation"
 
     def __init__(
-        self, scope: Construct, id_: str, *, certificate_arn: str, validation_record_fqdns: Sequence[str] | None = None, **meta: Unpack[Meta]
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        certificate_arn: str,
+        validation_record_fqdns: Sequence[str] | None = None,
+        **meta: Unpack[Meta],
     ) -> None:
         super().__init__(
-            scope, id_, meta,
+            scope,
+            id_,
+            meta,
             certificate_arn=certificate_arn,
             validation_record_fqdns=list(validation_record_fqdns) if validation_record_fqdns is not None else None,
         )

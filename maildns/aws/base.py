@@ -115,9 +115,7 @@ class AwsProvider(TerraformProvider):
             scope, id_, terraform_resource_type="aws", terraform_generator_metadata=_metadata(), terraform_provider_source="aws"
         )
         self._alias = alias
-        self._attributes = _present(
-            {"alias": alias, "region": region, "default_tags": [default_tags] if default_tags else None}
-        )
+        self._attributes = _present({"alias": alias, "region": region, "default_tags": [default_tags] if default_tags else None})
 
     def _synthesize_attributes(self) -> Mapping[str, Any]:
         return self._attributes

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, NotRequired, TypedDict, Unpack
 
-from maildns.cdk import Construct
-
 from maildns.aws.base import AwsDataSource, AwsResource, Meta
+from maildns.cdk import Construct
 
 
 class DataAwsCloudfrontCachePolicy(AwsDataSource):
@@ -57,9 +56,14 @@ class CloudfrontOriginAccessControl(AwsResource):
         **meta: Unpack[Meta],
     ) -> None:
         super().__init__(
-            scope, id_, meta,
-            name=name, description=description, origin_access_control_origin_type=origin_access_control_origin_type,
-            signing_behavior=signing_behavior, signing_protocol=signing_protocol,
+            scope,
+            id_,
+            meta,
+            name=name,
+            description=description,
+            origin_access_control_origin_type=origin_access_control_origin_type,
+            signing_behavior=signing_behavior,
+            signing_protocol=signing_protocol,
         )
 
     @property
@@ -142,10 +146,17 @@ class CloudfrontDistribution(AwsResource):
         **meta: Unpack[Meta],
     ) -> None:
         super().__init__(
-            scope, id_, meta,
-            enabled=enabled, aliases=list(aliases) if aliases is not None else None, comment=comment,
-            default_root_object=default_root_object, http_version=http_version, is_ipv6_enabled=is_ipv6_enabled,
-            price_class=price_class, web_acl_id=web_acl_id,
+            scope,
+            id_,
+            meta,
+            enabled=enabled,
+            aliases=list(aliases) if aliases is not None else None,
+            comment=comment,
+            default_root_object=default_root_object,
+            http_version=http_version,
+            is_ipv6_enabled=is_ipv6_enabled,
+            price_class=price_class,
+            web_acl_id=web_acl_id,
             origin=[dict(o) for o in origin],
             default_cache_behavior=_lists(default_cache_behavior),
             restrictions={"geo_restriction": _lists(restrictions["geo_restriction"])},

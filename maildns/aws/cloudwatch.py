@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Unpack
 
-from maildns.cdk import Construct
-
 from maildns.aws.base import AwsResource, Meta
+from maildns.cdk import Construct
 
 
 class CloudwatchMetricAlarm(AwsResource):
@@ -37,7 +36,9 @@ class CloudwatchMetricAlarm(AwsResource):
         **meta: Unpack[Meta],
     ) -> None:
         super().__init__(
-            scope, id_, meta,
+            scope,
+            id_,
+            meta,
             alarm_name=alarm_name,
             comparison_operator=comparison_operator,
             evaluation_periods=evaluation_periods,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from maildns.cdk import Construct
-
 from maildns.aws.base import AwsResource, Meta
+from maildns.cdk import Construct
 
 
 class KmsKey(AwsResource):
@@ -30,7 +29,9 @@ class KmsKey(AwsResource):
         **meta: Unpack[Meta],
     ) -> None:
         super().__init__(
-            scope, id_, meta,
+            scope,
+            id_,
+            meta,
             customer_master_key_spec=customer_master_key_spec,
             deletion_window_in_days=deletion_window_in_days,
             description=description,

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypedDict, Unpack
 
-from maildns.cdk import Construct
-
 from maildns.aws.base import AwsDataSource, AwsResource, Meta
+from maildns.cdk import Construct
 
 
 class DataAwsRoute53Zone(AwsDataSource):
@@ -62,10 +61,16 @@ class Route53Record(AwsResource):
         **meta: Unpack[Meta],
     ) -> None:
         super().__init__(
-            scope, id_, meta,
-            zone_id=zone_id, name=name, type=type, ttl=ttl,
+            scope,
+            id_,
+            meta,
+            zone_id=zone_id,
+            name=name,
+            type=type,
+            ttl=ttl,
             records=list(records) if records is not None else None,
-            alias=alias, allow_overwrite=allow_overwrite,
+            alias=alias,
+            allow_overwrite=allow_overwrite,
         )
 
     @property

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from maildns.cdk import Construct
-
 from maildns.aws.base import AwsResource, Meta
+from maildns.cdk import Construct
 
 
 class Route53KeySigningKey(AwsResource):
@@ -26,8 +25,13 @@ class Route53KeySigningKey(AwsResource):
         **meta: Unpack[Meta],
     ) -> None:
         super().__init__(
-            scope, id_, meta,
-            hosted_zone_id=hosted_zone_id, key_management_service_arn=key_management_service_arn, name=name, status=status,
+            scope,
+            id_,
+            meta,
+            hosted_zone_id=hosted_zone_id,
+            key_management_service_arn=key_management_service_arn,
+            name=name,
+            status=status,
         )
 
     @property

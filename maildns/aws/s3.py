@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal, NotRequired, TypedDict, Unpack
 
-from maildns.cdk import Construct
-
 from maildns.aws.base import AwsResource, Meta
+from maildns.cdk import Construct
 
 
 class S3Bucket(AwsResource):
@@ -27,8 +26,13 @@ class S3Bucket(AwsResource):
         **meta: Unpack[Meta],
     ) -> None:
         super().__init__(
-            scope, id_, meta,
-            bucket=bucket, bucket_prefix=bucket_prefix, force_destroy=force_destroy, tags=dict(tags) if tags else None,
+            scope,
+            id_,
+            meta,
+            bucket=bucket,
+            bucket_prefix=bucket_prefix,
+            force_destroy=force_destroy,
+            tags=dict(tags) if tags else None,
         )
 
     @property
@@ -66,9 +70,14 @@ class S3BucketPublicAccessBlock(AwsResource):
         **meta: Unpack[Meta],
     ) -> None:
         super().__init__(
-            scope, id_, meta,
-            bucket=bucket, block_public_acls=block_public_acls, block_public_policy=block_public_policy,
-            ignore_public_acls=ignore_public_acls, restrict_public_buckets=restrict_public_buckets,
+            scope,
+            id_,
+            meta,
+            bucket=bucket,
+            block_public_acls=block_public_acls,
+            block_public_policy=block_public_policy,
+            ignore_public_acls=ignore_public_acls,
+            restrict_public_buckets=restrict_public_buckets,
         )
 
 
@@ -158,9 +167,16 @@ class S3Object(AwsResource):
         **meta: Unpack[Meta],
     ) -> None:
         super().__init__(
-            scope, id_, meta,
-            bucket=bucket, key=key, content=content, content_type=content_type, cache_control=cache_control,
-            etag=etag, server_side_encryption=server_side_encryption,
+            scope,
+            id_,
+            meta,
+            bucket=bucket,
+            key=key,
+            content=content,
+            content_type=content_type,
+            cache_control=cache_control,
+            etag=etag,
+            server_side_encryption=server_side_encryption,
         )
 
     @property

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from maildns.cdk import ComplexObject, Construct, Fn
-
 from maildns.aws.base import AwsDataSource, AwsResource, Meta
+from maildns.cdk import ComplexObject, Construct, Fn
 
 
 class SesDomainIdentity(AwsResource):
@@ -43,6 +42,7 @@ class SesDomainDkim(AwsResource):
         if not self.named:
             return Fn.element(self.dkim_tokens, index)  # type: ignore[no-any-return]
         return "${element(" + self.address + ".dkim_tokens, " + str(index) + ")}"
+
 
 class DataAwsSesv2EmailIdentityDkimSigningAttributes(ComplexObject):
     """One element of ``dkim_signing_attributes``: the identity's DKIM state and tokens."""

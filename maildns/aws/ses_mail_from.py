@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from maildns.cdk import Construct
-
 from maildns.aws.base import AwsResource, Meta
+from maildns.cdk import Construct
 
 
 class SesDomainMailFrom(AwsResource):

@@ -15,9 +15,9 @@ from maildns.check.dnssec import check_dnssec
 from maildns.check.lookup import Dns, Result, check_records, failure, published, start
 from maildns.check.mx import check_mx_targets
 from maildns.check.policy import check_policy
+from maildns.check.preflight import preflight
 from maildns.check.spf import check_spf
 from maildns.check.state import Applied, apply_state
-from maildns.check.preflight import preflight
 from maildns.plan import DomainPlan
 from maildns.records import Record
 from maildns.records.mta_sts import policy_host, policy_url

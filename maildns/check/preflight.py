@@ -53,7 +53,7 @@ def check_caa(host: str, zone: str, res: Dns) -> list[Result]:
         where, properties = relevant_caa(host, zone, res)
     except (dns.exception.DNSException, OSError) as exc:
         return [Result(host, "CAA", "error", detail=f"looking up CAA: {exc or type(exc).__name__}")]
-    shown = tuple(f"{flags} {tag.decode('ascii', 'replace')} \"{value.decode('ascii', 'replace')}\"" for flags, tag, value in properties)
+    shown = tuple(f'{flags} {tag.decode("ascii", "replace")} "{value.decode("ascii", "replace")}"' for flags, tag, value in properties)
     unknown = [tag.decode("ascii", "replace") for flags, tag, _ in properties if flags & CRITICAL and tag not in KNOWN_TAGS]
     if unknown:
         detail = f"CAA at {where} has the critical property {unknown[0]}, which no CA may ignore: ACM will not issue (RFC 8659 4.1)"
@@ -63,7 +63,7 @@ def check_caa(host: str, zone: str, res: Dns) -> list[Result]:
     if issuers and not any(issuer in AMAZON_CAS for issuer in issuers):
         allowed = ", ".join(sorted({i for i in issuers if i}))
         who = f"only {allowed}, no Amazon CA ({', '.join(AMAZON_CAS)})" if allowed else "no CA at all"
-        detail = f"CAA at {where} allows {who}: ACM cannot issue the certificate for {host}; add 0 issue \"amazon.com\" (RFC 8659 4.2)"
+        detail = f'CAA at {where} allows {who}: ACM cannot issue the certificate for {host}; add 0 issue "amazon.com" (RFC 8659 4.2)'
         return [Result(host, "CAA", "error", expected=(f'0 issue "{AMAZON_CAS[0]}"',), published=shown, detail=detail)]
     return []
 
@@ -80,7 +80,9 @@ def check_apex_txt(plan: DomainPlan, res: Dns) -> list[Result]:
         return []  # check_records reports the failed lookup of the same set
     # A different SPF record is replaced, not lost: check_records shows that as a mismatch.
     return [
-        Result(plan.domain, "TXT", "mismatch", published=(value,), detail="would be deleted by the next deploy; list it in apex_txt to keep it")
+        Result(
+            plan.domain, "TXT", "mismatch", published=(value,), detail="would be deleted by the next deploy; list it in apex_txt to keep it"
+        )
         for value in live
         if value not in apex.values and not value.lower().startswith("v=spf1")
     ]

@@ -47,7 +47,14 @@ def _bimi(config: Config) -> list[RuleError]:
     ]
     name = bimi_records.bimi_name(config.bimi.selector, config.domain)
     if len(name) > MAX_NAME:
-        found.append(RuleError(f"makes the record name {len(name)} octets long; a name is at most {MAX_NAME}", "RFC 1035 2.3.4", value=name, path=("bimi", "selector")))
+        found.append(
+            RuleError(
+                f"makes the record name {len(name)} octets long; a name is at most {MAX_NAME}",
+                "RFC 1035 2.3.4",
+                value=name,
+                path=("bimi", "selector"),
+            )
+        )
     return found
 
 
@@ -65,7 +72,14 @@ def _mail_from(config: Config) -> list[RuleError]:
             continue
         # SES: the MAIL FROM domain must not be one that receives mail; its MX points at SES.
         if name in hosts:
-            found.append(RuleError(f"makes {name}, which is also an MX host of the domain; a MAIL FROM domain receives no mail", mail_from_records.SES_MAIL_FROM, value=ses.mail_from, path=("ses", "mail_from")))
+            found.append(
+                RuleError(
+                    f"makes {name}, which is also an MX host of the domain; a MAIL FROM domain receives no mail",
+                    mail_from_records.SES_MAIL_FROM,
+                    value=ses.mail_from,
+                    path=("ses", "mail_from"),
+                )
+            )
     return found
 
 
@@ -81,15 +95,23 @@ def _dnssec(config: Config) -> list[RuleError]:
                 found.append(RuleError("must not be set without dnssec.signing: true", SCHEMA_RULE, value=value, path=("dnssec", key)))
         return found
     if config.zone_id is not None:
-        found.append(RuleError(
-            "must be false with zone_id: maildns signs only a zone it finds by the domain's name, so the zone is the domain itself",
-            DNSSEC_RULE, value=True, path=("dnssec", "signing"),
-        ))
+        found.append(
+            RuleError(
+                "must be false with zone_id: maildns signs only a zone it finds by the domain's name, so the zone is the domain itself",
+                DNSSEC_RULE,
+                value=True,
+                path=("dnssec", "signing"),
+            )
+        )
     elif config.zone is not None and config.zone != config.domain:
-        found.append(RuleError(
-            f"must be false while the zone is {config.zone}: signing would sign every name in {config.zone}, not only {config.domain}",
-            DNSSEC_RULE, value=True, path=("dnssec", "signing"),
-        ))
+        found.append(
+            RuleError(
+                f"must be false while the zone is {config.zone}: signing would sign every name in {config.zone}, not only {config.domain}",
+                DNSSEC_RULE,
+                value=True,
+                path=("dnssec", "signing"),
+            )
+        )
     return found
 
 
@@ -105,9 +127,13 @@ def cross_domain_problems(configs: Sequence[Config]) -> list[Problem]:
             name = mail_from_records.mail_from_name(ses.mail_from, region, config.domain)
             other = domains.get(name)
             if other is not None:
-                found.append(Problem(
-                    config.source, ("ses", "mail_from"),
-                    f"makes {name}, the domain configured in {other.source}; both would publish MX and TXT there",
-                    ses.mail_from, "one record set per name and type (RFC 2181 5)",
-                ))
+                found.append(
+                    Problem(
+                        config.source,
+                        ("ses", "mail_from"),
+                        f"makes {name}, the domain configured in {other.source}; both would publish MX and TXT there",
+                        ses.mail_from,
+                        "one record set per name and type (RFC 2181 5)",
+                    )
+                )
     return found

@@ -43,7 +43,10 @@ def checked(fn: Callable[[Any], Any]) -> PlainValidator:
             if isinstance(value, int | float) and not isinstance(value, str):
                 # YAML reads 20230601 and yes as a number and a boolean; quotes keep them text.
                 shown = str(value).lower() if isinstance(value, bool) else str(value)
-                raise RuleError(f"must be text, and YAML reads {shown} as a {'true/false value' if isinstance(value, bool) else 'number'}: quote it ('{shown}')", exc.rule) from None
+                raise RuleError(
+                    f"must be text, and YAML reads {shown} as a {'true/false value' if isinstance(value, bool) else 'number'}: quote it ('{shown}')",
+                    exc.rule,
+                ) from None
             raise
 
     return PlainValidator(check)
@@ -159,7 +162,9 @@ def _bucket(value: Any) -> str:
             raise RuleError(f"must not start with {prefix}: S3 reserves that prefix", "S3 bucket naming rules")
     for suffix in RESERVED_BUCKET_SUFFIXES:
         if value.endswith(suffix):
-            raise RuleError(f"must not end with {suffix}: S3 reserves that suffix for access points and other bucket types", "S3 bucket naming rules")
+            raise RuleError(
+                f"must not end with {suffix}: S3 reserves that suffix for access points and other bucket types", "S3 bucket naming rules"
+            )
     return value
 
 
@@ -196,7 +201,9 @@ def _policy_bucket(value: Any) -> str:
     # name breaks that certificate's wildcard (S3 bucket naming rules recommend none).
     name = _bucket(value)
     if "." in name:
-        raise RuleError("must not contain dots: the bucket is reached over TLS as <bucket>.s3.<region>.amazonaws.com", "S3 bucket naming rules")
+        raise RuleError(
+            "must not contain dots: the bucket is reached over TLS as <bucket>.s3.<region>.amazonaws.com", "S3 bucket naming rules"
+        )
     return name
 
 

@@ -39,7 +39,9 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             try:
                 hash(key)
             except TypeError:
-                raise yaml.constructor.ConstructorError(None, None, "a key must be text, not a list or mapping", key_node.start_mark) from None
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be text, not a list or mapping", key_node.start_mark
+                ) from None
             if key in seen:
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
@@ -64,7 +66,7 @@ def _parse(text: str, source: str) -> Any:
             return _load_yaml(text, source, _FastLoader)
         except ConfigError:
             raise
-        except Exception:  # noqa: BLE001, S110 - the pure-Python parser below says what is wrong
+        except Exception:
             pass
     return _load_yaml(text, source)
 
@@ -117,10 +119,14 @@ def _load_yaml(text: str, source: str, loader_class: Any = _UniqueKeyLoader) -> 
         try:
             _expanded_size(node)
         except _TooLarge:
-            raise ConfigError([Problem(source, ("file",), f"expands to more than {MAX_VALUES} values through aliases", _UNSET, "YAML 1.1")]) from None
+            raise ConfigError(
+                [Problem(source, ("file",), f"expands to more than {MAX_VALUES} values through aliases", _UNSET, "YAML 1.1")]
+            ) from None
         except _Cycle as exc:
             line = f"line {exc.node.start_mark.line + 1}"
-            raise ConfigError([Problem(source, (line,), "has an alias inside the value it names, which never ends", _UNSET, "YAML 1.1")]) from None
+            raise ConfigError(
+                [Problem(source, (line,), "has an alias inside the value it names, which never ends", _UNSET, "YAML 1.1")]
+            ) from None
         return loader.construct_document(node)
     finally:
         loader.dispose()
@@ -136,7 +142,9 @@ def _text_keys(data: Any, source: str) -> list[Problem]:
                 if isinstance(key, str):
                     walk(value, (*path, key))
                 else:
-                    found.append(Problem(source, (*path, show(key)), "is a key that is not text; quote it if it is meant as one", key, SCHEMA_RULE))
+                    found.append(
+                        Problem(source, (*path, show(key)), "is a key that is not text; quote it if it is meant as one", key, SCHEMA_RULE)
+                    )
         elif isinstance(item, list):
             for i, value in enumerate(item):
                 walk(value, (*path, i))
@@ -164,7 +172,17 @@ def load_config(path: str | Path) -> Config:
     """Read and validate one ``<domain>.yaml`` file, under the ``_defaults.yaml`` beside it."""
     source = str(path)
     if Path(path).name in defaults.DEFAULTS_FILES:
-        raise ConfigError([Problem(source, ("file",), "is the shared defaults, not a domain: name the folder or a domain file", source, defaults.DEFAULTS_RULE)])
+        raise ConfigError(
+            [
+                Problem(
+                    source,
+                    ("file",),
+                    "is the shared defaults, not a domain: name the folder or a domain file",
+                    source,
+                    defaults.DEFAULTS_RULE,
+                )
+            ]
+        )
     return _with_defaults(read_yaml(path), Path(path), source)
 
 
@@ -317,7 +335,15 @@ def duplicate_domains(configs: Sequence[Config]) -> list[Problem]:
         if first is config:
             continue
         if first.domain == config.domain:
-            found.append(Problem(config.source, ("domain",), f"is configured twice (also in {first.source})", config.domain, "one file and one stack per domain"))
+            found.append(
+                Problem(
+                    config.source,
+                    ("domain",),
+                    f"is configured twice (also in {first.source})",
+                    config.domain,
+                    "one file and one stack per domain",
+                )
+            )
         else:
             # Stack names replace dots with hyphens (login.gov -> login-gov); changing that would
             # rename every existing stack and its state, so two such domains are refused instead.

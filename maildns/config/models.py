@@ -95,12 +95,30 @@ class Spf(Model):
     @model_validator(mode="after")
     def _one_ending(self) -> Spf:
         if self.all is not None and self.redirect is not None:
-            raise RuleError("must not be set with spf.all: redirect is ignored when all is present", "RFC 7208 6.1", value=self.redirect, path=("redirect",))
+            raise RuleError(
+                "must not be set with spf.all: redirect is ignored when all is present",
+                "RFC 7208 6.1",
+                value=self.redirect,
+                path=("redirect",),
+            )
         if self.exp is not None and self.redirect is not None:
-            raise RuleError("must not be set with spf.redirect: receivers use the redirected domain's exp instead", "RFC 7208 6.2", value=self.exp, path=("exp",))
+            raise RuleError(
+                "must not be set with spf.redirect: receivers use the redirected domain's exp instead",
+                "RFC 7208 6.2",
+                value=self.exp,
+                path=("exp",),
+            )
         # The first matching term decides (RFC 7208 4.6.2): a repeat never matches and an
         # include or a, mx, exists repeated still costs a lookup (RFC 7208 4.6.4).
-        unique(self.terms, lambda t: (t.mechanism, t.argument, t.cidr), "", "RFC 7208 4.6.2", "an earlier term; the first match decides", prefix=("terms",), show=str)
+        unique(
+            self.terms,
+            lambda t: (t.mechanism, t.argument, t.cidr),
+            "",
+            "RFC 7208 4.6.2",
+            "an earlier term; the first match decides",
+            prefix=("terms",),
+            show=str,
+        )
         covered = spf_records.covers_everything(self.terms)
         if covered is not None:
             version, i = covered
@@ -163,7 +181,12 @@ class DkimKey(Model):
     def _key_matches_type(self) -> DkimKey:
         if self.revoked:
             if self.public_key:
-                raise RuleError("must not be set with revoked: true; a revoked selector publishes an empty p=", "RFC 6376 3.6.1", value=self.public_key, path=("public_key",))
+                raise RuleError(
+                    "must not be set with revoked: true; a revoked selector publishes an empty p=",
+                    "RFC 6376 3.6.1",
+                    value=self.public_key,
+                    path=("public_key",),
+                )
             return self
         try:
             text, data = dkim_records.public_key_bytes(self.public_key)
@@ -339,26 +362,80 @@ def parked_conflicts(config: Config) -> list[RuleError]:
     why = "must not be set when mail is none"
     found: list[RuleError] = []
     if config.mx:
-        found.append(RuleError(f"{why}: a parked domain publishes only the null MX 0 .", "RFC 7505 3", value=[f"{m.preference} {m.host}" for m in config.mx], path=("mx",)))
+        found.append(
+            RuleError(
+                f"{why}: a parked domain publishes only the null MX 0 .",
+                "RFC 7505 3",
+                value=[f"{m.preference} {m.host}" for m in config.mx],
+                path=("mx",),
+            )
+        )
     spf = config.spf
-    for name, value, set_ in (("terms", [str(t) for t in spf.terms], bool(spf.terms)), ("all", spf.all, spf.all not in (None, "fail")), ("redirect", spf.redirect, spf.redirect is not None), ("exp", spf.exp, spf.exp is not None)):
+    for name, value, set_ in (
+        ("terms", [str(t) for t in spf.terms], bool(spf.terms)),
+        ("all", spf.all, spf.all not in (None, "fail")),
+        ("redirect", spf.redirect, spf.redirect is not None),
+        ("exp", spf.exp, spf.exp is not None),
+    ):
         if set_:
             found.append(RuleError(f"{why}: a parked domain publishes v=spf1 -all", "RFC 7208 5.1", value=value, path=("spf", name)))
     if config.dkim:
-        found.append(RuleError(f"{why}: a parked domain revokes every key with *._domainkey v=DKIM1; p=", "RFC 6376 3.6.1", value=[k.selector for k in config.dkim], path=("dkim",)))
+        found.append(
+            RuleError(
+                f"{why}: a parked domain revokes every key with *._domainkey v=DKIM1; p=",
+                "RFC 6376 3.6.1",
+                value=[k.selector for k in config.dkim],
+                path=("dkim",),
+            )
+        )
     if config.ses is not None:
-        found.append(RuleError(f"{why}: a parked domain sends no mail, through SES or otherwise", PARKED_RULE, value=list(config.ses.regions), path=("ses",)))
+        found.append(
+            RuleError(
+                f"{why}: a parked domain sends no mail, through SES or otherwise",
+                PARKED_RULE,
+                value=list(config.ses.regions),
+                path=("ses",),
+            )
+        )
     if config.mta_sts is not None:
-        found.append(RuleError(f"{why}: a parked domain receives no mail, so it has no MTA-STS policy", "RFC 8461 3", value=config.mta_sts.mode, path=("mta_sts",)))
+        found.append(
+            RuleError(
+                f"{why}: a parked domain receives no mail, so it has no MTA-STS policy",
+                "RFC 8461 3",
+                value=config.mta_sts.mode,
+                path=("mta_sts",),
+            )
+        )
     if config.tls_rpt is not None:
-        found.append(RuleError(f"{why}: a parked domain receives no mail, so there is no TLS to report on", "RFC 8460 3", value=list(config.tls_rpt.rua), path=("tls_rpt",)))
+        found.append(
+            RuleError(
+                f"{why}: a parked domain receives no mail, so there is no TLS to report on",
+                "RFC 8460 3",
+                value=list(config.tls_rpt.rua),
+                path=("tls_rpt",),
+            )
+        )
     if config.bimi is not None:
-        found.append(RuleError(f"{why}: a parked domain sends no mail, so there is no logo to show", "BIMI draft-10 4", value=config.bimi.selector, path=("bimi",)))
+        found.append(
+            RuleError(
+                f"{why}: a parked domain sends no mail, so there is no logo to show",
+                "BIMI draft-10 4",
+                value=config.bimi.selector,
+                path=("bimi",),
+            )
+        )
     for tag in sorted(config.dmarc.model_fields_set - set(PARKED_DMARC_TAGS)):
         value = getattr(config.dmarc, tag)
         if tag in ("p", "sp") and value == "reject":
             continue
-        found.append(RuleError(f"{why}: a parked domain publishes v=DMARC1; p=reject; sp=reject with only rua", "RFC 7489 6.3", value=value, path=("dmarc", tag)))
+        found.append(
+            RuleError(
+                f"{why}: a parked domain publishes v=DMARC1; p=reject; sp=reject with only rua",
+                "RFC 7489 6.3",
+                value=value,
+                path=("dmarc", tag),
+            )
+        )
     return found
 
 
@@ -430,13 +507,28 @@ class Config(Model):
         # lookup limit turns it into a permerror (RFC 7208 4.6.4, 5.2).
         for i, term in enumerate(self.spf.terms):
             if term.mechanism == "include" and term.argument == self.domain:
-                raise RuleError("includes the domain's own record, a loop that ends in permerror", "RFC 7208 5.2", value=str(term), path=("spf", "terms", i))
+                raise RuleError(
+                    "includes the domain's own record, a loop that ends in permerror",
+                    "RFC 7208 5.2",
+                    value=str(term),
+                    path=("spf", "terms", i),
+                )
         if self.spf.redirect == self.domain:
-            raise RuleError("points to the domain's own record, a loop that ends in permerror", "RFC 7208 6.1", value=self.spf.redirect, path=("spf", "redirect"))
+            raise RuleError(
+                "points to the domain's own record, a loop that ends in permerror",
+                "RFC 7208 6.1",
+                value=self.spf.redirect,
+                path=("spf", "redirect"),
+            )
         unique(self.mx, lambda m: m.host, "host", "RFC 5321 5.1", "an MX host", prefix=("mx",))
         if any(m.host == "." for m in self.mx):
             if len(self.mx) != 1 or self.mx[0].preference != 0:
-                raise RuleError("must be the only MX, with preference 0, when it is a null MX", "RFC 7505 3", value=[f"{m.preference} {m.host}" for m in self.mx], path=("mx",))
+                raise RuleError(
+                    "must be the only MX, with preference 0, when it is a null MX",
+                    "RFC 7505 3",
+                    value=[f"{m.preference} {m.host}" for m in self.mx],
+                    path=("mx",),
+                )
             if self.spf.terms or self.spf.qualifier != "fail":
                 raise RuleError("must be v=spf1 -all on a domain with a null MX", "RFC 7505 4", value=self.spf.text, path=("spf",))
         unique(self.dkim, lambda k: k.selector, "selector", "RFC 6376 3.6.2.1", "a selector", prefix=("dkim",))
@@ -485,7 +577,9 @@ class Config(Model):
         names += [(dkim_records.dkim_name(k.selector, self.domain), ("dkim", i, "selector")) for i, k in enumerate(self.dkim)]
         for name, path in names:
             if len(name) > MAX_NAME:
-                raise RuleError(f"makes the record name {len(name)} octets long; a name is at most {MAX_NAME}", "RFC 1035 2.3.4", value=name, path=path)
+                raise RuleError(
+                    f"makes the record name {len(name)} octets long; a name is at most {MAX_NAME}", "RFC 1035 2.3.4", value=name, path=path
+                )
         # The policy host's ACM certificate names it as its DomainName (the subject CN), which
         # ACM limits to 64 characters.
         if self.mta_sts is not None:
@@ -511,7 +605,12 @@ class Config(Model):
         published |= {DKIM_ADOPT_PREFIX + k.selector for k in self.dkim}
         for i, name in enumerate(self.adopt):
             if name not in published:
-                raise RuleError("names a record set this config does not publish; remove it or add its section", ADOPT_RULE, value=name, path=("adopt", i))
+                raise RuleError(
+                    "names a record set this config does not publish; remove it or add its section",
+                    ADOPT_RULE,
+                    value=name,
+                    path=("adopt", i),
+                )
         return self
 
     @model_validator(mode="after")
@@ -540,7 +639,12 @@ class Config(Model):
             return self
         hosts = [m.host for m in self.mx if m.host != NULL_MX_HOST]
         if not hosts:
-            raise RuleError(f"must be none on a domain that receives no mail: {sts.mode} mode needs MX hosts to list", "RFC 8461 3.2", value=sts.mode, path=("mta_sts", "mode"))
+            raise RuleError(
+                f"must be none on a domain that receives no mail: {sts.mode} mode needs MX hosts to list",
+                "RFC 8461 3.2",
+                value=sts.mode,
+                path=("mta_sts", "mode"),
+            )
         patterns = self.mta_sts_patterns
         for i, m in enumerate(self.mx):
             if not any(mta_sts_records.pattern_matches(pattern, m.host) for pattern in patterns):
@@ -574,5 +678,3 @@ class Config(Model):
         if sts is None:
             return ()
         return mta_sts_records.policy_patterns((m.host for m in self.mx) if sts.include_mx else (), sts.patterns)
-
-

@@ -28,7 +28,9 @@ def bod_18_01(config: Config) -> list[RuleError]:
     if dmarc.sp is not None and dmarc.sp != "reject":
         failed.append(RuleError("must be reject (or unset) under profile bod-18-01", BOD_18_01, value=dmarc.sp, path=("dmarc", "sp")))
     if BOD_18_01_RUA not in (uri_address(u).lower() for u in dmarc.rua):
-        failed.append(RuleError(f"must include {BOD_18_01_RUA} under profile bod-18-01", BOD_18_01, value=list(dmarc.rua), path=("dmarc", "rua")))
+        failed.append(
+            RuleError(f"must include {BOD_18_01_RUA} under profile bod-18-01", BOD_18_01, value=list(dmarc.rua), path=("dmarc", "rua"))
+        )
     return failed
 
 

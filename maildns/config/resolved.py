@@ -185,7 +185,9 @@ def resolve(config: Config) -> Resolved:
         dmarc=config.dmarc.text,
         report_uris=config.dmarc.rua + config.dmarc.ruf,
         tls_rpt=render_tls_rpt(config.tls_rpt.rua) if config.tls_rpt is not None else None,
-        ses=SesSettings(config.ses.regions, config.ses.easy_dkim, config.ses.identity == "managed", config.ses.mail_from) if config.ses is not None else None,
+        ses=SesSettings(config.ses.regions, config.ses.easy_dkim, config.ses.identity == "managed", config.ses.mail_from)
+        if config.ses is not None
+        else None,
         mta_sts=None
         if sts is None
         else MtaStsSettings(

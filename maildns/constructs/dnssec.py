@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 
-from maildns.cdk import Construct, TerraformOutput, TerraformProvider, TerraformResourceLifecycle
-
 from maildns.aws.cloudwatch import CloudwatchMetricAlarm
 from maildns.aws.kms import KmsKey
 from maildns.aws.route53_dnssec import Route53HostedZoneDnssec, Route53KeySigningKey
 from maildns.aws.sts import DataAwsCallerIdentity
+from maildns.cdk import Construct, TerraformOutput, TerraformProvider, TerraformResourceLifecycle
 from maildns.records.dnssec import KSK_NAME
 
 # Route53 signs with an asymmetric customer-managed KMS key of this spec, in us-east-1 only.
@@ -102,7 +101,8 @@ class DnssecSigning(Construct):
         self.account = DataAwsCallerIdentity(self, "account", provider=key_provider)
         self.account.override_logical_id("dnssec_account")
         self.key = KmsKey(
-            self, "key",
+            self,
+            "key",
             description=f"DNSSEC key-signing key of {domain} (Route53)",
             customer_master_key_spec=KEY_SPEC,
             key_usage=KEY_USAGE,
@@ -114,22 +114,34 @@ class DnssecSigning(Construct):
         self.key.override_logical_id("dnssec")
         # The KSK names the key's ARN, so Terraform creates it after the key (and its policy).
         self.key_signing_key = Route53KeySigningKey(
-            self, "key-signing-key", hosted_zone_id=zone_id, key_management_service_arn=self.key.arn, name=KSK_NAME, status="ACTIVE",
+            self,
+            "key-signing-key",
+            hosted_zone_id=zone_id,
+            key_management_service_arn=self.key.arn,
+            name=KSK_NAME,
+            status="ACTIVE",
         )
         self.key_signing_key.override_logical_id("dnssec")
         # Signing needs an active KSK (Route53 EnableHostedZoneDNSSEC); on destroy, signing stops first.
         self.signing = Route53HostedZoneDnssec(
-            self, "signing", hosted_zone_id=self.key_signing_key.hosted_zone_id, signing_status="SIGNING", depends_on=[self.key_signing_key],
+            self,
+            "signing",
+            hosted_zone_id=self.key_signing_key.hosted_zone_id,
+            signing_status="SIGNING",
+            depends_on=[self.key_signing_key],
         )
         self.signing.override_logical_id("dnssec")
         self.ds_record = self.key_signing_key.ds_record
-        output = TerraformOutput(self, "ds-record", value=self.ds_record, description=f"DS record the parent zone of {domain} publishes at {domain}")
+        output = TerraformOutput(
+            self, "ds-record", value=self.ds_record, description=f"DS record the parent zone of {domain} publishes at {domain}"
+        )
         output.override_logical_id(DS_OUTPUT)
         actions = [alarm_topic_arn] if alarm_topic_arn is not None else None
         self.alarms = []
         for name, (metric, meaning) in ALARMS.items():
             alarm = CloudwatchMetricAlarm(
-                self, f"alarm-{name}",
+                self,
+                f"alarm-{name}",
                 alarm_name=f"{domain} {metric}",
                 alarm_description=f"DNSSEC of {domain}: {meaning}",
                 namespace="AWS/Route53",

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from maildns.cdk import Construct
-
 from maildns.aws.route53 import Route53Record
+from maildns.cdk import Construct
 from maildns.records import Record
 from maildns.records.txt import split_txt
 
@@ -24,7 +23,14 @@ def route53_record(scope: Construct, zone_id: str, record: Record, *, allow_over
     """
     values = [split_txt(v) for v in record.values] if record.type == "TXT" else list(record.values)
     resource = Route53Record(
-        scope, record.id, zone_id=zone_id, name=record.name, type=record.type, ttl=record.ttl, records=values, allow_overwrite=allow_overwrite
+        scope,
+        record.id,
+        zone_id=zone_id,
+        name=record.name,
+        type=record.type,
+        ttl=record.ttl,
+        records=values,
+        allow_overwrite=allow_overwrite,
     )
     # The logical name is a public contract: renaming it makes Terraform replace the record.
     resource.override_logical_id(terraform_name(record.id))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import TypeVar
 
-from maildns.cdk import Construct, TerraformProvider, TerraformResourceLifecycle
-
 from maildns.aws.acm import AcmCertificate, AcmCertificateValidation
 from maildns.aws.base import AwsDataSource, AwsResource
 from maildns.aws.cloudfront import (
@@ -25,6 +23,7 @@ from maildns.aws.s3 import (
     S3BucketVersioning,
     S3Object,
 )
+from maildns.cdk import Construct, TerraformProvider, TerraformResourceLifecycle
 from maildns.constructs.email_dns import route53_record
 from maildns.records import Record
 from maildns.records import mta_sts as sts
@@ -125,94 +124,153 @@ class MtaStsSite(Construct):
         # Terraform completes the prefix to a unique one (anyone could hold a guessable name).
         self.bucket = _named(S3Bucket(self, "bucket", bucket=bucket_name, bucket_prefix=bucket_prefix))
         bucket = self.bucket.id
-        self.public_access_block = _named(S3BucketPublicAccessBlock(
-            self, "public-access-block", bucket=bucket,
-            block_public_acls=True, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True,
-        ))
+        self.public_access_block = _named(
+            S3BucketPublicAccessBlock(
+                self,
+                "public-access-block",
+                bucket=bucket,
+                block_public_acls=True,
+                block_public_policy=True,
+                ignore_public_acls=True,
+                restrict_public_buckets=True,
+            )
+        )
         # ACLs off: the bucket policy alone decides who reads.
         _named(S3BucketOwnershipControls(self, "ownership", bucket=bucket, rule={"object_ownership": "BucketOwnerEnforced"}))
         # SSE-S3: the policy file is public by design, so a KMS key would protect nothing more,
         # and CloudFront can read SSE-KMS objects only with a customer-managed key granting it decrypt.
-        _named(S3BucketServerSideEncryptionConfiguration(
-            self, "encryption", bucket=bucket, rule=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
-        ))
+        _named(
+            S3BucketServerSideEncryptionConfiguration(
+                self,
+                "encryption",
+                bucket=bucket,
+                rule=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
+            )
+        )
         # Every published policy stays retrievable: what senders were told, and when.
         versioning = _named(S3BucketVersioning(self, "versioning", bucket=bucket, versioning_configuration={"status": "Enabled"}))
-        self.policy_object = _named(S3Object(
-            self, "policy", bucket=bucket, key=sts.POLICY_PATH,
-            # The very bytes that were hashed into the id: ASCII, CRLF included (RFC 8461 3.2).
-            content=policy.decode("ascii"),
-            content_type=sts.CONTENT_TYPE, cache_control=CACHE_CONTROL,
-            # S3 asks to wait after first enabling versioning before writing objects; ordering
-            # the object after the versioning resource gives it its own step.
-            # @see https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_versioning
-            depends_on=[versioning],
-        ), "mta_sts_policy")
+        self.policy_object = _named(
+            S3Object(
+                self,
+                "policy",
+                bucket=bucket,
+                key=sts.POLICY_PATH,
+                # The very bytes that were hashed into the id: ASCII, CRLF included (RFC 8461 3.2).
+                content=policy.decode("ascii"),
+                content_type=sts.CONTENT_TYPE,
+                cache_control=CACHE_CONTROL,
+                # S3 asks to wait after first enabling versioning before writing objects; ordering
+                # the object after the versioning resource gives it its own step.
+                # @see https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_versioning
+                depends_on=[versioning],
+            ),
+            "mta_sts_policy",
+        )
 
         # --- the certificate, in us-east-1, validated through DNS
-        self.certificate = _named(AcmCertificate(
-            self, "certificate", domain_name=host, validation_method="DNS", provider=certificate_provider,
-            # The new certificate must exist before CloudFront lets go of the old one.
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
-        ))
+        self.certificate = _named(
+            AcmCertificate(
+                self,
+                "certificate",
+                domain_name=host,
+                validation_method="DNS",
+                provider=certificate_provider,
+                # The new certificate must exist before CloudFront lets go of the old one.
+                lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+            )
+        )
         option = self.certificate.domain_validation_options.get(0)  # one name, so one option
-        validation_record = _named(Route53Record(
-            self, "certificate-validation-record", zone_id=zone_id, name=option.resource_record_name,
-            type=option.resource_record_type, ttl=ttl, records=[option.resource_record_value], allow_overwrite=True,
-        ), "mta_sts_certificate_validation")
-        self.certificate_validation = _named(AcmCertificateValidation(
-            self, "certificate-validation", certificate_arn=self.certificate.arn,
-            validation_record_fqdns=[validation_record.fqdn], provider=certificate_provider,
-        ))
+        validation_record = _named(
+            Route53Record(
+                self,
+                "certificate-validation-record",
+                zone_id=zone_id,
+                name=option.resource_record_name,
+                type=option.resource_record_type,
+                ttl=ttl,
+                records=[option.resource_record_value],
+                allow_overwrite=True,
+            ),
+            "mta_sts_certificate_validation",
+        )
+        self.certificate_validation = _named(
+            AcmCertificateValidation(
+                self,
+                "certificate-validation",
+                certificate_arn=self.certificate.arn,
+                validation_record_fqdns=[validation_record.fqdn],
+                provider=certificate_provider,
+            )
+        )
 
         # --- CloudFront, reading the bucket through origin access control
         cache_policy = _named(DataAwsCloudfrontCachePolicy(self, "cache-policy", name=CACHING_DISABLED))
         headers_policy = _named(DataAwsCloudfrontResponseHeadersPolicy(self, "response-headers-policy", name=SECURITY_HEADERS))
-        self.origin_access_control = _named(CloudfrontOriginAccessControl(
-            self, "origin-access-control", name=name, description=f"MTA-STS policy of {domain}",
-            origin_access_control_origin_type="s3", signing_behavior="always", signing_protocol="sigv4",
-        ))
-        self.distribution = _named(CloudfrontDistribution(
-            self, "distribution",
-            enabled=True,
-            aliases=[host],
-            comment=f"MTA-STS policy of {domain}",
-            http_version="http2and3",
-            is_ipv6_enabled=True,
-            origin=[{
-                "domain_name": self.bucket.bucket_regional_domain_name,
-                "origin_id": ORIGIN_ID,
-                "origin_access_control_id": self.origin_access_control.id,
-            }],
-            default_cache_behavior={
-                "target_origin_id": ORIGIN_ID,
-                # RFC 8461 3.3: the policy is fetched over HTTPS only, and redirects are not followed.
-                "viewer_protocol_policy": "https-only",
-                "allowed_methods": ["GET", "HEAD"],
-                "cached_methods": ["GET", "HEAD"],
-                "cache_policy_id": cache_policy.id,
-                "response_headers_policy_id": headers_policy.id,
-            },
-            # Senders anywhere must be able to fetch the policy.
-            restrictions={"geo_restriction": {"restriction_type": "none"}},
-            viewer_certificate={
-                # The validation's ARN, so the distribution waits until the certificate is issued.
-                "acm_certificate_arn": self.certificate_validation.certificate_arn,
-                "ssl_support_method": "sni-only",
-                "minimum_protocol_version": TLS_POLICY,
-            },
-        ))
+        self.origin_access_control = _named(
+            CloudfrontOriginAccessControl(
+                self,
+                "origin-access-control",
+                name=name,
+                description=f"MTA-STS policy of {domain}",
+                origin_access_control_origin_type="s3",
+                signing_behavior="always",
+                signing_protocol="sigv4",
+            )
+        )
+        self.distribution = _named(
+            CloudfrontDistribution(
+                self,
+                "distribution",
+                enabled=True,
+                aliases=[host],
+                comment=f"MTA-STS policy of {domain}",
+                http_version="http2and3",
+                is_ipv6_enabled=True,
+                origin=[
+                    {
+                        "domain_name": self.bucket.bucket_regional_domain_name,
+                        "origin_id": ORIGIN_ID,
+                        "origin_access_control_id": self.origin_access_control.id,
+                    }
+                ],
+                default_cache_behavior={
+                    "target_origin_id": ORIGIN_ID,
+                    # RFC 8461 3.3: the policy is fetched over HTTPS only, and redirects are not followed.
+                    "viewer_protocol_policy": "https-only",
+                    "allowed_methods": ["GET", "HEAD"],
+                    "cached_methods": ["GET", "HEAD"],
+                    "cache_policy_id": cache_policy.id,
+                    "response_headers_policy_id": headers_policy.id,
+                },
+                # Senders anywhere must be able to fetch the policy.
+                restrictions={"geo_restriction": {"restriction_type": "none"}},
+                viewer_certificate={
+                    # The validation's ARN, so the distribution waits until the certificate is issued.
+                    "acm_certificate_arn": self.certificate_validation.certificate_arn,
+                    "ssl_support_method": "sni-only",
+                    "minimum_protocol_version": TLS_POLICY,
+                },
+            )
+        )
         self.distribution_domain_name = self.distribution.domain_name
-        self.bucket_policy = _named(S3BucketPolicy(
-            self, "bucket-policy", bucket=bucket, policy=bucket_policy(self.bucket.arn, self.distribution.arn),
-            # S3 answers OperationAborted when the block and the policy change at the same time.
-            depends_on=[self.public_access_block],
-        ))
+        self.bucket_policy = _named(
+            S3BucketPolicy(
+                self,
+                "bucket-policy",
+                bucket=bucket,
+                policy=bucket_policy(self.bucket.arn, self.distribution.arn),
+                # S3 answers OperationAborted when the block and the policy change at the same time.
+                depends_on=[self.public_access_block],
+            )
+        )
 
         # --- DNS: mta-sts.<domain> to CloudFront, and the _mta-sts TXT with the id
         alias: Route53RecordAlias = {"name": self.distribution.domain_name, "zone_id": CLOUDFRONT_ZONE_ID, "evaluate_target_health": False}
         self.aliases = [
-            _named(Route53Record(self, f"alias-{type_.lower()}", zone_id=zone_id, name=host, type=type_, alias=alias), f"mta_sts_{type_.lower()}")
+            _named(
+                Route53Record(self, f"alias-{type_.lower()}", zone_id=zone_id, name=host, type=type_, alias=alias),
+                f"mta_sts_{type_.lower()}",
+            )
             for type_ in ("A", "AAAA")
         ]
         self.txt = route53_record(self, zone_id, txt)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from maildns.cdk import Construct, Fn, TerraformProvider, TerraformResourceLifecycle
-
 from maildns.aws.route53 import Route53Record
 from maildns.aws.ses import DataAwsSesv2EmailIdentity, SesDomainDkim, SesDomainIdentity
+from maildns.cdk import Construct, Fn, TerraformProvider, TerraformResourceLifecycle
 from maildns.constructs.email_dns import route53_record, terraform_name
 from maildns.records import SES_TOKENS, ses_dkim_record
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from maildns.cdk import Construct, TerraformProvider
-
 from maildns.aws.base import AwsResource
 from maildns.aws.ses_mail_from import SesDomainMailFrom
+from maildns.cdk import Construct, TerraformProvider
 from maildns.constructs.email_dns import terraform_name
 from maildns.records.mail_from import ON_MX_FAILURE
 
@@ -36,8 +35,13 @@ class SesMailFrom(Construct):
     ) -> None:
         super().__init__(scope, id_)
         self.mail_from = SesDomainMailFrom(
-            self, "mail-from", domain=domain, mail_from_domain=mail_from_domain,
-            behavior_on_mx_failure=ON_MX_FAILURE, provider=provider, depends_on=list(records),
+            self,
+            "mail-from",
+            domain=domain,
+            mail_from_domain=mail_from_domain,
+            behavior_on_mx_failure=ON_MX_FAILURE,
+            provider=provider,
+            depends_on=list(records),
         )
         # The logical name is a public contract: renaming it makes Terraform replace the setting.
         self.mail_from.override_logical_id(terraform_name(f"ses-mail-from-{region}"))

@@ -69,7 +69,12 @@ def _drop_unpublishable_apex_txt(imported: Imported, problems: tuple[Problem, ..
     bad = {p.path[1]: p for p in problems if p.path[:1] == ("apex_txt",) and len(p.path) == 2 and isinstance(p.path[1], int)}
     for index in sorted(bad, reverse=True):
         problem = bad[index]
-        imported.note(("apex_txt",), f"cannot be published through maildns ({problem.message}); the first deploy deletes it", values.pop(index), problem.rule)
+        imported.note(
+            ("apex_txt",),
+            f"cannot be published through maildns ({problem.message}); the first deploy deletes it",
+            values.pop(index),
+            problem.rule,
+        )
     if "apex_txt" in imported.data and not values:
         del imported.data["apex_txt"]
     return bool(bad)

@@ -86,14 +86,24 @@ def convert(live: Live) -> Imported:
         adopt.append("spf")  # the apex TXT set: SPF and every other value share it
         ttls["spf"] = apex.ttl
     else:
-        out.note(("spf",), "no TXT record is published at the domain, so no SPF: the config's v=spf1 -all says it sends no mail; set spf.terms if it does", None, "RFC 7208 3")
+        out.note(
+            ("spf",),
+            "no TXT record is published at the domain, so no SPF: the config's v=spf1 -all says it sends no mail; set spf.terms if it does",
+            None,
+            "RFC 7208 3",
+        )
 
     keys: list[dict[str, Any]] = []
     key_ttls: set[int] = set()
     for selector in live.selectors:
         name = dkim_name(selector, domain)
         if name in live.cnames:
-            out.note(("dkim",), f"{name} is an alias of {live.cnames[name]} (the signer keeps the key there); left as it is, not managed", selector, "RFC 6376 3.6.2.1")
+            out.note(
+                ("dkim",),
+                f"{name} is an alias of {live.cnames[name]} (the signer keeps the key there); left as it is, not managed",
+                selector,
+                "RFC 6376 3.6.2.1",
+            )
         elif (found := live.get(name, "TXT")) is not None and (key := _dkim(out, selector, found)) is not None:
             keys.append(key)
             key_ttls.add(found.ttl)
@@ -102,7 +112,12 @@ def convert(live: Live) -> Imported:
         out.data["dkim"] = keys
         ttls["dkim"] = min(key_ttls)
         if len(key_ttls) > 1:
-            out.note(("ttl_overrides", "dkim"), "differs between DKIM keys; one TTL applies to all of them", sorted(key_ttls), "see README: Configuration")
+            out.note(
+                ("ttl_overrides", "dkim"),
+                "differs between DKIM keys; one TTL applies to all of them",
+                sorted(key_ttls),
+                "see README: Configuration",
+            )
 
     if (dmarc := live.get(dmarc_name(domain), "TXT")) is not None:
         _dmarc(out, dmarc)
@@ -120,7 +135,12 @@ def convert(live: Live) -> Imported:
         ttls["mta_sts"] = txt.ttl
         host = sts.policy_host(domain)
         if host in live.cnames:
-            out.note(("mta_sts",), f"{host} is an alias of {live.cnames[host]}: delete it in the change that deploys the stack, whose A and AAAA aliases cannot coexist with it", host, "RFC 1034 3.6.2")
+            out.note(
+                ("mta_sts",),
+                f"{host} is an alias of {live.cnames[host]}: delete it in the change that deploys the stack, whose A and AAAA aliases cannot coexist with it",
+                host,
+                "RFC 1034 3.6.2",
+            )
         adopt += [f"mta_sts_{t.lower()}" for t in ("A", "AAAA") if live.get(host, t) is not None]
 
     _ttls(out, ttls)
@@ -150,10 +170,20 @@ def _apex(out: Imported, apex: RecordSet) -> None:
     if not out.data["apex_txt"]:
         del out.data["apex_txt"]
     if not spf:
-        out.note(("spf",), "is not published (no v=spf1 value at the domain): the config's v=spf1 -all says the domain sends no mail; set spf.terms if it does", None, "RFC 7208 4.5")
+        out.note(
+            ("spf",),
+            "is not published (no v=spf1 value at the domain): the config's v=spf1 -all says the domain sends no mail; set spf.terms if it does",
+            None,
+            "RFC 7208 4.5",
+        )
         return
     for extra in spf[1:]:
-        out.note(("spf",), "is published twice, which makes every SPF check a permerror; merge this one into spf.terms, the first deploy deletes it", extra, "RFC 7208 4.5")
+        out.note(
+            ("spf",),
+            "is published twice, which makes every SPF check a permerror; merge this one into spf.terms, the first deploy deletes it",
+            extra,
+            "RFC 7208 4.5",
+        )
     terms: list[str] = []
     section: dict[str, Any] = {}
     words = spf[0].split()[1:]
@@ -162,7 +192,9 @@ def _apex(out: Imported, apex: RecordSet) -> None:
         if lowered.lstrip("+-~?") == "all":
             section["all"] = {"-": "fail", "~": "softfail", "?": "neutral"}.get(word[0], "pass")
             if words[i + 1 :]:
-                out.note(("spf",), "has terms after all, which receivers ignore; they are left out", " ".join(words[i + 1 :]), "RFC 7208 5.1")
+                out.note(
+                    ("spf",), "has terms after all, which receivers ignore; they are left out", " ".join(words[i + 1 :]), "RFC 7208 5.1"
+                )
             break
         if lowered.startswith(("redirect=", "exp=")):
             modifier, _, argument = word.partition("=")
@@ -179,13 +211,23 @@ def _apex(out: Imported, apex: RecordSet) -> None:
     if section.get("all") is not None and "redirect" in section:
         out.note(("spf", "redirect"), "is ignored when all is present; it is left out", section.pop("redirect"), "RFC 7208 6.1")
     if "all" not in section and "redirect" not in section:
-        out.note(("spf", "all"), "is not published, so other senders get neutral; maildns publishes -all unless spf.all says softfail", None, "RFC 7208 4.7")
+        out.note(
+            ("spf", "all"),
+            "is not published, so other senders get neutral; maildns publishes -all unless spf.all says softfail",
+            None,
+            "RFC 7208 4.7",
+        )
     out.data["spf"] = section
 
 
 def _dkim(out: Imported, selector: str, found: RecordSet) -> dict[str, Any] | None:
     if len(found.values) > 1:
-        out.note(("dkim",), f"{found.name} has {len(found.values)} TXT records, which verifiers need not accept; left as it is, not managed", list(found.values), "RFC 6376 3.6.2.2")
+        out.note(
+            ("dkim",),
+            f"{found.name} has {len(found.values)} TXT records, which verifiers need not accept; left as it is, not managed",
+            list(found.values),
+            "RFC 6376 3.6.2.2",
+        )
         return None
     (text,) = found.values
     try:
@@ -194,10 +236,20 @@ def _dkim(out: Imported, selector: str, found: RecordSet) -> dict[str, Any] | No
         out.note(("dkim",), f"{found.name} is not a DKIM key record ({exc}); left as it is, not managed", text, "RFC 6376 3.6.1")
         return None
     if tags.get("v", "DKIM1") != "DKIM1" or "p" not in tags:
-        out.note(("dkim",), f"{found.name} is not a DKIM key record (v=DKIM1 and p= are required); left as it is, not managed", text, "RFC 6376 3.6.1")
+        out.note(
+            ("dkim",),
+            f"{found.name} is not a DKIM key record (v=DKIM1 and p= are required); left as it is, not managed",
+            text,
+            "RFC 6376 3.6.1",
+        )
         return None
     if not tags["p"]:
-        out.note(("dkim",), f"{found.name} is a revoked key (empty p=), which maildns does not publish; left as it is, not managed", text, "RFC 6376 3.6.1")
+        out.note(
+            ("dkim",),
+            f"{found.name} is a revoked key (empty p=), which maildns does not publish; left as it is, not managed",
+            text,
+            "RFC 6376 3.6.1",
+        )
         return None
     key: dict[str, Any] = {"selector": selector, "key_type": tags.get("k", "rsa"), "public_key": tags["p"]}
     if "h" in tags:
@@ -207,16 +259,31 @@ def _dkim(out: Imported, selector: str, found: RecordSet) -> dict[str, Any] | No
         key["testing"] = True
     unsupported = sorted({t for t in tags if t not in ("v", "k", "p", "h", "t")} | ({"t"} if set(flags) - {"y"} else set()))
     if unsupported:
-        out.note(("dkim",), f"{found.name}: maildns does not publish the tags {', '.join(unsupported)}; they are left out", text, "RFC 6376 3.6.1")
+        out.note(
+            ("dkim",),
+            f"{found.name}: maildns does not publish the tags {', '.join(unsupported)}; they are left out",
+            text,
+            "RFC 6376 3.6.1",
+        )
     return key
 
 
 def _dmarc(out: Imported, found: RecordSet) -> None:
     records = [v for v in found.values if v.replace(" ", "").upper().startswith("V=DMARC1")]
     if len(found.values) > 1:
-        out.note(("dmarc",), f"has {len(found.values)} TXT records at {found.name}; receivers then apply no DMARC policy at all", list(found.values), "RFC 7489 6.6.3")
+        out.note(
+            ("dmarc",),
+            f"has {len(found.values)} TXT records at {found.name}; receivers then apply no DMARC policy at all",
+            list(found.values),
+            "RFC 7489 6.6.3",
+        )
     if not records:
-        out.note(("dmarc",), "is not a DMARC record (it must start with v=DMARC1): the config's default v=DMARC1; p=reject replaces it", found.values[0], "RFC 7489 6.3")
+        out.note(
+            ("dmarc",),
+            "is not a DMARC record (it must start with v=DMARC1): the config's default v=DMARC1; p=reject replaces it",
+            found.values[0],
+            "RFC 7489 6.3",
+        )
         return
     text = records[0]
     try:
@@ -248,7 +315,12 @@ def _tls_rpt(out: Imported, found: RecordSet) -> bool:
     except ValueError:
         tags = []
     if len(found.values) > 1 or not tags or tags[0] != ("v", "TLSRPTv1") or "rua" not in dict(tags):
-        out.note(("tls_rpt",), f"{found.name} is not one v=TLSRPTv1; rua=... record; left as it is, not managed", list(found.values), "RFC 8460 3")
+        out.note(
+            ("tls_rpt",),
+            f"{found.name} is not one v=TLSRPTv1; rua=... record; left as it is, not managed",
+            list(found.values),
+            "RFC 8460 3",
+        )
         return False
     out.data["tls_rpt"] = {"rua": [uri.strip() for uri in dict(tags)["rua"].split(",") if uri.strip()]}
     return True
@@ -256,7 +328,12 @@ def _tls_rpt(out: Imported, found: RecordSet) -> bool:
 
 def _mta_sts(out: Imported, live: Live, found: RecordSet) -> bool:
     if live.policy is None:
-        out.note(("mta_sts",), f"{found.name} is published but the policy could not be fetched ({live.policy_error}); add mta_sts by hand, the record is left as it is", list(found.values), "RFC 8461 3.3")
+        out.note(
+            ("mta_sts",),
+            f"{found.name} is published but the policy could not be fetched ({live.policy_error}); add mta_sts by hand, the record is left as it is",
+            list(found.values),
+            "RFC 8461 3.3",
+        )
         return False
     fields: dict[str, list[str]] = {}
     for line in live.policy.decode("ascii", errors="backslashreplace").splitlines():
@@ -265,7 +342,12 @@ def _mta_sts(out: Imported, live: Live, found: RecordSet) -> bool:
             fields.setdefault(key.strip().lower(), []).append(value.strip())
     mode, max_age = fields.get("mode", [""])[0], fields.get("max_age", [""])[0]
     if fields.get("version") != ["STSv1"] or not mode or not max_age:
-        out.note(("mta_sts",), f"the policy at {sts.policy_url(live.domain)} is not an STSv1 policy with mode and max_age; add mta_sts by hand, the record is left as it is", live.policy.decode("ascii", errors="backslashreplace"), "RFC 8461 3.2")
+        out.note(
+            ("mta_sts",),
+            f"the policy at {sts.policy_url(live.domain)} is not an STSv1 policy with mode and max_age; add mta_sts by hand, the record is left as it is",
+            live.policy.decode("ascii", errors="backslashreplace"),
+            "RFC 8461 3.2",
+        )
         return False
     patterns = fields.get("mx", [])
     hosts = [m["host"] for m in out.data.get("mx", []) if m["host"] != "."]

@@ -112,9 +112,13 @@ def enforcement_problems(p: str, sp: str | None, pct: int | None) -> list[RuleEr
     """
     found: list[RuleError] = []
     if p == "none":
-        found.append(RuleError("must be quarantine or reject to publish BIMI: receivers show no logo for p=none", rule("7.1"), value=p, path=("p",)))
+        found.append(
+            RuleError("must be quarantine or reject to publish BIMI: receivers show no logo for p=none", rule("7.1"), value=p, path=("p",))
+        )
     if sp == "none":
         found.append(RuleError("must not be none to publish BIMI: receivers show no logo for sp=none", rule("7.1"), value=sp, path=("sp",)))
     if pct is not None and pct < 100:
-        found.append(RuleError("must be 100 (or unset) to publish BIMI: receivers show no logo below pct=100", rule("7.1"), value=pct, path=("pct",)))
+        found.append(
+            RuleError("must be 100 (or unset) to publish BIMI: receivers show no logo below pct=100", rule("7.1"), value=pct, path=("pct",))
+        )
     return found

@@ -45,9 +45,7 @@ def is_ip_like(value: str) -> bool:
     return True
 
 
-def domain_name(
-    value: object, *, underscore: bool = False, wildcard: bool = False, min_labels: int = 2, top_level: bool = True
-) -> str:
+def domain_name(value: object, *, underscore: bool = False, wildcard: bool = False, min_labels: int = 2, top_level: bool = True) -> str:
     """Validate and normalise a domain name: lower case, no trailing dot, A-labels.
 
     Labels are 1-63 octets and the name at most 253 (RFC 1035 2.3.4); labels are

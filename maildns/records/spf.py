@@ -27,6 +27,7 @@ def answer_octets(texts: Iterable[str]) -> int:
     """Octets of TXT text a query for the name returns, counted as for the SPF record alone."""
     return sum(len(text) for text in texts)
 
+
 _MECHANISM = re.compile(r"^(?P<qualifier>[-+~?]?)(?P<name>[a-z0-9]+)(?P<rest>.*)$", re.IGNORECASE)
 _MACRO = re.compile(r"%(?:\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%|_|-)", re.IGNORECASE)
 # c, r and t expand only in the explanation text itself, never in a domain-spec (RFC 7208 7.3).
@@ -169,9 +170,7 @@ def _parse_term(text: object) -> SpfTerm:
             raise RuleError(f"needs a network: {name}:<address>[/<length>]", "RFC 7208 5.6")
         address, cidr = _network(int(name[2]), rest[1:])
         return SpfTerm(qualifier, name, address, cidr)
-    raise RuleError(
-        f"has unknown mechanism {name!r}; use include, a, mx, ip4, ip6 or exists", "RFC 7208 5"
-    )
+    raise RuleError(f"has unknown mechanism {name!r}; use include, a, mx, ip4, ip6 or exists", "RFC 7208 5")
 
 
 def count_lookups(terms: Iterable[SpfTerm], redirect: str | None) -> int:

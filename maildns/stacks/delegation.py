@@ -53,7 +53,9 @@ def _publish(parent: DomainStack, record: Record, child: DomainStack) -> None:
         # A relative local path is relative to the stack's own folder (cdktf.out/stacks/<stack>),
         # so the parent reads the child's file from the child's folder. (cdktf's automatic
         # cross-stack reference would pass the path unchanged and read the parent's folder.)
-        remote = DataTerraformRemoteStateLocal(parent, f"{record.id}-state", path=posixpath.normpath(posixpath.join("..", child.plan.stack_name, state.path)))
+        remote = DataTerraformRemoteStateLocal(
+            parent, f"{record.id}-state", path=posixpath.normpath(posixpath.join("..", child.plan.stack_name, state.path))
+        )
     else:
         remote = DataTerraformRemoteStateS3(parent, f"{record.id}-state", bucket=state.bucket, key=state.key, region=state.region)
     remote.override_logical_id(terraform_name(record.id))

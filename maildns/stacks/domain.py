@@ -49,20 +49,24 @@ class DomainStack(TerraformStack):
 
         self.records = EmailDnsRecords(self, "records", zone_id=self.zone_id, records=plan.records)
         ses = config.ses
-        self.ses = [
-            SesDkim(
-                self,
-                f"ses-{region}",
-                domain=config.domain,
-                region=region,
-                zone_id=self.zone_id,
-                provider=self.provider_in(region),
-                ttl=config.ttl.ses_dkim,
-                easy_dkim=ses.easy_dkim,
-                managed=ses.managed,
-            )
-            for region in ses.regions
-        ] if ses is not None else []
+        self.ses = (
+            [
+                SesDkim(
+                    self,
+                    f"ses-{region}",
+                    domain=config.domain,
+                    region=region,
+                    zone_id=self.zone_id,
+                    provider=self.provider_in(region),
+                    ttl=config.ttl.ses_dkim,
+                    easy_dkim=ses.easy_dkim,
+                    managed=ses.managed,
+                )
+                for region in ses.regions
+            ]
+            if ses is not None
+            else []
+        )
         if ses is not None and not ses.easy_dkim:
             tokens = [s.identity.verification_token for s in self.ses if s.identity is not None]
             route53_record(self, self.zone_id, ses_verification_record(config.domain, tokens, config.ttl.ses_dkim))

@@ -107,9 +107,7 @@ def test_state_gives_tokens_distribution_and_validation_by_domain(tmp_path):
         )
     )
     assert read_state([str(path)]) == {
-        "login.gov": Applied(
-            {"us-east-1": ("t1", "t2", "t3")}, "d1.cloudfront.net", ("_a.mta-sts.login.gov", "_b.acm-validations.aws")
-        )
+        "login.gov": Applied({"us-east-1": ("t1", "t2", "t3")}, "d1.cloudfront.net", ("_a.mta-sts.login.gov", "_b.acm-validations.aws"))
     }
 
 

@@ -17,9 +17,7 @@ LOGIN_GOV = ROOT / "config" / "login.gov.yaml"
 
 
 def run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}
-    )
+    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False)
 
 
 def write(tmp_path: Path, text: str, name: str = "example.gov.yaml") -> Path:
@@ -46,19 +44,54 @@ def test_records_json_prints_login_gov_exactly(capsys):
     dkim = next(r for r in records if r["name"] == "google._domainkey.login.gov")
     assert dkim["values"][0].startswith("v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA")
     expected = [
-        {"domain": "login.gov", "name": "login.gov", "type": "MX", "ttl": 3600, "values": [
-            "10 aspmx.l.google.com", "20 alt1.aspmx.l.google.com", "20 alt2.aspmx.l.google.com",
-            "30 aspmx2.googlemail.com", "30 aspmx3.googlemail.com", "30 aspmx4.googlemail.com", "30 aspmx5.googlemail.com"]},
-        {"domain": "login.gov", "name": "login.gov", "type": "TXT", "ttl": 3600,
-         "values": ["v=spf1 include:amazonses.com include:_spf.google.com ~all"]},
+        {
+            "domain": "login.gov",
+            "name": "login.gov",
+            "type": "MX",
+            "ttl": 3600,
+            "values": [
+                "10 aspmx.l.google.com",
+                "20 alt1.aspmx.l.google.com",
+                "20 alt2.aspmx.l.google.com",
+                "30 aspmx2.googlemail.com",
+                "30 aspmx3.googlemail.com",
+                "30 aspmx4.googlemail.com",
+                "30 aspmx5.googlemail.com",
+            ],
+        },
+        {
+            "domain": "login.gov",
+            "name": "login.gov",
+            "type": "TXT",
+            "ttl": 3600,
+            "values": ["v=spf1 include:amazonses.com include:_spf.google.com ~all"],
+        },
         dkim,
-        {"domain": "login.gov", "name": "_dmarc.login.gov", "type": "TXT", "ttl": 3600, "values": [
-            "v=DMARC1; p=reject; pct=100; fo=1; ri=3600; "
-            "rua=mailto:dmarc-reports@login.gov,mailto:reports@dmarc.cyber.dhs.gov; ruf=mailto:dmarc-forensics@login.gov"]},
-        {"domain": "login.gov", "name": "_smtp._tls.login.gov", "type": "TXT", "ttl": 3600,
-         "values": ["v=TLSRPTv1;rua=mailto:tls.reports@gsa.gov,mailto:tls-reports@login.gov"]},
-        {"domain": "login.gov", "name": "<acm validation name for mta-sts.login.gov>", "type": "CNAME", "ttl": 3600,
-         "values": ["<acm validation target for mta-sts.login.gov>"], "computed": True},
+        {
+            "domain": "login.gov",
+            "name": "_dmarc.login.gov",
+            "type": "TXT",
+            "ttl": 3600,
+            "values": [
+                "v=DMARC1; p=reject; pct=100; fo=1; ri=3600; "
+                "rua=mailto:dmarc-reports@login.gov,mailto:reports@dmarc.cyber.dhs.gov; ruf=mailto:dmarc-forensics@login.gov"
+            ],
+        },
+        {
+            "domain": "login.gov",
+            "name": "_smtp._tls.login.gov",
+            "type": "TXT",
+            "ttl": 3600,
+            "values": ["v=TLSRPTv1;rua=mailto:tls.reports@gsa.gov,mailto:tls-reports@login.gov"],
+        },
+        {
+            "domain": "login.gov",
+            "name": "<acm validation name for mta-sts.login.gov>",
+            "type": "CNAME",
+            "ttl": 3600,
+            "values": ["<acm validation target for mta-sts.login.gov>"],
+            "computed": True,
+        },
         *(ses_cname(region, i) for region in ("us-west-2", "us-east-1") for i in (1, 2, 3)),
     ]
     assert [r for r in records if not r["name"].startswith(("_mta-sts.", "mta-sts."))] == expected
@@ -75,14 +108,16 @@ def test_records_table_shows_each_value_on_its_own_line(capsys):
 @pytest.mark.parametrize(
     ("yaml_text", "expected"),
     [
-        ("domain: example.gov\ndmarc: {pct: 100, pctt: 5}\n",
-         "dmarc.pctt: unknown key (got pctt; did you mean pct? allowed: "),
-        ("domain: example.gov\ndmarc: {pct: 101}\n",
-         "dmarc.pct: must be 0-100 (got 101; RFC 7489 6.3)"),
-        ("domain: example.gov\nmx:\n  - {host: mx.example.net, preference: 70000}\n",
-         "mx[0].preference: must be 0-65535 (got 70000; RFC 1035 3.3.9)"),
-        ("domain: example.gov\ndmarc: {rua: [dmarc@example.gov]}\n",
-         "dmarc.rua[0]: must be a mailto: URI such as mailto:dmarc@example.org (got dmarc@example.gov; RFC 7489 6.2)"),
+        ("domain: example.gov\ndmarc: {pct: 100, pctt: 5}\n", "dmarc.pctt: unknown key (got pctt; did you mean pct? allowed: "),
+        ("domain: example.gov\ndmarc: {pct: 101}\n", "dmarc.pct: must be 0-100 (got 101; RFC 7489 6.3)"),
+        (
+            "domain: example.gov\nmx:\n  - {host: mx.example.net, preference: 70000}\n",
+            "mx[0].preference: must be 0-65535 (got 70000; RFC 1035 3.3.9)",
+        ),
+        (
+            "domain: example.gov\ndmarc: {rua: [dmarc@example.gov]}\n",
+            "dmarc.rua[0]: must be a mailto: URI such as mailto:dmarc@example.org (got dmarc@example.gov; RFC 7489 6.2)",
+        ),
     ],
     ids=["a typo'd key", "DMARC pct of 101", "MX preference of 70000", "rua without mailto"],
 )
@@ -163,7 +198,7 @@ def test_validate_json_for_ci(tmp_path, capsys):
     [
         ("domain: [unclosed\n", ": line 2: is not valid YAML: "),
         ("domain: a.gov\ndomain: b.gov\n", ": line 2: is not valid YAML: duplicate key 'domain'"),
-        ("- just\n- a list\n", ": (top level): must be a mapping of settings (got [\"just\", \"a list\"]; see README: Configuration)"),
+        ("- just\n- a list\n", ': (top level): must be a mapping of settings (got ["just", "a list"]; see README: Configuration)'),
     ],
     ids=["broken YAML", "a key given twice", "not a mapping"],
 )
@@ -251,7 +286,7 @@ def test_diff_refuses_what_is_not_terraform_json(tmp_path, capsys):
 
 def test_records_into_a_closed_pipe_is_quiet():
     result = subprocess.run(
-        f"{sys.executable} -m maildns records {LOGIN_GOV} | head -1", shell=True, cwd=ROOT, capture_output=True, text=True
+        f"{sys.executable} -m maildns records {LOGIN_GOV} | head -1", shell=True, cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.stdout.split() == ["NAME", "TYPE", "TTL", "VALUE"]
     assert "Traceback" not in result.stderr

@@ -72,7 +72,9 @@ def test_changed_txt_is_shown_as_resolvers_see_it():
 
 def test_added_removed_and_attribute_changes():
     old = stack(spf=txt("example.gov", "v=spf1 -all"), dmarc=txt("_dmarc.example.gov", "v=DMARC1; p=none"))
-    new = stack(spf={**txt("example.gov", "v=spf1 -all"), "ttl": 300}, tls_rpt=txt("_smtp._tls.example.gov", "v=TLSRPTv1;rua=mailto:t@example.gov"))
+    new = stack(
+        spf={**txt("example.gov", "v=spf1 -all"), "ttl": 300}, tls_rpt=txt("_smtp._tls.example.gov", "v=TLSRPTv1;rua=mailto:t@example.gov")
+    )
     assert render(list(diff({"s": old}, {"s": new}))).splitlines() == [
         "s",
         "  - aws_route53_record.dmarc  _dmarc.example.gov TXT",
@@ -119,16 +121,19 @@ def replace_in(name: str, old: str, new: str) -> Edit:
     def edit(doc: dict) -> None:
         body = record(name)(doc)
         body["records"] = [v.replace(old, new) for v in body["records"]]
+
     return edit
 
 
 def policy(old: str, new: str, sts_id: str = "0123456789abcdef0123456789abcdef") -> Edit:
     """Change the policy file and, as maildns does, the id of the ``_mta-sts`` TXT (RFC 8461 3.1)."""
+
     def edit(doc: dict) -> None:
         obj = res(doc, "aws_s3_object", "mta_sts_policy")
         assert old in obj["content"]
         obj["content"] = obj["content"].replace(old, new)
         set_values("mta_sts", f"v=STSv1; id={sts_id}")(doc)
+
     return edit
 
 
@@ -140,6 +145,7 @@ def both(*edits: Edit) -> Edit:
     def edit(doc: dict) -> None:
         for e in edits:
             e(doc)
+
     return edit
 
 
@@ -152,70 +158,204 @@ OLD_ID = "034eb541fd9fc4b2b37d8b07ffbcdd94"
 
 CASES = [
     # (id, BEFORE edit, AFTER edit, expected {(severity, code)}, words the reason must contain)
-    ("DMARC p reject -> none is high (RFC 7489 6.3)", nothing, replace_in("dmarc", "p=reject", "p=none"),
-     {("high", "dmarc-p-weakened")}, "reject -> none"),
-    ("DMARC p reject -> quarantine is high", nothing, replace_in("dmarc", "p=reject", "p=quarantine"),
-     {("high", "dmarc-p-weakened")}, "reject -> quarantine"),
-    ("DMARC sp weakened while p stays is high", replace_in("dmarc", "pct=100", "sp=reject; pct=100"), replace_in("dmarc", "sp=reject", "sp=none"),
-     {("high", "dmarc-sp-weakened")}, "sp weakened reject -> none"),
-    ("DMARC sp dropped falls back to a weaker p: high", replace_in("dmarc", "p=reject; pct=100", "p=quarantine; sp=reject; pct=100"), replace_in("dmarc", "sp=reject; ", ""),
-     {("high", "dmarc-sp-weakened")}, "reject -> quarantine"),
-    ("DMARC pct lowered is high", nothing, replace_in("dmarc", "pct=100", "pct=50"),
-     {("high", "dmarc-pct-lowered")}, "100 -> 50"),
-    ("DMARC record removed is high", nothing, delete("aws_route53_record", "dmarc"),
-     {("high", "dmarc-removed")}, "_dmarc.login.gov removed"),
-    ("SPF ~all -> ?all is high (RFC 7208 4.7)", nothing, replace_in("spf", "~all", "?all"),
-     {("high", "spf-all-loosened")}, "~all (softfail) -> ?all (neutral)"),
-    ("SPF all dropped ends neutral: high", nothing, replace_in("spf", " ~all", ""),
-     {("high", "spf-all-loosened")}, "?all (neutral)"),
-    ("SPF record removed is high", nothing, delete("aws_route53_record", "spf"),
-     {("high", "spf-removed")}, "SPF record of login.gov removed"),
-    ("MX host removed while MTA-STS enforces is high", nothing,
-     both(replace_in("mx", "20 alt2.aspmx.l.google.com", "20 alt1.aspmx.l.google.com"), set_values("mx", "10 aspmx.l.google.com")),
-     {("high", "mx-removed-under-enforce")}, "MX host alt1.aspmx.l.google.com removed while MTA-STS is in enforce mode and the policy still lists it"),
-    ("MX host not covered by an enforce policy is high (RFC 8461 4.1)", nothing,
-     set_values("mx", "10 aspmx.l.google.com", "20 mx.other.example"),
-     {("high", "mx-removed-under-enforce"), ("high", "mx-not-covered")}, "mx.other.example is not covered"),
-    ("MTA-STS enforce -> testing is high", nothing, policy("mode: enforce", "mode: testing"),
-     {("high", "mta-sts-mode-lowered"), ("medium", "mta-sts-id-changed")}, "enforce -> testing"),
-    ("DKIM selector removed is high (RFC 6376 3.6.2.2)", nothing, delete("aws_route53_record", "dkim_google"),
-     {("high", "dkim-selector-removed")}, "google._domainkey.login.gov removed"),
-    ("SES DKIM selectors removed with a region are high", nothing, both(*(delete("aws_route53_record", f"ses_dkim_us_west_2_{i}") for i in (1, 2, 3))),
-     {("high", "dkim-selector-removed")}, "ses_identity_us_west_2.dkim_signing_attributes[0].tokens, 0"),
-    ("CloudFront distribution removed is high", nothing, delete("aws_cloudfront_distribution", "mta_sts"),
-     {("high", "site-removed")}, "CloudFront distribution aws_cloudfront_distribution.mta_sts removed"),
-    ("S3 bucket renamed is a replacement: high", nothing, lambda d: res(d, "aws_s3_bucket", "mta_sts").update(bucket="mta-sts-login-gov-2"),
-     {("high", "site-replaced")}, "S3 bucket aws_s3_bucket.mta_sts replaced (bucket changed)"),
-    ("certificate under a new logical name is a replacement: high", nothing,
-     lambda d: d["resource"]["aws_acm_certificate"].update(mta_sts_2=d["resource"]["aws_acm_certificate"].pop("mta_sts")),
-     {("high", "site-replaced")}, "replaced by aws_acm_certificate.mta_sts_2"),
-    ("SPF include added is medium", nothing, replace_in("spf", " ~all", " include:mailgun.org ~all"),
-     {("medium", "spf-include-added")}, "adds include:mailgun.org"),
-    ("SPF include removed is medium", nothing, replace_in("spf", "include:amazonses.com ", ""),
-     {("medium", "spf-include-removed")}, "drops include:amazonses.com"),
-    ("MTA-STS id changed without a policy change is medium, with the old max_age", nothing, set_values("mta_sts", "v=STSv1; id=20260101"),
-     {("medium", "mta-sts-id-changed")}, "senders keep the old policy up to its max_age (604800 s, 7 days); the policy itself did not change"),
-    ("max_age lowered is medium", nothing, policy("max_age: 604800", "max_age: 86400"),
-     {("medium", "mta-sts-id-changed"), ("medium", "mta-sts-max-age-lowered")}, "max_age lowered 604800 s, 7 days -> 86400 s, 1 day"),
-    ("max_age raised is medium", nothing, policy("max_age: 604800", "max_age: 31557600"),
-     {("medium", "mta-sts-id-changed"), ("medium", "mta-sts-max-age-raised")}, "raised"),
-    ("DKIM key replaced is medium", nothing, replace_in("dkim_google", "MIIBIjAN", "MIIBIjAM"),
-     {("medium", "dkim-key-replaced")}, "DKIM key of google._domainkey.login.gov replaced"),
-    ("DMARC rua address removed is medium", nothing, replace_in("dmarc", "mailto:dmarc-reports@login.gov,", ""),
-     {("medium", "report-address-removed")}, "DMARC rua address mailto:dmarc-reports@login.gov removed"),
-    ("DMARC ruf address removed is medium", nothing, replace_in("dmarc", "; ruf=mailto:dmarc-forensics@login.gov", ""),
-     {("medium", "report-address-removed")}, "DMARC ruf address mailto:dmarc-forensics@login.gov removed"),
-    ("TLS-RPT rua address removed is medium (RFC 8460 3)", nothing, replace_in("tls_rpt", "mailto:tls.reports@gsa.gov,", ""),
-     {("medium", "report-address-removed")}, "TLS-RPT rua address mailto:tls.reports@gsa.gov removed"),
-    ("over 30% of the record sets changed at once is medium", nothing,
-     both(*(lambda d, n=n: record(n)(d).update(ttl=300) for n in ("spf", "dmarc", "tls_rpt", "mx", "ses_dkim_us_east_1_1"))),
-     {("medium", "many-records-changed"), ("low", "ttl-changed")}, "5 of 15 record sets changed or removed at once (over 30%)"),
-    ("TTL change is low", nothing, lambda d: record("spf")(d).update(ttl=300),
-     {("low", "ttl-changed")}, "TTL of login.gov TXT 3600 -> 300"),
-    ("MX values reordered is low", nothing, lambda d: record("mx")(d)["records"].reverse(),
-     {("low", "values-reordered")}, "values of login.gov MX reordered"),
-    ("CloudFront comment changed is low", nothing, lambda d: res(d, "aws_cloudfront_distribution", "mta_sts").update(comment="policy site"),
-     {("low", "comment-changed")}, "comment of aws_cloudfront_distribution.mta_sts changed"),
+    (
+        "DMARC p reject -> none is high (RFC 7489 6.3)",
+        nothing,
+        replace_in("dmarc", "p=reject", "p=none"),
+        {("high", "dmarc-p-weakened")},
+        "reject -> none",
+    ),
+    (
+        "DMARC p reject -> quarantine is high",
+        nothing,
+        replace_in("dmarc", "p=reject", "p=quarantine"),
+        {("high", "dmarc-p-weakened")},
+        "reject -> quarantine",
+    ),
+    (
+        "DMARC sp weakened while p stays is high",
+        replace_in("dmarc", "pct=100", "sp=reject; pct=100"),
+        replace_in("dmarc", "sp=reject", "sp=none"),
+        {("high", "dmarc-sp-weakened")},
+        "sp weakened reject -> none",
+    ),
+    (
+        "DMARC sp dropped falls back to a weaker p: high",
+        replace_in("dmarc", "p=reject; pct=100", "p=quarantine; sp=reject; pct=100"),
+        replace_in("dmarc", "sp=reject; ", ""),
+        {("high", "dmarc-sp-weakened")},
+        "reject -> quarantine",
+    ),
+    ("DMARC pct lowered is high", nothing, replace_in("dmarc", "pct=100", "pct=50"), {("high", "dmarc-pct-lowered")}, "100 -> 50"),
+    (
+        "DMARC record removed is high",
+        nothing,
+        delete("aws_route53_record", "dmarc"),
+        {("high", "dmarc-removed")},
+        "_dmarc.login.gov removed",
+    ),
+    (
+        "SPF ~all -> ?all is high (RFC 7208 4.7)",
+        nothing,
+        replace_in("spf", "~all", "?all"),
+        {("high", "spf-all-loosened")},
+        "~all (softfail) -> ?all (neutral)",
+    ),
+    ("SPF all dropped ends neutral: high", nothing, replace_in("spf", " ~all", ""), {("high", "spf-all-loosened")}, "?all (neutral)"),
+    (
+        "SPF record removed is high",
+        nothing,
+        delete("aws_route53_record", "spf"),
+        {("high", "spf-removed")},
+        "SPF record of login.gov removed",
+    ),
+    (
+        "MX host removed while MTA-STS enforces is high",
+        nothing,
+        both(replace_in("mx", "20 alt2.aspmx.l.google.com", "20 alt1.aspmx.l.google.com"), set_values("mx", "10 aspmx.l.google.com")),
+        {("high", "mx-removed-under-enforce")},
+        "MX host alt1.aspmx.l.google.com removed while MTA-STS is in enforce mode and the policy still lists it",
+    ),
+    (
+        "MX host not covered by an enforce policy is high (RFC 8461 4.1)",
+        nothing,
+        set_values("mx", "10 aspmx.l.google.com", "20 mx.other.example"),
+        {("high", "mx-removed-under-enforce"), ("high", "mx-not-covered")},
+        "mx.other.example is not covered",
+    ),
+    (
+        "MTA-STS enforce -> testing is high",
+        nothing,
+        policy("mode: enforce", "mode: testing"),
+        {("high", "mta-sts-mode-lowered"), ("medium", "mta-sts-id-changed")},
+        "enforce -> testing",
+    ),
+    (
+        "DKIM selector removed is high (RFC 6376 3.6.2.2)",
+        nothing,
+        delete("aws_route53_record", "dkim_google"),
+        {("high", "dkim-selector-removed")},
+        "google._domainkey.login.gov removed",
+    ),
+    (
+        "SES DKIM selectors removed with a region are high",
+        nothing,
+        both(*(delete("aws_route53_record", f"ses_dkim_us_west_2_{i}") for i in (1, 2, 3))),
+        {("high", "dkim-selector-removed")},
+        "ses_identity_us_west_2.dkim_signing_attributes[0].tokens, 0",
+    ),
+    (
+        "CloudFront distribution removed is high",
+        nothing,
+        delete("aws_cloudfront_distribution", "mta_sts"),
+        {("high", "site-removed")},
+        "CloudFront distribution aws_cloudfront_distribution.mta_sts removed",
+    ),
+    (
+        "S3 bucket renamed is a replacement: high",
+        nothing,
+        lambda d: res(d, "aws_s3_bucket", "mta_sts").update(bucket="mta-sts-login-gov-2"),
+        {("high", "site-replaced")},
+        "S3 bucket aws_s3_bucket.mta_sts replaced (bucket changed)",
+    ),
+    (
+        "certificate under a new logical name is a replacement: high",
+        nothing,
+        lambda d: d["resource"]["aws_acm_certificate"].update(mta_sts_2=d["resource"]["aws_acm_certificate"].pop("mta_sts")),
+        {("high", "site-replaced")},
+        "replaced by aws_acm_certificate.mta_sts_2",
+    ),
+    (
+        "SPF include added is medium",
+        nothing,
+        replace_in("spf", " ~all", " include:mailgun.org ~all"),
+        {("medium", "spf-include-added")},
+        "adds include:mailgun.org",
+    ),
+    (
+        "SPF include removed is medium",
+        nothing,
+        replace_in("spf", "include:amazonses.com ", ""),
+        {("medium", "spf-include-removed")},
+        "drops include:amazonses.com",
+    ),
+    (
+        "MTA-STS id changed without a policy change is medium, with the old max_age",
+        nothing,
+        set_values("mta_sts", "v=STSv1; id=20260101"),
+        {("medium", "mta-sts-id-changed")},
+        "senders keep the old policy up to its max_age (604800 s, 7 days); the policy itself did not change",
+    ),
+    (
+        "max_age lowered is medium",
+        nothing,
+        policy("max_age: 604800", "max_age: 86400"),
+        {("medium", "mta-sts-id-changed"), ("medium", "mta-sts-max-age-lowered")},
+        "max_age lowered 604800 s, 7 days -> 86400 s, 1 day",
+    ),
+    (
+        "max_age raised is medium",
+        nothing,
+        policy("max_age: 604800", "max_age: 31557600"),
+        {("medium", "mta-sts-id-changed"), ("medium", "mta-sts-max-age-raised")},
+        "raised",
+    ),
+    (
+        "DKIM key replaced is medium",
+        nothing,
+        replace_in("dkim_google", "MIIBIjAN", "MIIBIjAM"),
+        {("medium", "dkim-key-replaced")},
+        "DKIM key of google._domainkey.login.gov replaced",
+    ),
+    (
+        "DMARC rua address removed is medium",
+        nothing,
+        replace_in("dmarc", "mailto:dmarc-reports@login.gov,", ""),
+        {("medium", "report-address-removed")},
+        "DMARC rua address mailto:dmarc-reports@login.gov removed",
+    ),
+    (
+        "DMARC ruf address removed is medium",
+        nothing,
+        replace_in("dmarc", "; ruf=mailto:dmarc-forensics@login.gov", ""),
+        {("medium", "report-address-removed")},
+        "DMARC ruf address mailto:dmarc-forensics@login.gov removed",
+    ),
+    (
+        "TLS-RPT rua address removed is medium (RFC 8460 3)",
+        nothing,
+        replace_in("tls_rpt", "mailto:tls.reports@gsa.gov,", ""),
+        {("medium", "report-address-removed")},
+        "TLS-RPT rua address mailto:tls.reports@gsa.gov removed",
+    ),
+    (
+        "over 30% of the record sets changed at once is medium",
+        nothing,
+        both(*(lambda d, n=n: record(n)(d).update(ttl=300) for n in ("spf", "dmarc", "tls_rpt", "mx", "ses_dkim_us_east_1_1"))),
+        {("medium", "many-records-changed"), ("low", "ttl-changed")},
+        "5 of 15 record sets changed or removed at once (over 30%)",
+    ),
+    (
+        "TTL change is low",
+        nothing,
+        lambda d: record("spf")(d).update(ttl=300),
+        {("low", "ttl-changed")},
+        "TTL of login.gov TXT 3600 -> 300",
+    ),
+    (
+        "MX values reordered is low",
+        nothing,
+        lambda d: record("mx")(d)["records"].reverse(),
+        {("low", "values-reordered")},
+        "values of login.gov MX reordered",
+    ),
+    (
+        "CloudFront comment changed is low",
+        nothing,
+        lambda d: res(d, "aws_cloudfront_distribution", "mta_sts").update(comment="policy site"),
+        {("low", "comment-changed")},
+        "comment of aws_cloudfront_distribution.mta_sts changed",
+    ),
 ]
 
 
@@ -247,7 +387,10 @@ def test_long_values_are_shortened_around_the_change_and_whole_in_json():
     report = review({"login-gov": LOGIN_GOV}, {"login-gov": new})
     text = render_text(report)
     # 24 characters either side of the one that differs
-    assert "        - …CAQ8AMIIBCgKCAQEAkcuOOdgaWfHIKM1ILlzPOHBPJKLxU9+1…\n        + …CAQ8AMIIBCgKCAQEAkcuOOdgbWfHIKM1ILlzPOHBPJKLxU9+1…\n" in text
+    assert (
+        "        - …CAQ8AMIIBCgKCAQEAkcuOOdgaWfHIKM1ILlzPOHBPJKLxU9+1…\n        + …CAQ8AMIIBCgKCAQEAkcuOOdgbWfHIKM1ILlzPOHBPJKLxU9+1…\n"
+        in text
+    )
     (domain,) = json.loads(render_json(report))["domains"]
     (change,) = [r for r in domain["records"] if r["type"] == "TXT"]
     assert change["new"][0].startswith("v=DKIM1; k=rsa; p=MIIBIjAN") and change["new"][0].endswith("IDAQAB")
@@ -268,12 +411,21 @@ def test_json_has_the_same_content_sorted():
     report = review({"login-gov": LOGIN_GOV}, {"login-gov": new})
     doc = json.loads(render_json(report))
     assert doc["summary"] == "1 domain changed: 1 high" and doc["counts"] == {"high": 1, "low": 0, "medium": 0}
-    assert doc["flags"] == [{"code": "dmarc-p-weakened", "domain": "login.gov", "reason": report.flags[0].reason, "severity": "high", "stack": "login-gov"}]
+    assert doc["flags"] == [
+        {"code": "dmarc-p-weakened", "domain": "login.gov", "reason": report.flags[0].reason, "severity": "high", "stack": "login-gov"}
+    ]
     (domain,) = doc["domains"]
-    assert domain["records"] == [{
-        "change": "~", "name": "_dmarc.login.gov", "type": "TXT", "old": [DMARC], "new": [DMARC.replace("p=reject", "p=none")],
-        "old_ttl": "3600", "new_ttl": "3600",
-    }]
+    assert domain["records"] == [
+        {
+            "change": "~",
+            "name": "_dmarc.login.gov",
+            "type": "TXT",
+            "old": [DMARC],
+            "new": [DMARC.replace("p=reject", "p=none")],
+            "old_ttl": "3600",
+            "new_ttl": "3600",
+        }
+    ]
     assert render_json(report) == json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
 
 
@@ -290,8 +442,14 @@ def test_json_has_the_same_content_sorted():
         (lambda d: record("spf")(d).update(ttl=300), "low", 3),
         (nothing, "low", 0),
     ],
-    ids=["high flag fails --fail-on high", "medium flag passes --fail-on high", "medium flag fails --fail-on medium",
-         "low flag passes --fail-on medium", "low flag fails --fail-on low", "no change passes --fail-on low"],
+    ids=[
+        "high flag fails --fail-on high",
+        "medium flag passes --fail-on high",
+        "medium flag fails --fail-on medium",
+        "low flag passes --fail-on medium",
+        "low flag fails --fail-on low",
+        "no change passes --fail-on low",
+    ],
 )
 def test_fail_on_exits_3_at_or_above_the_severity(tmp_path, capsys, edit: Edit, fail_on: str, code: int):
     new = copy.deepcopy(LOGIN_GOV)
@@ -307,7 +465,12 @@ def test_identical_inputs_say_no_changes_and_exit_0(tmp_path, capsys):
         assert main(["diff", str(tmp_path / "a"), str(tmp_path / "a"), "--format", fmt, "--fail-on", "low", "--exit-code"]) == 0
         assert capsys.readouterr().out == expected
     assert main(["diff", str(tmp_path / "a"), str(tmp_path / "a"), "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"counts": {"high": 0, "low": 0, "medium": 0}, "domains": [], "flags": [], "summary": "no changes"}
+    assert json.loads(capsys.readouterr().out) == {
+        "counts": {"high": 0, "low": 0, "medium": 0},
+        "domains": [],
+        "flags": [],
+        "summary": "no changes",
+    }
 
 
 def test_an_existing_folder_without_stacks_is_a_usage_error(tmp_path, capsys):
@@ -315,7 +478,9 @@ def test_an_existing_folder_without_stacks_is_a_usage_error(tmp_path, capsys):
     write(tmp_path / "a", {"login-gov": LOGIN_GOV})
     (tmp_path / "empty").mkdir()
     assert main(["diff", str(tmp_path / "a"), str(tmp_path / "empty")]) == 2
-    assert capsys.readouterr().err == f"maildns diff: {tmp_path / 'empty'} holds no stacks (no */cdk.tf.json in it or in its stacks/ folder)\n"
+    assert (
+        capsys.readouterr().err == f"maildns diff: {tmp_path / 'empty'} holds no stacks (no */cdk.tf.json in it or in its stacks/ folder)\n"
+    )
     assert main(["diff", str(tmp_path / "a"), str(tmp_path / "a" / "stacks" / "login-gov" / "nothing")]) == 2
     assert "is neither a path nor a git revision" in capsys.readouterr().err
 
@@ -338,12 +503,31 @@ def test_a_stack_missing_from_head_is_a_stack_removed_from_the_output(tmp_path, 
 
 
 BAD_SHAPES = [
-    ("a list where the resource map belongs", {"resource": []}, "resource: must be an object of resource types (got a list; Terraform JSON syntax)"),
-    ("a list of bodies under a resource type", {"resource": {"aws_route53_record": [{}]}}, "resource.aws_route53_record: must be an object of named blocks (got a list; Terraform JSON syntax)"),
-    ("a string as a resource body", {"resource": {"aws_s3_bucket": {"mta_sts": "bucket"}}}, "resource.aws_s3_bucket.mta_sts: must be an object (got a string; Terraform JSON syntax)"),
-    ("a string as a record's records", {"resource": {"aws_route53_record": {"spf": {"name": "x", "type": "TXT", "records": "v=spf1 -all"}}}},
-     "resource.aws_route53_record.spf.records: must be a list of strings (got a string; aws_route53_record schema)"),
-    ("an object as a provider", {"provider": {"aws": {"region": "us-east-1"}}}, "provider.aws: must be a list of objects (got an object; Terraform JSON syntax)"),
+    (
+        "a list where the resource map belongs",
+        {"resource": []},
+        "resource: must be an object of resource types (got a list; Terraform JSON syntax)",
+    ),
+    (
+        "a list of bodies under a resource type",
+        {"resource": {"aws_route53_record": [{}]}},
+        "resource.aws_route53_record: must be an object of named blocks (got a list; Terraform JSON syntax)",
+    ),
+    (
+        "a string as a resource body",
+        {"resource": {"aws_s3_bucket": {"mta_sts": "bucket"}}},
+        "resource.aws_s3_bucket.mta_sts: must be an object (got a string; Terraform JSON syntax)",
+    ),
+    (
+        "a string as a record's records",
+        {"resource": {"aws_route53_record": {"spf": {"name": "x", "type": "TXT", "records": "v=spf1 -all"}}}},
+        "resource.aws_route53_record.spf.records: must be a list of strings (got a string; aws_route53_record schema)",
+    ),
+    (
+        "an object as a provider",
+        {"provider": {"aws": {"region": "us-east-1"}}},
+        "provider.aws: must be a list of objects (got an object; Terraform JSON syntax)",
+    ),
     ("a list as the terraform block", {"terraform": []}, "terraform: must be an object (got a list; Terraform JSON syntax)"),
 ]
 

@@ -16,8 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = (ROOT / "config" / "login.gov.yaml").read_text()
 WEAKER = SHIPPED.replace("  p: reject\n", "  p: none\n").replace("  - {host: alt2.aspmx.l.google.com, preference: 20}\n", "")
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.gov", "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.gov", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.gov",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.gov",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
 }
 
 
@@ -102,7 +106,11 @@ def test_a_revision_that_carries_maildns_is_synthesized_by_its_own_code(tmp_path
     code = path / "maildns" / "records" / "mta_sts.py"
     text = code.read_text()
     assert 'CONTENT_TYPE = "text/plain"' in text
-    commit(path, {"maildns/records/mta_sts.py": text.replace('CONTENT_TYPE = "text/plain"', 'CONTENT_TYPE = "text/plain; charset=utf-8"')}, "charset")
+    commit(
+        path,
+        {"maildns/records/mta_sts.py": text.replace('CONTENT_TYPE = "text/plain"', 'CONTENT_TYPE = "text/plain; charset=utf-8"')},
+        "charset",
+    )
     monkeypatch.chdir(path)
     assert main(["diff", "HEAD~1", "HEAD"]) == 0
     out = capsys.readouterr().out
@@ -114,7 +122,10 @@ def test_a_revision_that_carries_maildns_is_synthesized_by_its_own_code(tmp_path
 def test_something_that_can_only_be_a_missing_revision_is_a_usage_error(repo, capsys, name):
     """Not a first synth against nothing: a base commit missing from a shallow clone must not pass the gate."""
     assert main(["diff", name, "HEAD"]) == 2
-    assert capsys.readouterr().err == f"maildns diff: {name} is not a git revision here (nor a path); in CI fetch the history (fetch-depth: 0)\n"
+    assert (
+        capsys.readouterr().err
+        == f"maildns diff: {name} is not a git revision here (nor a path); in CI fetch the history (fetch-depth: 0)\n"
+    )
 
 
 def test_a_missing_folder_as_base_is_still_a_first_synth(repo, tmp_path, capsys):

@@ -30,7 +30,7 @@ def html(markdown: str) -> str:
     return MarkdownIt("commonmark").enable("table").render(markdown)
 
 
-HOSTILE = '<img src=x onerror=alert(1)>|**bold**|</details>|```|````|[link](https://evil.example)|@team'
+HOSTILE = "<img src=x onerror=alert(1)>|**bold**|</details>|```|````|[link](https://evil.example)|@team"
 
 
 def test_hostile_record_text_cannot_break_the_markdown_or_inject_html():
@@ -119,7 +119,9 @@ def test_shipped_config_against_a_weaker_copy_matches_the_golden_comment(tmp_pat
     assert main(["diff", str(base), str(head), "--format", "json"]) == 0
     flags = json.loads(capsys.readouterr().out)["flags"]
     assert [(f["severity"], f["code"]) for f in flags] == [
-        ("high", "dmarc-p-weakened"), ("high", "mx-removed-under-enforce"), ("medium", "mta-sts-id-changed"),
+        ("high", "dmarc-p-weakened"),
+        ("high", "mx-removed-under-enforce"),
+        ("medium", "mta-sts-id-changed"),
     ]
 
 

@@ -38,8 +38,16 @@ def test_synth_removes_the_stack_of_a_removed_config_and_says_so(tmp_path):
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
-        pytest.param(lambda out: (out / "stacks").write_text("x"), "maildns synth: --out {out}: {out}/stacks is not a folder", id="a file named stacks"),
-        pytest.param(lambda out: ((out / "stacks").mkdir(), (out / "stacks" / "login-gov").write_text("x")), "maildns synth: --out {out}: {out}/stacks/login-gov is not a folder", id="a file named like the stack"),
+        pytest.param(
+            lambda out: (out / "stacks").write_text("x"),
+            "maildns synth: --out {out}: {out}/stacks is not a folder",
+            id="a file named stacks",
+        ),
+        pytest.param(
+            lambda out: ((out / "stacks").mkdir(), (out / "stacks" / "login-gov").write_text("x")),
+            "maildns synth: --out {out}: {out}/stacks/login-gov is not a folder",
+            id="a file named like the stack",
+        ),
     ],
 )
 def test_synth_into_an_unwritable_out_is_one_line_and_writes_nothing(tmp_path, setup, message):
@@ -62,9 +70,19 @@ def shell(command: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     ("command", "code"),
     [
-        pytest.param("python -m maildns records {cfg} | head -1 >/dev/null; exit ${{PIPESTATUS[0]}}", 0, id="records into head keeps exit 0"),
-        pytest.param("python -m maildns records {bad} {cfg} | head -c1 >/dev/null; exit ${{PIPESTATUS[0]}}", 1, id="invalid input into head keeps exit 1"),
-        pytest.param("python -m maildns validate {bad} 2>&1 | head -1 >/dev/null; exit ${{PIPESTATUS[0]}}", 1, id="validate of a bad file into head keeps exit 1"),
+        pytest.param(
+            "python -m maildns records {cfg} | head -1 >/dev/null; exit ${{PIPESTATUS[0]}}", 0, id="records into head keeps exit 0"
+        ),
+        pytest.param(
+            "python -m maildns records {bad} {cfg} | head -c1 >/dev/null; exit ${{PIPESTATUS[0]}}",
+            1,
+            id="invalid input into head keeps exit 1",
+        ),
+        pytest.param(
+            "python -m maildns validate {bad} 2>&1 | head -1 >/dev/null; exit ${{PIPESTATUS[0]}}",
+            1,
+            id="validate of a bad file into head keeps exit 1",
+        ),
     ],
 )
 def test_a_closed_pipe_keeps_the_exit_code(tmp_path, command, code):
@@ -112,7 +130,10 @@ def test_ctrl_c_during_a_real_check_exits_130(tmp_path):
         port = silent.getsockname()[1]
         proc = subprocess.Popen(
             [sys.executable, "-m", "maildns", "check", str(LOGIN_GOV), "--nameserver", f"127.0.0.1:{port}", "--timeout", "30"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         try:
             silent.settimeout(30)
@@ -198,7 +219,10 @@ def test_a_file_named_after_another_domain_is_warned(tmp_path, capsys):
     path = write(tmp_path, "domain: example.gov\n", "example.com.yaml")
     assert main(["validate", str(path)]) == 0
     out = capsys.readouterr()
-    assert out.err == f"warning: {path}: domain: does not match the file name example.com.yaml; name the file example.gov.yaml (got example.gov; one file per domain: config/<domain>.yaml)\n"
+    assert (
+        out.err
+        == f"warning: {path}: domain: does not match the file name example.com.yaml; name the file example.gov.yaml (got example.gov; one file per domain: config/<domain>.yaml)\n"
+    )
 
 
 def test_a_file_named_after_its_idn_domain_is_not_warned(tmp_path, capsys):
@@ -209,7 +233,10 @@ def test_a_file_named_after_its_idn_domain_is_not_warned(tmp_path, capsys):
 
 def test_a_missing_default_config_folder_is_a_usage_error(tmp_path):
     result = run("-m", "maildns", "validate", cwd=tmp_path)
-    assert (result.returncode, result.stderr) == (2, f"maildns validate: no config/ folder in {tmp_path}; give the config files or folders as PATH\n")
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"maildns validate: no config/ folder in {tmp_path}; give the config files or folders as PATH\n",
+    )
 
 
 def test_an_empty_folder_next_to_a_file_is_a_usage_error(tmp_path, capsys):

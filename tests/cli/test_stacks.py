@@ -24,7 +24,13 @@ DOMAINS = {
 
 
 def git(repo: Path, *args: str) -> str:
-    run = subprocess.run(["git", "-c", "user.name=maildns", "-c", "user.email=maildns@example.invalid", *args], cwd=repo, capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        ["git", "-c", "user.name=maildns", "-c", "user.email=maildns@example.invalid", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return run.stdout.strip()
 
 
@@ -93,8 +99,14 @@ def test_a_new_domain_is_changed_and_a_removed_one_is_reported(repo, capsys):
     ("args", "message"),
     [
         (["--changed-since", "no-such-rev"], "maildns stacks: --changed-since no-such-rev: no-such-rev: is not a git revision here"),
-        (["--changed-since", "HEAD", "config", "config/a.example.yaml"], "maildns stacks: --changed-since compares the repository's config/ folder: name one PATH"),
-        (["--changed-since", "HEAD", "config/a.example.yaml"], "maildns stacks: --changed-since HEAD: compares the repository's config/ folder"),
+        (
+            ["--changed-since", "HEAD", "config", "config/a.example.yaml"],
+            "maildns stacks: --changed-since compares the repository's config/ folder: name one PATH",
+        ),
+        (
+            ["--changed-since", "HEAD", "config/a.example.yaml"],
+            "maildns stacks: --changed-since HEAD: compares the repository's config/ folder",
+        ),
     ],
     ids=["an unknown revision", "two paths", "another path"],
 )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.config.samples import FILE
 
 from maildns.config import Config, ConfigError, parse_config
+from tests.config.samples import FILE
 
 
 @pytest.fixture

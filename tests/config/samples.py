@@ -25,4 +25,3 @@ ED25519 = base64.b64encode(bytes(range(32))).decode("ascii")
 
 def domain(**fields: Any) -> dict[str, Any]:
     return {"domain": "example.gov", **fields}
-

@@ -12,15 +12,47 @@ MX = [{"host": "mx.example.net", "preference": 10}]
 KEY = {"selector": "google", "public_key": RSA_2048}
 
 REFUSED = [
-    pytest.param(domain(adopt=["cname"]), f"adopt[0]: must be one of mx, spf, dmarc, tls_rpt, mta_sts, mta_sts_a, mta_sts_aaaa or dkim:<selector> (got cname; {RULE})", id="an unknown record set"),
-    pytest.param(domain(adopt=["mx"]), f"adopt[0]: names a record set this config does not publish; remove it or add its section (got mx; {RULE})", id="mx without MX hosts: Terraform refuses an import block without its resource"),
-    pytest.param(domain(mx=MX, adopt=["tls_rpt"]), f"adopt[0]: names a record set this config does not publish; remove it or add its section (got tls_rpt; {RULE})", id="tls_rpt without a tls_rpt section"),
-    pytest.param(domain(mx=MX, adopt=["spf", "mta_sts"]), f"adopt[1]: names a record set this config does not publish; remove it or add its section (got mta_sts; {RULE})", id="mta_sts without an mta_sts section"),
-    pytest.param(domain(dkim=[KEY], adopt=["dkim:selector1"]), f"adopt[0]: names a record set this config does not publish; remove it or add its section (got dkim:selector1; {RULE})", id="a DKIM selector the config has no key for"),
-    pytest.param(domain(adopt=["dkim:s_1"]), "adopt[0]: names a DKIM selector that is not valid: it must be dot-separated letters, digits and hyphens, no underscore (got dkim:s_1; RFC 6376 3.1)", id="RFC 6376 3.1: a DKIM selector has no underscore"),
+    pytest.param(
+        domain(adopt=["cname"]),
+        f"adopt[0]: must be one of mx, spf, dmarc, tls_rpt, mta_sts, mta_sts_a, mta_sts_aaaa or dkim:<selector> (got cname; {RULE})",
+        id="an unknown record set",
+    ),
+    pytest.param(
+        domain(adopt=["mx"]),
+        f"adopt[0]: names a record set this config does not publish; remove it or add its section (got mx; {RULE})",
+        id="mx without MX hosts: Terraform refuses an import block without its resource",
+    ),
+    pytest.param(
+        domain(mx=MX, adopt=["tls_rpt"]),
+        f"adopt[0]: names a record set this config does not publish; remove it or add its section (got tls_rpt; {RULE})",
+        id="tls_rpt without a tls_rpt section",
+    ),
+    pytest.param(
+        domain(mx=MX, adopt=["spf", "mta_sts"]),
+        f"adopt[1]: names a record set this config does not publish; remove it or add its section (got mta_sts; {RULE})",
+        id="mta_sts without an mta_sts section",
+    ),
+    pytest.param(
+        domain(dkim=[KEY], adopt=["dkim:selector1"]),
+        f"adopt[0]: names a record set this config does not publish; remove it or add its section (got dkim:selector1; {RULE})",
+        id="a DKIM selector the config has no key for",
+    ),
+    pytest.param(
+        domain(adopt=["dkim:s_1"]),
+        "adopt[0]: names a DKIM selector that is not valid: it must be dot-separated letters, digits and hyphens, no underscore (got dkim:s_1; RFC 6376 3.1)",
+        id="RFC 6376 3.1: a DKIM selector has no underscore",
+    ),
     pytest.param(domain(adopt=["spf", "SPF"]), f"adopt[1]: repeats a record set (got spf; {RULE})", id="a record set named twice"),
-    pytest.param(domain(ses={"regions": ["us-west-2"], "identity": "shared"}), "ses.identity: must be managed or existing (got shared; see README: Configuration)", id="identity is managed or existing"),
-    pytest.param(domain(ses={"regions": ["us-west-2"], "identity": "existing", "easy_dkim": False}), "ses.identity: must be managed without easy_dkim: an existing identity publishes only its DKIM tokens (got existing; AWS SES DKIM)", id="an existing identity without Easy DKIM has nothing to publish"),
+    pytest.param(
+        domain(ses={"regions": ["us-west-2"], "identity": "shared"}),
+        "ses.identity: must be managed or existing (got shared; see README: Configuration)",
+        id="identity is managed or existing",
+    ),
+    pytest.param(
+        domain(ses={"regions": ["us-west-2"], "identity": "existing", "easy_dkim": False}),
+        "ses.identity: must be managed without easy_dkim: an existing identity publishes only its DKIM tokens (got existing; AWS SES DKIM)",
+        id="an existing identity without Easy DKIM has nothing to publish",
+    ),
 ]
 
 
@@ -32,7 +64,10 @@ def test_refused(refused, data, line):
 def test_adopt_names_become_record_ids(accepted):
     config = accepted(
         domain(
-            mx=MX, dkim=[KEY, {**KEY, "selector": "s1.mail"}], tls_rpt={"rua": ["mailto:tls@example.gov"]}, mta_sts={"mode": "testing"},
+            mx=MX,
+            dkim=[KEY, {**KEY, "selector": "s1.mail"}],
+            tls_rpt={"rua": ["mailto:tls@example.gov"]},
+            mta_sts={"mode": "testing"},
             adopt=[" MX ", "spf", "dmarc", "tls_rpt", "mta_sts", "mta_sts_a", "mta_sts_aaaa", "dkim:google", "dkim:S1.mail"],
         )
     )

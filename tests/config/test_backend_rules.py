@@ -9,11 +9,31 @@ from tests.config.samples import FILE, domain
 BACKEND = {"bucket": "tf-state", "region": "us-east-1"}
 
 REFUSED = [
-    pytest.param({"dynamodb_table": "tf"}, "backend.dynamodb_table: must be a DynamoDB table name: 3-255 letters, digits, underscores, hyphens and dots (got tf; DynamoDB table names)", id="DynamoDB: a table name has at least 3 characters"),
-    pytest.param({"dynamodb_table": "t" * 256}, f"backend.dynamodb_table: must be a DynamoDB table name: 3-255 letters, digits, underscores, hyphens and dots (got {'t' * 77}...; DynamoDB table names)", id="DynamoDB: a table name has at most 255 characters"),
-    pytest.param({"dynamodb_table": "tf locks"}, "backend.dynamodb_table: must be a DynamoDB table name: 3-255 letters, digits, underscores, hyphens and dots (got tf locks; DynamoDB table names)", id="DynamoDB: a table name has no space"),
-    pytest.param({"dynamodb_table": "tf/locks"}, "backend.dynamodb_table: must be a DynamoDB table name: 3-255 letters, digits, underscores, hyphens and dots (got tf/locks; DynamoDB table names)", id="DynamoDB: a table name has no slash"),
-    pytest.param({"use_lockfile": "yes"}, "backend.use_lockfile: must be true or false (got yes; see README: Configuration)", id="use_lockfile is true or false"),
+    pytest.param(
+        {"dynamodb_table": "tf"},
+        "backend.dynamodb_table: must be a DynamoDB table name: 3-255 letters, digits, underscores, hyphens and dots (got tf; DynamoDB table names)",
+        id="DynamoDB: a table name has at least 3 characters",
+    ),
+    pytest.param(
+        {"dynamodb_table": "t" * 256},
+        f"backend.dynamodb_table: must be a DynamoDB table name: 3-255 letters, digits, underscores, hyphens and dots (got {'t' * 77}...; DynamoDB table names)",
+        id="DynamoDB: a table name has at most 255 characters",
+    ),
+    pytest.param(
+        {"dynamodb_table": "tf locks"},
+        "backend.dynamodb_table: must be a DynamoDB table name: 3-255 letters, digits, underscores, hyphens and dots (got tf locks; DynamoDB table names)",
+        id="DynamoDB: a table name has no space",
+    ),
+    pytest.param(
+        {"dynamodb_table": "tf/locks"},
+        "backend.dynamodb_table: must be a DynamoDB table name: 3-255 letters, digits, underscores, hyphens and dots (got tf/locks; DynamoDB table names)",
+        id="DynamoDB: a table name has no slash",
+    ),
+    pytest.param(
+        {"use_lockfile": "yes"},
+        "backend.use_lockfile: must be true or false (got yes; see README: Configuration)",
+        id="use_lockfile is true or false",
+    ),
 ]
 
 

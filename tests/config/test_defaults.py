@@ -42,7 +42,13 @@ def records(path: Path) -> dict[str, dict[str, tuple[str, ...]]]:
         ({"dmarc": {"rua": ["a", "b"]}}, {"dmarc": {"rua": []}}, {"dmarc": {"rua": []}}, []),
         ({"tls_rpt": {"rua": ["a"]}}, {"domain": "x"}, {"tls_rpt": {"rua": ["a"]}, "domain": "x"}, [("tls_rpt",)]),
     ],
-    ids=["a scalar is replaced", "mappings merge key by key", "a list is replaced whole", "an empty list replaces too", "a missing section is inherited whole"],
+    ids=[
+        "a scalar is replaced",
+        "mappings merge key by key",
+        "a list is replaced whole",
+        "an empty list replaces too",
+        "a missing section is inherited whole",
+    ],
 )
 def test_merge(defaults, own, merged, inherited):
     data, origins = merge(defaults, own, "_defaults.yaml")
@@ -58,7 +64,12 @@ def test_origin_is_the_innermost_inherited_path():
 
 
 def test_domains_inherit_and_override_field_by_field(tmp_path):
-    path = folder(tmp_path, DEFAULTS, a="domain: a.example\ndmarc: {p: reject}\n", b="domain: b.example\nttl: 60\nmx: [{host: mx.b.example, preference: 5}]\n")
+    path = folder(
+        tmp_path,
+        DEFAULTS,
+        a="domain: a.example\ndmarc: {p: reject}\n",
+        b="domain: b.example\nttl: 60\nmx: [{host: mx.b.example, preference: 5}]\n",
+    )
     got = records(path)
     assert got["a.example"]["MX a.example"] == ("10 mx1.agency.example",)
     assert got["a.example"]["TXT _dmarc.a.example"] == ("v=DMARC1; p=reject; rua=mailto:dmarc@agency.example",)
@@ -87,7 +98,9 @@ def test_parked_domain_still_refuses_its_own_mail_settings(tmp_path):
 
 
 def test_defaults_may_park_every_domain(tmp_path):
-    path = folder(tmp_path, "mail: none\n", p="domain: p.example\n", m="domain: m.example\nmail: full\nmx: [{host: mx.m.example, preference: 1}]\n")
+    path = folder(
+        tmp_path, "mail: none\n", p="domain: p.example\n", m="domain: m.example\nmail: full\nmx: [{host: mx.m.example, preference: 1}]\n"
+    )
     got = records(path)
     assert got["p.example"]["MX p.example"] == ("0 .",)
     assert got["m.example"]["MX m.example"] == ("1 mx.m.example",)
@@ -100,10 +113,22 @@ def test_defaults_may_park_every_domain(tmp_path):
         ("dmarc: {pct: 50}\n", "domain: a.example\ndmarc: {pct: 101}\n", "a.yaml", "dmarc.pct"),
         ("dmarc: {rua: [dmarc@agency.example]}\n", "domain: a.example\n", "_defaults.yaml", "dmarc.rua[0]"),
         ("dmarc: {pctt: 1}\n", "domain: a.example\n", "_defaults.yaml", "dmarc.pctt"),
-        ("mx: [{host: mx.a.example, preference: 1}]\n", "domain: a.example\nmta_sts: {mode: enforce, include_mx: false}\n", "_defaults.yaml", "mx[0].host"),
+        (
+            "mx: [{host: mx.a.example, preference: 1}]\n",
+            "domain: a.example\nmta_sts: {mode: enforce, include_mx: false}\n",
+            "_defaults.yaml",
+            "mx[0].host",
+        ),
         ("ttl: 60\n", "domain: a.example\nzone: other.example\n", "a.yaml", "zone"),
     ],
-    ids=["bad value in the defaults", "bad value in the domain file", "bad list item in the defaults", "unknown key in the defaults", "a cross-field rule on an inherited value", "a domain-file value beside defaults"],
+    ids=[
+        "bad value in the defaults",
+        "bad value in the domain file",
+        "bad list item in the defaults",
+        "unknown key in the defaults",
+        "a cross-field rule on an inherited value",
+        "a domain-file value beside defaults",
+    ],
 )
 def test_problem_names_the_file_holding_the_value(tmp_path, defaults, own, file, field):
     path = folder(tmp_path, defaults, a=own)
@@ -122,7 +147,11 @@ def test_a_bad_default_is_reported_once_for_all_domains(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     ("defaults", "field"),
-    [("domain: a.example\n", "domain"), ("backend: {bucket: b-state, region: us-east-1, key: one.tfstate}\n", "backend.key"), ("mta_sts: {bucket: one-bucket}\n", "mta_sts.bucket")],
+    [
+        ("domain: a.example\n", "domain"),
+        ("backend: {bucket: b-state, region: us-east-1, key: one.tfstate}\n", "backend.key"),
+        ("mta_sts: {bucket: one-bucket}\n", "mta_sts.bucket"),
+    ],
     ids=["the domain", "one state key for every stack", "one policy bucket for every domain"],
 )
 def test_per_domain_values_are_refused_in_the_defaults(tmp_path, defaults, field):

@@ -50,12 +50,16 @@ REFUSED = [
     ),
     pytest.param(
         {"bimi": {"logo": "http://example.gov/logo.svg"}},
-        ["bimi.logo: must be an https: URI: receivers fetch BIMI files over HTTPS only (got http://example.gov/logo.svg; BIMI draft-10 4.3)"],
+        [
+            "bimi.logo: must be an https: URI: receivers fetch BIMI files over HTTPS only (got http://example.gov/logo.svg; BIMI draft-10 4.3)"
+        ],
         id="BIMI draft-10 4.3: the logo is fetched over https",
     ),
     pytest.param(
         {"bimi": {"logo": LOGO, "authority": "http://example.gov/vmc.pem"}},
-        ["bimi.authority: must be an https: URI: receivers fetch BIMI files over HTTPS only (got http://example.gov/vmc.pem; BIMI draft-10 4.3)"],
+        [
+            "bimi.authority: must be an https: URI: receivers fetch BIMI files over HTTPS only (got http://example.gov/vmc.pem; BIMI draft-10 4.3)"
+        ],
         id="BIMI draft-10 4.3: the authority is fetched over https",
     ),
     pytest.param(
@@ -75,7 +79,9 @@ REFUSED = [
     ),
     pytest.param(
         {"bimi": {"logo": "https://192.0.2.1/logo.svg"}},
-        ["bimi.logo: must name its host by a fully qualified domain name, not an IP address (got https://192.0.2.1/logo.svg; BIMI draft-10 4.3)"],
+        [
+            "bimi.logo: must name its host by a fully qualified domain name, not an IP address (got https://192.0.2.1/logo.svg; BIMI draft-10 4.3)"
+        ],
         id="BIMI draft-10 4.3: the URI names a fully qualified domain name",
     ),
     pytest.param(
@@ -90,12 +96,16 @@ REFUSED = [
     ),
     pytest.param(
         {"ses": {"regions": ["us-west-2"], "mail_from": "bounce.mail"}},
-        ["ses.mail_from: must be one label such as bounce; maildns adds -<region> and the domain (got bounce.mail; AWS SES custom MAIL FROM)"],
+        [
+            "ses.mail_from: must be one label such as bounce; maildns adds -<region> and the domain (got bounce.mail; AWS SES custom MAIL FROM)"
+        ],
         id="SES: mail_from is one label",
     ),
     pytest.param(
         {"ses": {"regions": ["us-west-2"], "mail_from": "bounce_1"}},
-        ["ses.mail_from: must be letters, digits and hyphens, no underscore: it is a host name mail is sent from (got bounce_1; RFC 1123 2.1)"],
+        [
+            "ses.mail_from: must be letters, digits and hyphens, no underscore: it is a host name mail is sent from (got bounce_1; RFC 1123 2.1)"
+        ],
         id="RFC 1123 2.1: the MAIL FROM label is a host name label",
     ),
     pytest.param(
@@ -105,17 +115,23 @@ REFUSED = [
     ),
     pytest.param(
         {"ses": {"regions": ["us-west-2"], "mail_from": "bounce"}, "mx": [{"host": "bounce-us-west-2.example.gov", "preference": 10}]},
-        ["ses.mail_from: makes bounce-us-west-2.example.gov, which is also an MX host of the domain; a MAIL FROM domain receives no mail (got bounce; AWS SES custom MAIL FROM)"],
+        [
+            "ses.mail_from: makes bounce-us-west-2.example.gov, which is also an MX host of the domain; a MAIL FROM domain receives no mail (got bounce; AWS SES custom MAIL FROM)"
+        ],
         id="SES: the MAIL FROM domain is not an MX host of the domain",
     ),
     pytest.param(
         {"dnssec": {"signing": True}, "domain": "mail.example.gov", "zone": "example.gov"},
-        ["dnssec.signing: must be false while the zone is example.gov: signing would sign every name in example.gov, not only mail.example.gov (got true; Route53 DNSSEC signs a whole hosted zone)"],
+        [
+            "dnssec.signing: must be false while the zone is example.gov: signing would sign every name in example.gov, not only mail.example.gov (got true; Route53 DNSSEC signs a whole hosted zone)"
+        ],
         id="Route53: only a zone that is the domain itself is signed",
     ),
     pytest.param(
         {"dnssec": {"signing": True}, "zone_id": "Z0123456789ABCDEFGHIJ"},
-        ["dnssec.signing: must be false with zone_id: maildns signs only a zone it finds by the domain's name, so the zone is the domain itself (got true; Route53 DNSSEC signs a whole hosted zone)"],
+        [
+            "dnssec.signing: must be false with zone_id: maildns signs only a zone it finds by the domain's name, so the zone is the domain itself (got true; Route53 DNSSEC signs a whole hosted zone)"
+        ],
         id="Route53: a zone given by id is not signed",
     ),
     pytest.param(
@@ -125,12 +141,16 @@ REFUSED = [
     ),
     pytest.param(
         {"dnssec": {"alarm_topic_arn": "arn:aws:sns:us-east-1:123456789012:dns"}},
-        ["dnssec.alarm_topic_arn: must not be set without dnssec.signing: true (got arn:aws:sns:us-east-1:123456789012:dns; see README: Configuration)"],
+        [
+            "dnssec.alarm_topic_arn: must not be set without dnssec.signing: true (got arn:aws:sns:us-east-1:123456789012:dns; see README: Configuration)"
+        ],
         id="alarms need signing",
     ),
     pytest.param(
         {"dnssec": {"signing": True, "alarm_topic_arn": "arn:aws:sqs:us-east-1:123456789012:dns"}},
-        ["dnssec.alarm_topic_arn: must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:dns-alarms (got arn:aws:sqs:us-east-1:123456789012:dns; Amazon SNS ARNs)"],
+        [
+            "dnssec.alarm_topic_arn: must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:dns-alarms (got arn:aws:sqs:us-east-1:123456789012:dns; Amazon SNS ARNs)"
+        ],
         id="the alarm topic is an SNS topic",
     ),
     pytest.param(
@@ -148,8 +168,12 @@ def test_refused_with_one_line_per_problem(fields, expected):
 
 ACCEPTED = [
     pytest.param({"bimi": {"logo": LOGO, "authority": VMC}}, id="BIMI with the default DMARC p=reject"),
-    pytest.param({"bimi": {"logo": LOGO}, "dmarc": {"p": "quarantine", "pct": 100, "sp": "reject"}}, id="BIMI with quarantine at 100 percent"),
-    pytest.param({"bimi": {"logo": "https://EXAMPLE.gov/Logo.SVG", "selector": "brand.2026"}}, id="BIMI: a dotted selector and an upper-case suffix"),
+    pytest.param(
+        {"bimi": {"logo": LOGO}, "dmarc": {"p": "quarantine", "pct": 100, "sp": "reject"}}, id="BIMI with quarantine at 100 percent"
+    ),
+    pytest.param(
+        {"bimi": {"logo": "https://EXAMPLE.gov/Logo.SVG", "selector": "brand.2026"}}, id="BIMI: a dotted selector and an upper-case suffix"
+    ),
     pytest.param({"ses": {"regions": ["us-west-2", "eu-west-1"], "mail_from": "bounce"}}, id="MAIL FROM in two regions"),
     pytest.param({"dnssec": {"signing": True, "publish_ds": True}, "zone": "example.gov"}, id="DNSSEC where the zone is the domain"),
     pytest.param({"dnssec": {"signing": False}, "domain": "mail.example.gov", "zone": "example.gov"}, id="DNSSEC off in a parent zone"),
@@ -188,7 +212,10 @@ def test_mail_from_names_of_other_regions_do_not_collide():
 
 def test_apex_spf_including_amazonses_is_warned_with_mail_from():
     """RFC 7208 2.4: SPF checks the MAIL FROM domain, which is no longer the apex for SES mail."""
-    config = parse_config(domain(spf={"terms": ["include:_spf.google.com", "include:amazonses.com"]}, ses={"regions": ["us-west-2"], "mail_from": "bounce"}), FILE)
+    config = parse_config(
+        domain(spf={"terms": ["include:_spf.google.com", "include:amazonses.com"]}, ses={"regions": ["us-west-2"], "mail_from": "bounce"}),
+        FILE,
+    )
     assert [str(p) for p in warnings([config])[FILE]] == [
         f"{FILE}: spf.terms[1]: no longer serves SES mail: with ses.mail_from SES sends from its own MAIL FROM domains; remove it"
         " (got include:amazonses.com; RFC 7208 2.4)"

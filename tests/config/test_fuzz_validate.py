@@ -31,9 +31,30 @@ scalar = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=30),
-    st.sampled_from(["", ".", "-all", "reject", "mailto:a@b.example", "xn--a.gov", "192.0.2.1", "Z123", "us-east-1", "sha1", "0:1", "\u00fc.example", "a\rb", "%{z}"]),
+    st.sampled_from(
+        [
+            "",
+            ".",
+            "-all",
+            "reject",
+            "mailto:a@b.example",
+            "xn--a.gov",
+            "192.0.2.1",
+            "Z123",
+            "us-east-1",
+            "sha1",
+            "0:1",
+            "\u00fc.example",
+            "a\rb",
+            "%{z}",
+        ]
+    ),
 )
-value = st.recursive(scalar, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12) | st.sampled_from(list(EXAMPLE)), inner, max_size=4), max_leaves=12)
+value = st.recursive(
+    scalar,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12) | st.sampled_from(list(EXAMPLE)), inner, max_size=4),
+    max_leaves=12,
+)
 
 
 def paths(node: Any, prefix: tuple = ()) -> list[tuple]:
@@ -81,8 +102,8 @@ def mutated_example(draw) -> str:
 NASTY = [
     "? [a, b]\n: c\n",
     "domain: a.gov\n? {x: 1}\n: 2\n",
-    "domain: a.gov\n\"x\\ry\": 1\n",
-    "domain: a.gov\nttl: \"1\\u20282\"\n",
+    'domain: a.gov\n"x\\ry": 1\n',
+    'domain: a.gov\nttl: "1\\u20282"\n',
     "a: !!timestamp 2020-99-99\n",
     "a: !!binary xx\n",
     "a: !!python/object:os.system {}\n",
@@ -99,7 +120,7 @@ NASTY = [
 documents = st.one_of(
     st.sampled_from(NASTY),
     mutated_example(),
-    value.map(lambda v: yaml.safe_dump(v)),
+    value.map(yaml.safe_dump),
     st.text(max_size=200),
     st.builds(lambda text, cut: text[:cut], mutated_example(), st.integers(0, 400)),
 )

@@ -17,10 +17,26 @@ def lines_of(refused, data) -> list[str]:
 # --- SPF terms: every term is checked against the RFC 7208 section 12 grammar ----------------
 
 ZONE_ID_TERMS = [
-    pytest.param("ip6:fe80::1%eth0", "spf.terms[0]: has 'fe80::1%eth0', which is not a bare IPv6 address: a zone id (%) is not allowed (got ip6:fe80::1%eth0; RFC 7208 5.6)", id="RFC 7208 5.6: ip6 with a named zone id is refused"),
-    pytest.param("ip6:::1%x/64", "spf.terms[0]: has '::1%x', which is not a bare IPv6 address: a zone id (%) is not allowed (got ip6:::1%x/64; RFC 7208 5.6)", id="RFC 7208 5.6: ip6 with a zone id and a prefix is refused"),
-    pytest.param("ip6:fe80::1%25", "spf.terms[0]: has 'fe80::1%25', which is not a bare IPv6 address: a zone id (%) is not allowed (got ip6:fe80::1%25; RFC 7208 5.6)", id="RFC 7208 5.6: ip6 with a numeric zone id is refused"),
-    pytest.param("ip4:192.0.2.1%eth0", "spf.terms[0]: has '192.0.2.1%eth0', which is not an IPv4 address (got ip4:192.0.2.1%eth0; RFC 7208 5.6)", id="RFC 7208 5.6: ip4 with a zone id is refused"),
+    pytest.param(
+        "ip6:fe80::1%eth0",
+        "spf.terms[0]: has 'fe80::1%eth0', which is not a bare IPv6 address: a zone id (%) is not allowed (got ip6:fe80::1%eth0; RFC 7208 5.6)",
+        id="RFC 7208 5.6: ip6 with a named zone id is refused",
+    ),
+    pytest.param(
+        "ip6:::1%x/64",
+        "spf.terms[0]: has '::1%x', which is not a bare IPv6 address: a zone id (%) is not allowed (got ip6:::1%x/64; RFC 7208 5.6)",
+        id="RFC 7208 5.6: ip6 with a zone id and a prefix is refused",
+    ),
+    pytest.param(
+        "ip6:fe80::1%25",
+        "spf.terms[0]: has 'fe80::1%25', which is not a bare IPv6 address: a zone id (%) is not allowed (got ip6:fe80::1%25; RFC 7208 5.6)",
+        id="RFC 7208 5.6: ip6 with a numeric zone id is refused",
+    ),
+    pytest.param(
+        "ip4:192.0.2.1%eth0",
+        "spf.terms[0]: has '192.0.2.1%eth0', which is not an IPv4 address (got ip4:192.0.2.1%eth0; RFC 7208 5.6)",
+        id="RFC 7208 5.6: ip4 with a zone id is refused",
+    ),
 ]
 
 
@@ -46,11 +62,31 @@ def test_no_accepted_term_breaks_the_section_12_grammar(term):
 # --- networks that authorise everyone ---------------------------------------------------------
 
 OPEN_NETWORKS = [
-    pytest.param(["ip4:0.0.0.0/0", "ip6:::/0"], "spf.terms[0]: authorises every IPv4 address, as +all would; list the senders' own networks (got [\"ip4:0.0.0.0/0\"]; RFC 7208 5.6)", id="RFC 7208 5.6: ip4 0.0.0.0/0 is +all for IPv4"),
-    pytest.param(["ip6:::/0"], "spf.terms[0]: authorises every IPv6 address, as +all would; list the senders' own networks (got [\"ip6:::/0\"]; RFC 7208 5.6)", id="RFC 7208 5.6: ip6 ::/0 is +all for IPv6"),
-    pytest.param(["+ip4:0.0.0.0/1", "+ip4:128.0.0.0/1"], "spf.terms[1]: authorises every IPv4 address, as +all would; list the senders' own networks (got [\"ip4:0.0.0.0/1\", \"ip4:128.0.0.0/1\"]; RFC 7208 5.6)", id="RFC 7208 5.6: two halves together cover everything"),
-    pytest.param(["a/0"], "spf.terms[0]: authorises every IPv4 address, as +all would; list the senders' own networks (got [\"a/0\"]; RFC 7208 5.6)", id="RFC 7208 5.3: a/0 matches every IPv4 address"),
-    pytest.param(["mx:example.com//0"], "spf.terms[0]: authorises every IPv6 address, as +all would; list the senders' own networks (got [\"mx:example.com//0\"]; RFC 7208 5.6)", id="RFC 7208 5.4: mx//0 matches every IPv6 address"),
+    pytest.param(
+        ["ip4:0.0.0.0/0", "ip6:::/0"],
+        'spf.terms[0]: authorises every IPv4 address, as +all would; list the senders\' own networks (got ["ip4:0.0.0.0/0"]; RFC 7208 5.6)',
+        id="RFC 7208 5.6: ip4 0.0.0.0/0 is +all for IPv4",
+    ),
+    pytest.param(
+        ["ip6:::/0"],
+        'spf.terms[0]: authorises every IPv6 address, as +all would; list the senders\' own networks (got ["ip6:::/0"]; RFC 7208 5.6)',
+        id="RFC 7208 5.6: ip6 ::/0 is +all for IPv6",
+    ),
+    pytest.param(
+        ["+ip4:0.0.0.0/1", "+ip4:128.0.0.0/1"],
+        'spf.terms[1]: authorises every IPv4 address, as +all would; list the senders\' own networks (got ["ip4:0.0.0.0/1", "ip4:128.0.0.0/1"]; RFC 7208 5.6)',
+        id="RFC 7208 5.6: two halves together cover everything",
+    ),
+    pytest.param(
+        ["a/0"],
+        'spf.terms[0]: authorises every IPv4 address, as +all would; list the senders\' own networks (got ["a/0"]; RFC 7208 5.6)',
+        id="RFC 7208 5.3: a/0 matches every IPv4 address",
+    ),
+    pytest.param(
+        ["mx:example.com//0"],
+        'spf.terms[0]: authorises every IPv6 address, as +all would; list the senders\' own networks (got ["mx:example.com//0"]; RFC 7208 5.6)',
+        id="RFC 7208 5.4: mx//0 matches every IPv6 address",
+    ),
 ]
 
 
@@ -76,8 +112,20 @@ def warning_lines(data: dict, file: str = FILE) -> list[str]:
 @pytest.mark.parametrize(
     ("terms", "expected"),
     [
-        pytest.param(["ip4:10.0.0.0/7"], ["spf.terms[0]: authorises a whole /7 IPv4 network; a pass network shorter than /8 is almost always a mistake (got ip4:10.0.0.0/7; RFC 7208 5.6)"], id="an IPv4 network shorter than /8 is warned"),
-        pytest.param(["ip6:2000::/15"], ["spf.terms[0]: authorises a whole /15 IPv6 network; a pass network shorter than /16 is almost always a mistake (got ip6:2000::/15; RFC 7208 5.6)"], id="an IPv6 network shorter than /16 is warned"),
+        pytest.param(
+            ["ip4:10.0.0.0/7"],
+            [
+                "spf.terms[0]: authorises a whole /7 IPv4 network; a pass network shorter than /8 is almost always a mistake (got ip4:10.0.0.0/7; RFC 7208 5.6)"
+            ],
+            id="an IPv4 network shorter than /8 is warned",
+        ),
+        pytest.param(
+            ["ip6:2000::/15"],
+            [
+                "spf.terms[0]: authorises a whole /15 IPv6 network; a pass network shorter than /16 is almost always a mistake (got ip6:2000::/15; RFC 7208 5.6)"
+            ],
+            id="an IPv6 network shorter than /16 is warned",
+        ),
         pytest.param(["ip4:10.0.0.0/8", "ip6:2001:db8::/16", "-ip4:0.0.0.0/1"], [], id="/8, /16 and fail networks are not warned"),
     ],
 )
@@ -88,15 +136,51 @@ def test_very_wide_networks_are_warned(terms, expected):
 # --- TLS-RPT https URIs (RFC 3986) ------------------------------------------------------------
 
 BAD_HTTPS = [
-    pytest.param("https://r.example.com/a\"b", "has '\"'; percent-encode it as %22 (got https://r.example.com/a\"b; RFC 3986 2.1)", id="RFC 3986 2.1: a quote is percent-encoded"),
-    pytest.param("https://r.example.com/a\\b", "has '\\\\'; percent-encode it as %5C (got https://r.example.com/a\\b; RFC 3986 2.1)", id="RFC 3986 2.1: a backslash is percent-encoded"),
-    pytest.param("https://r.example.com/<x>", "has '<'; percent-encode it as %3C (got https://r.example.com/<x>; RFC 3986 2.1)", id="RFC 3986 2.1: angle brackets are percent-encoded"),
-    pytest.param("https://r.example.com/{x}", "has '{'; percent-encode it as %7B (got https://r.example.com/{x}; RFC 3986 2.1)", id="RFC 3986 2.1: braces are percent-encoded"),
-    pytest.param("https://r.example.com/a|b", "has '|'; percent-encode it as %7C (got https://r.example.com/a|b; RFC 3986 2.1)", id="RFC 3986 2.1: a bar is percent-encoded"),
-    pytest.param("https://r.example.com/a^b", "has '^'; percent-encode it as %5E (got https://r.example.com/a^b; RFC 3986 2.1)", id="RFC 3986 2.1: a caret is percent-encoded"),
-    pytest.param("https://r.example.com/%zz", "has a '%' that is not followed by two hex digits; write a percent sign as %25 (got https://r.example.com/%zz; RFC 3986 2.1)", id="RFC 3986 2.1: an invalid percent escape is refused"),
-    pytest.param("https://r.example.com:0/x", "has a port that is not 1-65535 (got https://r.example.com:0/x; RFC 3986 3.2.3)", id="RFC 3986 3.2.3: port 0 is refused"),
-    pytest.param("https://r.example.com/a#b#c", "has '#' twice; percent-encode the second as %23 (got https://r.example.com/a#b#c; RFC 3986 3.5)", id="RFC 3986 3.5: one fragment"),
+    pytest.param(
+        'https://r.example.com/a"b',
+        "has '\"'; percent-encode it as %22 (got https://r.example.com/a\"b; RFC 3986 2.1)",
+        id="RFC 3986 2.1: a quote is percent-encoded",
+    ),
+    pytest.param(
+        "https://r.example.com/a\\b",
+        "has '\\\\'; percent-encode it as %5C (got https://r.example.com/a\\b; RFC 3986 2.1)",
+        id="RFC 3986 2.1: a backslash is percent-encoded",
+    ),
+    pytest.param(
+        "https://r.example.com/<x>",
+        "has '<'; percent-encode it as %3C (got https://r.example.com/<x>; RFC 3986 2.1)",
+        id="RFC 3986 2.1: angle brackets are percent-encoded",
+    ),
+    pytest.param(
+        "https://r.example.com/{x}",
+        "has '{'; percent-encode it as %7B (got https://r.example.com/{x}; RFC 3986 2.1)",
+        id="RFC 3986 2.1: braces are percent-encoded",
+    ),
+    pytest.param(
+        "https://r.example.com/a|b",
+        "has '|'; percent-encode it as %7C (got https://r.example.com/a|b; RFC 3986 2.1)",
+        id="RFC 3986 2.1: a bar is percent-encoded",
+    ),
+    pytest.param(
+        "https://r.example.com/a^b",
+        "has '^'; percent-encode it as %5E (got https://r.example.com/a^b; RFC 3986 2.1)",
+        id="RFC 3986 2.1: a caret is percent-encoded",
+    ),
+    pytest.param(
+        "https://r.example.com/%zz",
+        "has a '%' that is not followed by two hex digits; write a percent sign as %25 (got https://r.example.com/%zz; RFC 3986 2.1)",
+        id="RFC 3986 2.1: an invalid percent escape is refused",
+    ),
+    pytest.param(
+        "https://r.example.com:0/x",
+        "has a port that is not 1-65535 (got https://r.example.com:0/x; RFC 3986 3.2.3)",
+        id="RFC 3986 3.2.3: port 0 is refused",
+    ),
+    pytest.param(
+        "https://r.example.com/a#b#c",
+        "has '#' twice; percent-encode the second as %23 (got https://r.example.com/a#b#c; RFC 3986 3.5)",
+        id="RFC 3986 3.5: one fragment",
+    ),
 ]
 
 
@@ -108,9 +192,15 @@ def test_tls_rpt_https_uris_follow_rfc_3986(refused, uri, expected):
 @pytest.mark.parametrize(
     ("uri", "normalised"),
     [
-        pytest.param("https://r.example.com/a%20b?x=1&y=2#top", "https://r.example.com/a%20b?x=1&y=2#top", id="RFC 3986: escapes, a query and a fragment"),
+        pytest.param(
+            "https://r.example.com/a%20b?x=1&y=2#top",
+            "https://r.example.com/a%20b?x=1&y=2#top",
+            id="RFC 3986: escapes, a query and a fragment",
+        ),
         pytest.param("https://192.0.2.1/tlsrpt", "https://192.0.2.1/tlsrpt", id="RFC 3986 3.2.2: an IPv4 host is allowed"),
-        pytest.param("https://[2001:DB8::1]:8443/tlsrpt", "https://[2001:db8::1]:8443/tlsrpt", id="RFC 3986 3.2.2: an IPv6 literal host is allowed"),
+        pytest.param(
+            "https://[2001:DB8::1]:8443/tlsrpt", "https://[2001:db8::1]:8443/tlsrpt", id="RFC 3986 3.2.2: an IPv6 literal host is allowed"
+        ),
     ],
 )
 def test_tls_rpt_https_uris_that_rfc_3986_allows(accepted, uri, normalised):
@@ -124,12 +214,36 @@ def test_tls_rpt_https_uris_that_rfc_3986_allows(accepted, uri, normalised):
 # --- IP addresses where a name is expected ----------------------------------------------------
 
 IP_LIKE = [
-    pytest.param({"mx": [{"host": "192.0.2.1.", "preference": 10}]}, "mx[0].host: must be a host name: an IP address is not allowed here (got 192.0.2.1.; RFC 5321 2.3.5)", id="RFC 5321 2.3.5: an MX host is not an IPv4 address with a trailing dot"),
-    pytest.param({"mx": [{"host": "[IPv6:2001:db8::3]", "preference": 10}]}, "mx[0].host: must be a host name: an IP address is not allowed here (got [IPv6:2001:db8::3]; RFC 5321 2.3.5)", id="RFC 5321 2.3.5: an MX host is not an address literal"),
-    pytest.param({"spf": {"terms": ["include:192.0.2.1"]}}, "spf.terms[0]: must be a domain name: an IP address is not allowed here (got include:192.0.2.1; RFC 1123 2.1)", id="RFC 1123 2.1: an SPF include names a domain"),
-    pytest.param({"dmarc": {"rua": ["mailto:a@[192.0.2.1]"]}}, "dmarc.rua[0]: has an IP address as its domain: an IP address is not allowed here (got mailto:a@[192.0.2.1]; RFC 7489 6.2)", id="RFC 7489 7.1: a report address has a domain"),
-    pytest.param({"zone": "192.0.2.1"}, "zone: must be a domain name: an IP address is not allowed here (got 192.0.2.1; RFC 1123 2.1)", id="RFC 1123 2.1: a zone is a name"),
-    pytest.param({"mta_sts": {"patterns": ["2001:db8::25"]}, "mx": [{"host": "mx.example.gov", "preference": 10}]}, "mta_sts.patterns[0]: must be a domain name: an IP address is not allowed here (got 2001:db8::25; RFC 1123 2.1)", id="RFC 8461 4.1: a policy pattern is a name"),
+    pytest.param(
+        {"mx": [{"host": "192.0.2.1.", "preference": 10}]},
+        "mx[0].host: must be a host name: an IP address is not allowed here (got 192.0.2.1.; RFC 5321 2.3.5)",
+        id="RFC 5321 2.3.5: an MX host is not an IPv4 address with a trailing dot",
+    ),
+    pytest.param(
+        {"mx": [{"host": "[IPv6:2001:db8::3]", "preference": 10}]},
+        "mx[0].host: must be a host name: an IP address is not allowed here (got [IPv6:2001:db8::3]; RFC 5321 2.3.5)",
+        id="RFC 5321 2.3.5: an MX host is not an address literal",
+    ),
+    pytest.param(
+        {"spf": {"terms": ["include:192.0.2.1"]}},
+        "spf.terms[0]: must be a domain name: an IP address is not allowed here (got include:192.0.2.1; RFC 1123 2.1)",
+        id="RFC 1123 2.1: an SPF include names a domain",
+    ),
+    pytest.param(
+        {"dmarc": {"rua": ["mailto:a@[192.0.2.1]"]}},
+        "dmarc.rua[0]: has an IP address as its domain: an IP address is not allowed here (got mailto:a@[192.0.2.1]; RFC 7489 6.2)",
+        id="RFC 7489 7.1: a report address has a domain",
+    ),
+    pytest.param(
+        {"zone": "192.0.2.1"},
+        "zone: must be a domain name: an IP address is not allowed here (got 192.0.2.1; RFC 1123 2.1)",
+        id="RFC 1123 2.1: a zone is a name",
+    ),
+    pytest.param(
+        {"mta_sts": {"patterns": ["2001:db8::25"]}, "mx": [{"host": "mx.example.gov", "preference": 10}]},
+        "mta_sts.patterns[0]: must be a domain name: an IP address is not allowed here (got 2001:db8::25; RFC 1123 2.1)",
+        id="RFC 8461 4.1: a policy pattern is a name",
+    ),
 ]
 
 
@@ -140,9 +254,11 @@ def test_ip_addresses_are_named_as_such(refused, data, expected):
 
 # --- YAML: alias bombs, merge keys, keys that are not text ------------------------------------
 
-ALIAS_BOMB = "domain: example.gov\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
-) + "spf: *i\n"
+ALIAS_BOMB = (
+    "domain: example.gov\na: &a [x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+    + "spf: *i\n"
+)
 
 
 def load_text(tmp_path, text: str):
@@ -214,9 +330,21 @@ def test_a_key_written_twice_beside_a_merge_is_still_refused(tmp_path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("domain: example.gov\n1: x\n", ["1: is a key that is not text; quote it if it is meant as one (got 1; see README: Configuration)"], id="a number as a top-level key"),
-        pytest.param("domain: example.gov\ndmarc: {yes: x}\n", ["dmarc.true: is a key that is not text; quote it if it is meant as one (got true; see README: Configuration)"], id="a YAML 1.1 boolean as a nested key"),
-        pytest.param("domain: example.gov\nmx:\n  - {host: mx.example.gov, preference: 1, ~: x}\n", ["mx[0].null: is a key that is not text; quote it if it is meant as one (got null; see README: Configuration)"], id="a null key inside a list item"),
+        pytest.param(
+            "domain: example.gov\n1: x\n",
+            ["1: is a key that is not text; quote it if it is meant as one (got 1; see README: Configuration)"],
+            id="a number as a top-level key",
+        ),
+        pytest.param(
+            "domain: example.gov\ndmarc: {yes: x}\n",
+            ["dmarc.true: is a key that is not text; quote it if it is meant as one (got true; see README: Configuration)"],
+            id="a YAML 1.1 boolean as a nested key",
+        ),
+        pytest.param(
+            "domain: example.gov\nmx:\n  - {host: mx.example.gov, preference: 1, ~: x}\n",
+            ["mx[0].null: is a key that is not text; quote it if it is meant as one (got null; see README: Configuration)"],
+            id="a null key inside a list item",
+        ),
     ],
 )
 def test_keys_that_are_not_text_are_named(tmp_path, text, expected):
@@ -226,7 +354,11 @@ def test_keys_that_are_not_text_are_named(tmp_path, text, expected):
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        pytest.param({"dmarc": {"P": "reject"}}, "dmarc.P: unknown key (got P; did you mean p? allowed: p, sp, pct, adkim, aspf, fo, rf, ri, rua, ruf; see README: Configuration)", id="a key in the wrong case gets its right case"),
+        pytest.param(
+            {"dmarc": {"P": "reject"}},
+            "dmarc.P: unknown key (got P; did you mean p? allowed: p, sp, pct, adkim, aspf, fo, rf, ri, rua, ruf; see README: Configuration)",
+            id="a key in the wrong case gets its right case",
+        ),
         pytest.param({"TTL": 300}, "TTL: unknown key (got TTL; did you mean ttl? allowed: ", id="a top-level key in upper case"),
     ],
 )
@@ -280,7 +412,9 @@ def test_a_revoked_selector_takes_no_key(refused):
 
 
 def test_a_key_is_still_required_unless_revoked(refused):
-    assert lines_of(refused, domain(dkim=[{"selector": "s1", "revoked": False}])) == ["dkim[0].public_key: is required (got nothing; RFC 6376 3.6.1)"]
+    assert lines_of(refused, domain(dkim=[{"selector": "s1", "revoked": False}])) == [
+        "dkim[0].public_key: is required (got nothing; RFC 6376 3.6.1)"
+    ]
 
 
 # --- settings that quietly disable a feature are warned -----------------------------------------
@@ -297,11 +431,31 @@ def _rsa(bits: int) -> str:
 
 
 QUIET_DISABLERS = [
-    pytest.param(_mx(mode="enforce", max_age=0), "mta_sts.max_age: is 0 seconds in enforce mode; below 86400 (a day) senders soon forget the policy and an attacker who blocks its fetch downgrades them (got 0; RFC 8461 3.2, 10)", id="RFC 8461 10: max_age 0 in enforce mode"),
-    pytest.param(_mx(mode="testing", max_age=86399), "mta_sts.max_age: is 86399 seconds in testing mode; below 86400 (a day) senders soon forget the policy and an attacker who blocks its fetch downgrades them (got 86399; RFC 8461 3.2, 10)", id="RFC 8461 10: max_age under a day in testing mode"),
-    pytest.param({"dmarc": {"pct": 0}}, "dmarc.pct: is 0: the policy applies to no failing mail, as if p were none (got 0; RFC 7489 6.3)", id="RFC 7489 6.3: pct 0"),
-    pytest.param({"dmarc": {"ri": 0}}, "dmarc.ri: is 0 seconds: no receiver reports that often, so each uses its own interval (the default is 86400) (got 0; RFC 7489 6.3)", id="RFC 7489 6.3: ri 0"),
-    pytest.param({"dmarc": {"rua": ["mailto:d@example.gov!0m"]}}, "dmarc.rua[0]: has a size limit of 0: no report fits, so none is sent (got mailto:d@example.gov!0m; RFC 7489 6.2)", id="RFC 7489 6.2: a report size limit of 0"),
+    pytest.param(
+        _mx(mode="enforce", max_age=0),
+        "mta_sts.max_age: is 0 seconds in enforce mode; below 86400 (a day) senders soon forget the policy and an attacker who blocks its fetch downgrades them (got 0; RFC 8461 3.2, 10)",
+        id="RFC 8461 10: max_age 0 in enforce mode",
+    ),
+    pytest.param(
+        _mx(mode="testing", max_age=86399),
+        "mta_sts.max_age: is 86399 seconds in testing mode; below 86400 (a day) senders soon forget the policy and an attacker who blocks its fetch downgrades them (got 86399; RFC 8461 3.2, 10)",
+        id="RFC 8461 10: max_age under a day in testing mode",
+    ),
+    pytest.param(
+        {"dmarc": {"pct": 0}},
+        "dmarc.pct: is 0: the policy applies to no failing mail, as if p were none (got 0; RFC 7489 6.3)",
+        id="RFC 7489 6.3: pct 0",
+    ),
+    pytest.param(
+        {"dmarc": {"ri": 0}},
+        "dmarc.ri: is 0 seconds: no receiver reports that often, so each uses its own interval (the default is 86400) (got 0; RFC 7489 6.3)",
+        id="RFC 7489 6.3: ri 0",
+    ),
+    pytest.param(
+        {"dmarc": {"rua": ["mailto:d@example.gov!0m"]}},
+        "dmarc.rua[0]: has a size limit of 0: no report fits, so none is sent (got mailto:d@example.gov!0m; RFC 7489 6.2)",
+        id="RFC 7489 6.2: a report size limit of 0",
+    ),
 ]
 
 
@@ -318,7 +472,10 @@ def test_an_rsa_key_beyond_4096_bits_is_warned():
     ]
 
 
-@pytest.mark.parametrize("data", [_mx(mode="none", max_age=0), _mx(mode="enforce", max_age=86400), {"dmarc": {"pct": 1, "ri": 1, "rua": ["mailto:d@example.gov!1k"]}}])
+@pytest.mark.parametrize(
+    "data",
+    [_mx(mode="none", max_age=0), _mx(mode="enforce", max_age=86400), {"dmarc": {"pct": 1, "ri": 1, "rua": ["mailto:d@example.gov!1k"]}}],
+)
 def test_settings_that_keep_the_feature_are_not_warned(data):
     assert warning_lines(domain(**data)) == []
 
@@ -326,10 +483,26 @@ def test_settings_that_keep_the_feature_are_not_warned(data):
 # --- YAML types: messages that say the fix ------------------------------------------------------
 
 TYPE_SLIPS = [
-    pytest.param({"dkim": [{"selector": 20230601, "public_key": "x"}]}, "dkim[0].selector: must be text, and YAML reads 20230601 as a number: quote it ('20230601') (got 20230601; RFC 1035 2.3.1)", id="a date-style DKIM selector must be quoted"),
-    pytest.param({"ttl": "300"}, "ttl: must be a whole number 0-2147483647, not text: drop the quotes (got 300; RFC 2181 8)", id="a quoted TTL must lose its quotes"),
-    pytest.param({"ttl_overrides": {"mx": " 60"}}, "ttl_overrides.mx: must be a whole number 0-2147483647, not text: drop the quotes (got \" 60\"; RFC 2181 8)", id="a quoted TTL override must lose its quotes"),
-    pytest.param({"zone": True}, "zone: must be text, and YAML reads true as a true/false value: quote it ('true') (got true; RFC 1035 2.3.1)", id="yes read as a boolean must be quoted"),
+    pytest.param(
+        {"dkim": [{"selector": 20230601, "public_key": "x"}]},
+        "dkim[0].selector: must be text, and YAML reads 20230601 as a number: quote it ('20230601') (got 20230601; RFC 1035 2.3.1)",
+        id="a date-style DKIM selector must be quoted",
+    ),
+    pytest.param(
+        {"ttl": "300"},
+        "ttl: must be a whole number 0-2147483647, not text: drop the quotes (got 300; RFC 2181 8)",
+        id="a quoted TTL must lose its quotes",
+    ),
+    pytest.param(
+        {"ttl_overrides": {"mx": " 60"}},
+        'ttl_overrides.mx: must be a whole number 0-2147483647, not text: drop the quotes (got " 60"; RFC 2181 8)',
+        id="a quoted TTL override must lose its quotes",
+    ),
+    pytest.param(
+        {"zone": True},
+        "zone: must be text, and YAML reads true as a true/false value: quote it ('true') (got true; RFC 1035 2.3.1)",
+        id="yes read as a boolean must be quoted",
+    ),
 ]
 
 
@@ -355,7 +528,9 @@ def test_apex_txt_count_is_bounded_before_values_are_checked(refused):
     started = time.perf_counter()
     lines = lines_of(refused, domain(apex_txt=[f"v{i}" for i in range(70000)]))
     assert time.perf_counter() - started < 0.5
-    assert lines == ["apex_txt: lists 70000 values; at most 40 fit the apex TXT answer with the SPF record (got 70000 values; RFC 7208 3.4)"]
+    assert lines == [
+        "apex_txt: lists 70000 values; at most 40 fit the apex TXT answer with the SPF record (got 70000 values; RFC 7208 3.4)"
+    ]
 
 
 def test_apex_txt_that_fits_is_accepted(accepted):
@@ -368,9 +543,19 @@ def test_apex_txt_that_fits_is_accepted(accepted):
 @pytest.mark.parametrize(
     ("region", "expected"),
     [
-        pytest.param("xx-fake-9", "ses.regions[0]: is not a region where Amazon SES is offered (see SES_REGIONS in maildns/config/fields.py) (got xx-fake-9; AWS SES endpoints)", id="a region that has the shape of one but does not exist"),
-        pytest.param("us-east-7", "ses.regions[0]: is not a region where Amazon SES is offered (see SES_REGIONS in maildns/config/fields.py) (got us-east-7; AWS SES endpoints)", id="a region AWS does not have"),
-        pytest.param("useast1", "ses.regions[0]: must be an AWS region such as us-east-1 (got useast1; AWS regions)", id="not a region at all"),
+        pytest.param(
+            "xx-fake-9",
+            "ses.regions[0]: is not a region where Amazon SES is offered (see SES_REGIONS in maildns/config/fields.py) (got xx-fake-9; AWS SES endpoints)",
+            id="a region that has the shape of one but does not exist",
+        ),
+        pytest.param(
+            "us-east-7",
+            "ses.regions[0]: is not a region where Amazon SES is offered (see SES_REGIONS in maildns/config/fields.py) (got us-east-7; AWS SES endpoints)",
+            id="a region AWS does not have",
+        ),
+        pytest.param(
+            "useast1", "ses.regions[0]: must be an AWS region such as us-east-1 (got useast1; AWS regions)", id="not a region at all"
+        ),
     ],
 )
 def test_ses_regions_are_where_ses_is_offered(refused, region, expected):

@@ -46,20 +46,66 @@ def test_full_is_the_default():
 @pytest.mark.parametrize(
     ("fields", "line"),
     [
-        ({"mx": [{"host": "mx.example.net", "preference": 10}]}, f"{FILE}: mx: {MSG}: a parked domain publishes only the null MX 0 . (got [\"10 mx.example.net\"]; RFC 7505 3)"),
-        ({"spf": {"terms": ["include:_spf.example.net"]}}, f"{FILE}: spf.terms: {MSG}: a parked domain publishes v=spf1 -all (got [\"include:_spf.example.net\"]; RFC 7208 5.1)"),
+        (
+            {"mx": [{"host": "mx.example.net", "preference": 10}]},
+            f'{FILE}: mx: {MSG}: a parked domain publishes only the null MX 0 . (got ["10 mx.example.net"]; RFC 7505 3)',
+        ),
+        (
+            {"spf": {"terms": ["include:_spf.example.net"]}},
+            f'{FILE}: spf.terms: {MSG}: a parked domain publishes v=spf1 -all (got ["include:_spf.example.net"]; RFC 7208 5.1)',
+        ),
         ({"spf": {"all": "softfail"}}, f"{FILE}: spf.all: {MSG}: a parked domain publishes v=spf1 -all (got softfail; RFC 7208 5.1)"),
-        ({"spf": {"redirect": "_spf.example.net"}}, f"{FILE}: spf.redirect: {MSG}: a parked domain publishes v=spf1 -all (got _spf.example.net; RFC 7208 5.1)"),
-        ({"dkim": [{"selector": "google", "public_key": RSA_2048}]}, f"{FILE}: dkim: {MSG}: a parked domain revokes every key with *._domainkey v=DKIM1; p= (got [\"google\"]; RFC 6376 3.6.1)"),
-        ({"ses": {"regions": ["us-east-1"]}}, f"{FILE}: ses: {MSG}: a parked domain sends no mail, through SES or otherwise (got [\"us-east-1\"]; RFC 7505 3, RFC 7208 5.1, RFC 7489 6.3: a parked domain publishes only the lockdown set)"),
-        ({"mta_sts": {"mode": "none"}}, f"{FILE}: mta_sts: {MSG}: a parked domain receives no mail, so it has no MTA-STS policy (got none; RFC 8461 3)"),
-        ({"tls_rpt": {"rua": ["mailto:tls@example.gov"]}}, f"{FILE}: tls_rpt: {MSG}: a parked domain receives no mail, so there is no TLS to report on (got [\"mailto:tls@example.gov\"]; RFC 8460 3)"),
-        ({"bimi": {"logo": "https://example.gov/logo.svg"}}, f"{FILE}: bimi: {MSG}: a parked domain sends no mail, so there is no logo to show (got default; BIMI draft-10 4)"),
-        ({"dmarc": {"p": "quarantine"}}, f"{FILE}: dmarc.p: {MSG}: a parked domain publishes v=DMARC1; p=reject; sp=reject with only rua (got quarantine; RFC 7489 6.3)"),
-        ({"dmarc": {"pct": 50}}, f"{FILE}: dmarc.pct: {MSG}: a parked domain publishes v=DMARC1; p=reject; sp=reject with only rua (got 50; RFC 7489 6.3)"),
-        ({"dmarc": {"ruf": ["mailto:f@example.gov"]}}, f"{FILE}: dmarc.ruf: {MSG}: a parked domain publishes v=DMARC1; p=reject; sp=reject with only rua (got [\"mailto:f@example.gov\"]; RFC 7489 6.3)"),
+        (
+            {"spf": {"redirect": "_spf.example.net"}},
+            f"{FILE}: spf.redirect: {MSG}: a parked domain publishes v=spf1 -all (got _spf.example.net; RFC 7208 5.1)",
+        ),
+        (
+            {"dkim": [{"selector": "google", "public_key": RSA_2048}]},
+            f'{FILE}: dkim: {MSG}: a parked domain revokes every key with *._domainkey v=DKIM1; p= (got ["google"]; RFC 6376 3.6.1)',
+        ),
+        (
+            {"ses": {"regions": ["us-east-1"]}},
+            f'{FILE}: ses: {MSG}: a parked domain sends no mail, through SES or otherwise (got ["us-east-1"]; RFC 7505 3, RFC 7208 5.1, RFC 7489 6.3: a parked domain publishes only the lockdown set)',
+        ),
+        (
+            {"mta_sts": {"mode": "none"}},
+            f"{FILE}: mta_sts: {MSG}: a parked domain receives no mail, so it has no MTA-STS policy (got none; RFC 8461 3)",
+        ),
+        (
+            {"tls_rpt": {"rua": ["mailto:tls@example.gov"]}},
+            f'{FILE}: tls_rpt: {MSG}: a parked domain receives no mail, so there is no TLS to report on (got ["mailto:tls@example.gov"]; RFC 8460 3)',
+        ),
+        (
+            {"bimi": {"logo": "https://example.gov/logo.svg"}},
+            f"{FILE}: bimi: {MSG}: a parked domain sends no mail, so there is no logo to show (got default; BIMI draft-10 4)",
+        ),
+        (
+            {"dmarc": {"p": "quarantine"}},
+            f"{FILE}: dmarc.p: {MSG}: a parked domain publishes v=DMARC1; p=reject; sp=reject with only rua (got quarantine; RFC 7489 6.3)",
+        ),
+        (
+            {"dmarc": {"pct": 50}},
+            f"{FILE}: dmarc.pct: {MSG}: a parked domain publishes v=DMARC1; p=reject; sp=reject with only rua (got 50; RFC 7489 6.3)",
+        ),
+        (
+            {"dmarc": {"ruf": ["mailto:f@example.gov"]}},
+            f'{FILE}: dmarc.ruf: {MSG}: a parked domain publishes v=DMARC1; p=reject; sp=reject with only rua (got ["mailto:f@example.gov"]; RFC 7489 6.3)',
+        ),
     ],
-    ids=["MX hosts", "SPF terms", "SPF softfail", "SPF redirect", "DKIM keys", "SES", "MTA-STS", "TLS-RPT", "BIMI", "a weaker DMARC policy", "DMARC pct", "DMARC ruf"],
+    ids=[
+        "MX hosts",
+        "SPF terms",
+        "SPF softfail",
+        "SPF redirect",
+        "DKIM keys",
+        "SES",
+        "MTA-STS",
+        "TLS-RPT",
+        "BIMI",
+        "a weaker DMARC policy",
+        "DMARC pct",
+        "DMARC ruf",
+    ],
 )
 def test_parked_domain_refuses_mail_settings(refused, fields, line):
     assert refused(domain(mail="none", **fields)) == [line]

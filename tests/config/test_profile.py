@@ -14,10 +14,26 @@ def bod(**dmarc):
 
 
 REFUSED = [
-    pytest.param({"p": "quarantine"}, "dmarc.p: must be reject under profile bod-18-01 (got quarantine; BOD 18-01)", id="BOD 18-01: p weaker than reject is refused"),
-    pytest.param({"pct": 99}, "dmarc.pct: must be 100 (or unset) under profile bod-18-01 (got 99; BOD 18-01)", id="BOD 18-01: pct below 100 is refused"),
-    pytest.param({"sp": "none"}, "dmarc.sp: must be reject (or unset) under profile bod-18-01 (got none; BOD 18-01)", id="BOD 18-01: sp weaker than reject is refused"),
-    pytest.param({"rua": ["mailto:dmarc@example.gov"]}, 'dmarc.rua: must include mailto:reports@dmarc.cyber.dhs.gov under profile bod-18-01 (got ["mailto:dmarc@example.gov"]; BOD 18-01)', id="BOD 18-01: rua without the CISA address is refused"),
+    pytest.param(
+        {"p": "quarantine"},
+        "dmarc.p: must be reject under profile bod-18-01 (got quarantine; BOD 18-01)",
+        id="BOD 18-01: p weaker than reject is refused",
+    ),
+    pytest.param(
+        {"pct": 99},
+        "dmarc.pct: must be 100 (or unset) under profile bod-18-01 (got 99; BOD 18-01)",
+        id="BOD 18-01: pct below 100 is refused",
+    ),
+    pytest.param(
+        {"sp": "none"},
+        "dmarc.sp: must be reject (or unset) under profile bod-18-01 (got none; BOD 18-01)",
+        id="BOD 18-01: sp weaker than reject is refused",
+    ),
+    pytest.param(
+        {"rua": ["mailto:dmarc@example.gov"]},
+        'dmarc.rua: must include mailto:reports@dmarc.cyber.dhs.gov under profile bod-18-01 (got ["mailto:dmarc@example.gov"]; BOD 18-01)',
+        id="BOD 18-01: rua without the CISA address is refused",
+    ),
 ]
 
 
@@ -43,7 +59,10 @@ def test_unknown_profile_is_refused(refused):
 ACCEPTED = [
     pytest.param({}, id="BOD 18-01: p=reject by default, pct and sp unset"),
     pytest.param({"pct": 100, "sp": "reject"}, id="BOD 18-01: pct 100 and sp reject"),
-    pytest.param({"rua": ["mailto:dmarc@example.gov", "MAILTO:Reports@dmarc.cyber.dhs.gov!10m"]}, id="BOD 18-01: the CISA address with a size limit, among others"),
+    pytest.param(
+        {"rua": ["mailto:dmarc@example.gov", "MAILTO:Reports@dmarc.cyber.dhs.gov!10m"]},
+        id="BOD 18-01: the CISA address with a size limit, among others",
+    ),
 ]
 
 

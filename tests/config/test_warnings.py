@@ -10,7 +10,7 @@ from tests.config.samples import FILE, RSA_1024, RSA_2048, domain
 
 
 def lint(*datas, files=None):
-    configs = [parse_config(data, file) for data, file in zip(datas, files or [FILE] * len(datas))]
+    configs = [parse_config(data, file) for data, file in zip(datas, files or [FILE] * len(datas), strict=True)]
     return {file: [str(p) for p in found] for file, found in warnings(configs).items()}
 
 
@@ -18,7 +18,7 @@ def spf_of(octets):
     """SPF terms that render a record of exactly ``octets`` octets."""
     terms = [f"ip4:192.0.2.{i}" for i in range(28)]
     base = len("v=spf1 " + " ".join(terms) + " -all")
-    return terms + ["a:" + "x" * (octets - base - len(" a:.gov")) + ".gov"]
+    return [*terms, "a:" + "x" * (octets - base - len(" a:.gov")) + ".gov"]
 
 
 WARNED = [
@@ -78,12 +78,22 @@ def test_warned(fields, line):
 QUIET = [
     pytest.param({}, id="the default config has no warning"),
     pytest.param({"spf": {"terms": spf_of(450)}}, id="RFC 7208 3.4: 450 octets are fine"),
-    pytest.param({"spf": {"terms": ["-ip4:192.0.2.1"], "all": "softfail", "exp": "why.example.gov"}}, id="RFC 7208 6.2: exp with a failing term is shown"),
+    pytest.param(
+        {"spf": {"terms": ["-ip4:192.0.2.1"], "all": "softfail", "exp": "why.example.gov"}},
+        id="RFC 7208 6.2: exp with a failing term is shown",
+    ),
     pytest.param({"dkim": [{"selector": "s1", "public_key": RSA_2048}]}, id="RFC 8301 3.2: a 2048-bit key is fine"),
     pytest.param({"dmarc": {"rua": ["mailto:a@example.gov", "mailto:b@example.gov"]}}, id="RFC 7489 6.2: two URIs are fine"),
-    pytest.param({"dmarc": {"rua": ["mailto:reports@dmarc.cyber.dhs.gov"]}}, id="RFC 7489 7.1: dmarc.cyber.dhs.gov authorises every domain"),
-    pytest.param({"dmarc": {"rua": ["mailto:d@reports.example.gov", "mailto:d@example.gov"]}}, id="RFC 7489 7.1: the domain itself and a name below it are internal"),
-    pytest.param({"domain": "mail.example.gov", "dmarc": {"rua": ["mailto:d@example.gov"]}}, id="RFC 7489 7.1: a name above the domain is internal"),
+    pytest.param(
+        {"dmarc": {"rua": ["mailto:reports@dmarc.cyber.dhs.gov"]}}, id="RFC 7489 7.1: dmarc.cyber.dhs.gov authorises every domain"
+    ),
+    pytest.param(
+        {"dmarc": {"rua": ["mailto:d@reports.example.gov", "mailto:d@example.gov"]}},
+        id="RFC 7489 7.1: the domain itself and a name below it are internal",
+    ),
+    pytest.param(
+        {"domain": "mail.example.gov", "dmarc": {"rua": ["mailto:d@example.gov"]}}, id="RFC 7489 7.1: a name above the domain is internal"
+    ),
     pytest.param({"dmarc": {"fo": "1", "ruf": ["mailto:f@example.gov"]}}, id="RFC 7489 6.3: fo with ruf is fine"),
 ]
 

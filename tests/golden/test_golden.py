@@ -36,9 +36,7 @@ def test_stack_matches_golden_file(stack, synthesized, request):
         pytest.skip(f"rewrote {golden.relative_to(ROOT)}")
     expected = golden.read_text() if golden.exists() else ""
     if actual != expected:
-        diff = "".join(
-            difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), f"golden/{stack}.json", "synthesized", n=2)
-        )
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), f"golden/{stack}.json", "synthesized", n=2))
         pytest.fail(f"{stack} differs from its golden file (rerun with --update-golden if intended):\n{diff}", pytrace=False)
 
 

@@ -16,7 +16,7 @@ from maildns.config import load_config
 from maildns.plan import plan_one
 from maildns.records.mta_sts import POLICY_PATH
 from tests.live.servers import PolicySite, make_ca_and_cert
-from tests.live.zones import Zone, dns, served  # noqa: F401 - dns is a fixture
+from tests.live.zones import Zone, served
 from tests.synth.helpers import ROOT, synth
 
 pytestmark = pytest.mark.live
@@ -100,7 +100,9 @@ def zone_of(*records: tuple[str, str, str], origin: str = "") -> Zone:
 
 def test_a_parked_domain_imports_as_it_is(tmp_path, dns, capsys):
     """A domain that neither sends nor receives: null MX (RFC 7505), v=spf1 -all, DMARC p=reject."""
-    zone = zone_of(("parked.example", "MX", "0 ."), ("parked.example", "TXT", "v=spf1 -all"), ("_dmarc.parked.example", "TXT", "v=DMARC1; p=reject"))
+    zone = zone_of(
+        ("parked.example", "MX", "0 ."), ("parked.example", "TXT", "v=spf1 -all"), ("_dmarc.parked.example", "TXT", "v=DMARC1; p=reject")
+    )
     code, out, err = run_import(["parked.example", "--nameserver", dns(zone), "--out", str(tmp_path), "--timeout", "2"], capsys)
     assert (code, err) == (0, [])
     assert out == [f"{tmp_path / 'parked.example.yaml'}: adopts mx, spf, dmarc"]
@@ -119,7 +121,10 @@ def test_two_spf_records_are_named_and_the_second_kept_as_a_comment(tmp_path, dn
     )
     assert code == 0
     assert f"warning: {line}" in err
-    assert f"# note: spf: is published twice, which makes every SPF check a permerror; merge this one into spf.terms, the first deploy deletes it (got {second}; RFC 7208 4.5)\n" in file.read_text()
+    assert (
+        f"# note: spf: is published twice, which makes every SPF check a permerror; merge this one into spf.terms, the first deploy deletes it (got {second}; RFC 7208 4.5)\n"
+        in file.read_text()
+    )
     assert load_config(file).spf.text == "v=spf1 include:_spf.google.com ~all"
 
 
@@ -163,7 +168,7 @@ def test_a_dmarc_record_without_semicolons_is_replaced_by_the_default(tmp_path, 
         f"warning: {file}: dmarc: must start with v=DMARC1; p=...; the config puts them first (got v=DMARC1 p=none; RFC 7489 6.3)",
         (
             f"warning: {file}: dmarc: _dmarc.semi.example TXT is published differently; the first deploy writes ['v=DMARC1; p=reject']"
-            " (got [\"v=DMARC1 p=none\"]; the config's rendering)"
+            ' (got ["v=DMARC1 p=none"]; the config\'s rendering)'
         ),
     ]
 
@@ -175,11 +180,19 @@ def test_dkim_aliases_and_unreadable_keys_are_left_alone(tmp_path, dns, capsys):
         ("s1._domainkey.keys.example", "TXT", "v=DKIM1; k=rsa; p="),
         ("custom._domainkey.keys.example", "TXT", "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="),
     )
-    code, out, err = run_import(["keys.example", "--selector", "custom", "--nameserver", dns(zone), "--out", str(tmp_path), "--timeout", "2"], capsys)
+    code, out, err = run_import(
+        ["keys.example", "--selector", "custom", "--nameserver", dns(zone), "--out", str(tmp_path), "--timeout", "2"], capsys
+    )
     file = tmp_path / "keys.example.yaml"
     assert code == 0 and out == [f"{file}: adopts spf, dkim:custom"]
-    assert f"warning: {file}: dkim: selector1._domainkey.keys.example is an alias of selector1-keys-example._domainkey.contoso.onmicrosoft.com (the signer keeps the key there); left as it is, not managed (got selector1; RFC 6376 3.6.2.1)" in err
-    assert f"warning: {file}: dkim: s1._domainkey.keys.example is a revoked key (empty p=), which maildns does not publish; left as it is, not managed (got v=DKIM1; k=rsa; p=; RFC 6376 3.6.1)" in err
+    assert (
+        f"warning: {file}: dkim: selector1._domainkey.keys.example is an alias of selector1-keys-example._domainkey.contoso.onmicrosoft.com (the signer keeps the key there); left as it is, not managed (got selector1; RFC 6376 3.6.2.1)"
+        in err
+    )
+    assert (
+        f"warning: {file}: dkim: s1._domainkey.keys.example is a revoked key (empty p=), which maildns does not publish; left as it is, not managed (got v=DKIM1; k=rsa; p=; RFC 6376 3.6.1)"
+        in err
+    )
     assert [k.selector for k in load_config(file).dkim] == ["custom"]
 
 
@@ -203,9 +216,13 @@ def test_nothing_is_written_when_the_server_does_not_answer(tmp_path, capsys):
 
 
 def test_a_domain_that_publishes_nothing_is_not_written(tmp_path, dns, capsys):
-    code, _, err = run_import(["nothing.example", "--nameserver", dns(zone_of(origin="nothing.example")), "--out", str(tmp_path), "--timeout", "2"], capsys)
+    code, _, err = run_import(
+        ["nothing.example", "--nameserver", dns(zone_of(origin="nothing.example")), "--out", str(tmp_path), "--timeout", "2"], capsys
+    )
     assert code == 1
-    assert err == [f"{tmp_path / 'nothing.example.yaml'}: domain: not written: nothing.example publishes none of the records maildns manages (got nothing; a domain that exists)"]
+    assert err == [
+        f"{tmp_path / 'nothing.example.yaml'}: domain: not written: nothing.example publishes none of the records maildns manages (got nothing; a domain that exists)"
+    ]
     assert not list(tmp_path.iterdir())
 
 
@@ -213,7 +230,10 @@ def test_a_domain_that_publishes_nothing_is_not_written(tmp_path, dns, capsys):
     ("args", "line"),
     [
         (["localhost"], "maildns import: 'localhost' must have at least 2 labels (RFC 1035 2.3.1)"),
-        (["ok.example", "--selector", "s_1"], "maildns import: --selector 's_1' has label 's_1': labels are letters, digits and hyphens, not starting or ending with a hyphen (RFC 1123 2.1)"),
+        (
+            ["ok.example", "--selector", "s_1"],
+            "maildns import: --selector 's_1' has label 's_1': labels are letters, digits and hyphens, not starting or ending with a hyphen (RFC 1123 2.1)",
+        ),
     ],
     ids=["a domain that is not a name", "a selector that is not a name"],
 )

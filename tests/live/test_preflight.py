@@ -10,7 +10,7 @@ from maildns.check.preflight import preflight
 from maildns.cli import main, nameserver
 from maildns.config import parse_config
 from maildns.plan import plan_one
-from tests.live.zones import Zone, dns  # noqa: F401 - dns is a fixture
+from tests.live.zones import Zone
 
 pytestmark = pytest.mark.live
 
@@ -29,7 +29,7 @@ def add_caa(zone: Zone, name: str, *properties: tuple[int, str, str]) -> None:
 
 
 @pytest.fixture
-def run(tmp_path, dns):  # noqa: F811 - the fixture
+def run(tmp_path, dns):
     """Serve the config's records plus ``change``, and return the preflight results."""
 
     def go(change, config=CONFIG):
@@ -65,7 +65,7 @@ def test_caa_at_the_domain_without_amazon_is_an_error(run):
     results = run(lambda zone: add_caa(zone, "example.gov", (0, "issue", "letsencrypt.org"), (0, "issue", "digicert.com")))
     detail = (
         "CAA at example.gov allows only digicert.com, letsencrypt.org, no Amazon CA (amazon.com, amazontrust.com, awstrust.com,"
-        " amazonaws.com): ACM cannot issue the certificate for mta-sts.example.gov; add 0 issue \"amazon.com\" (RFC 8659 4.2)"
+        ' amazonaws.com): ACM cannot issue the certificate for mta-sts.example.gov; add 0 issue "amazon.com" (RFC 8659 4.2)'
     )
     assert details(results) == [(HOST, "CAA", "error", detail)]
 
@@ -80,13 +80,20 @@ def test_caa_at_the_policy_host_wins_over_the_domain(run):
 
     results = run(change)
     assert [r.detail for r in results] == [
-        f"CAA at {HOST} allows no CA at all: ACM cannot issue the certificate for {HOST}; add 0 issue \"amazon.com\" (RFC 8659 4.2)"
+        f'CAA at {HOST} allows no CA at all: ACM cannot issue the certificate for {HOST}; add 0 issue "amazon.com" (RFC 8659 4.2)'
     ]
 
 
 def test_an_unknown_critical_property_is_an_error(run):
     results = run(lambda zone: add_caa(zone, "example.gov", (128, "tbs", "x"), (0, "issue", "amazon.com")))
-    assert details(results) == [(HOST, "CAA", "error", "CAA at example.gov has the critical property tbs, which no CA may ignore: ACM will not issue (RFC 8659 4.1)")]
+    assert details(results) == [
+        (
+            HOST,
+            "CAA",
+            "error",
+            "CAA at example.gov has the critical property tbs, which no CA may ignore: ACM will not issue (RFC 8659 4.1)",
+        )
+    ]
 
 
 def test_no_caa_check_without_mta_sts(run):
@@ -95,13 +102,15 @@ def test_no_caa_check_without_mta_sts(run):
 
 
 def test_apex_txt_values_absent_from_the_config_would_be_deleted(run):
-    results = run(lambda zone: (zone.add("example.gov", "TXT", "MS=ms1234"), zone.add("example.gov", "TXT", "v=spf1 include:old.example -all")))
+    results = run(
+        lambda zone: (zone.add("example.gov", "TXT", "MS=ms1234"), zone.add("example.gov", "TXT", "v=spf1 include:old.example -all"))
+    )
     assert [(r.name, r.type, r.status, r.published, r.detail) for r in results] == [
         ("example.gov", "TXT", "mismatch", ("MS=ms1234",), "would be deleted by the next deploy; list it in apex_txt to keep it"),
     ]
 
 
-def test_check_prints_the_preflight_lines(tmp_path, capsys, dns):  # noqa: F811 - the fixture
+def test_check_prints_the_preflight_lines(tmp_path, capsys, dns):
     cfg = parse_config(CONFIG, str(tmp_path / "example.gov.yaml"))
     zone = Zone.published("example.gov", plan_one(cfg).all_records)
     zone.add("example.gov", "TXT", "MS=ms1234")

@@ -55,8 +55,7 @@ def served(zone: Zone) -> dict[tuple[str, str], tuple[tuple[str, ...], int]]:
     return {key: (tuple(sorted(values)), ttl) for key, (values, ttl) in zone.rrs.items()}
 
 
-@pytest.fixture
-def dns(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Zone], str]]:
+def serve_zones(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Zone], str]]:
     """Serve a Zone with NSD on a loopback address and a free port; every server started is
     stopped afterwards, by its process."""
     started: list[Nsd] = []
@@ -73,5 +72,3 @@ def dns(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Zone], s
     yield serve
     for server in started:
         server.stop()
-
-

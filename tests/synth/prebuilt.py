@@ -22,7 +22,8 @@ PREBUILT = {
     "S3BucketPublicAccessBlock": ("s3_bucket_public_access_block", "S3BucketPublicAccessBlock"),
     "S3BucketOwnershipControls": ("s3_bucket_ownership_controls", "S3BucketOwnershipControls"),
     "S3BucketServerSideEncryptionConfiguration": (
-        "s3_bucket_server_side_encryption_configuration", "S3BucketServerSideEncryptionConfigurationA",
+        "s3_bucket_server_side_encryption_configuration",
+        "S3BucketServerSideEncryptionConfigurationA",
     ),
     "S3BucketVersioning": ("s3_bucket_versioning", "S3BucketVersioningA"),
     "S3BucketPolicy": ("s3_bucket_policy", "S3BucketPolicy"),
@@ -43,7 +44,10 @@ PREBUILT = {
 # Blocks inside a list: jsii converts a dict given for a struct argument, not the dicts inside a
 # list, so the prebuilt side builds those with its struct classes (ours are TypedDicts).
 STRUCTS = {
-    "S3BucketServerSideEncryptionRule": ("s3_bucket_server_side_encryption_configuration", "S3BucketServerSideEncryptionConfigurationRuleA"),
+    "S3BucketServerSideEncryptionRule": (
+        "s3_bucket_server_side_encryption_configuration",
+        "S3BucketServerSideEncryptionConfigurationRuleA",
+    ),
     "CloudfrontOrigin": ("cloudfront_distribution", "CloudfrontDistributionOrigin"),
 }
 # Arguments that take a list of blocks, and the struct of one block.

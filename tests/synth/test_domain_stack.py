@@ -20,22 +20,41 @@ def login_gov() -> dict:
 @pytest.mark.parametrize(
     ("name", "fqdn", "type_", "values"),
     [
-        ("mx", "login.gov", "MX", [
-            "10 aspmx.l.google.com", "20 alt1.aspmx.l.google.com", "20 alt2.aspmx.l.google.com",
-            "30 aspmx2.googlemail.com", "30 aspmx3.googlemail.com", "30 aspmx4.googlemail.com", "30 aspmx5.googlemail.com",
-        ]),
+        (
+            "mx",
+            "login.gov",
+            "MX",
+            [
+                "10 aspmx.l.google.com",
+                "20 alt1.aspmx.l.google.com",
+                "20 alt2.aspmx.l.google.com",
+                "30 aspmx2.googlemail.com",
+                "30 aspmx3.googlemail.com",
+                "30 aspmx4.googlemail.com",
+                "30 aspmx5.googlemail.com",
+            ],
+        ),
         ("spf", "login.gov", "TXT", ["v=spf1 include:amazonses.com include:_spf.google.com ~all"]),
-        ("dmarc", "_dmarc.login.gov", "TXT", [
-            "v=DMARC1; p=reject; pct=100; fo=1; ri=3600; "
-            "rua=mailto:dmarc-reports@login.gov,mailto:reports@dmarc.cyber.dhs.gov; ruf=mailto:dmarc-forensics@login.gov"
-        ]),
+        (
+            "dmarc",
+            "_dmarc.login.gov",
+            "TXT",
+            [
+                "v=DMARC1; p=reject; pct=100; fo=1; ri=3600; "
+                "rua=mailto:dmarc-reports@login.gov,mailto:reports@dmarc.cyber.dhs.gov; ruf=mailto:dmarc-forensics@login.gov"
+            ],
+        ),
         ("tls_rpt", "_smtp._tls.login.gov", "TXT", ["v=TLSRPTv1;rua=mailto:tls.reports@gsa.gov,mailto:tls-reports@login.gov"]),
     ],
     ids=["MX by preference", "SPF at the apex", "DMARC at _dmarc", "TLS-RPT at _smtp._tls"],
 )
 def test_login_gov_publishes_its_records(login_gov, name, fqdn, type_, values):
     assert resource(login_gov, "aws_route53_record", name) == {
-        "name": fqdn, "type": type_, "ttl": 3600, "records": values, "zone_id": ZONE_REF,
+        "name": fqdn,
+        "type": type_,
+        "ttl": 3600,
+        "records": values,
+        "zone_id": ZONE_REF,
     }
 
 
@@ -85,10 +104,13 @@ def test_ses_easy_dkim_per_region(managed_ses, region):
     provider = f"aws.{region}"
     # A destroy of the identity would stop all sending at once: Terraform refuses it.
     assert resource(managed_ses, "aws_ses_domain_identity", f"ses_identity_{key}") == {
-        "domain": "example.gov", "provider": provider, "lifecycle": {"prevent_destroy": True},
+        "domain": "example.gov",
+        "provider": provider,
+        "lifecycle": {"prevent_destroy": True},
     }
     assert resource(managed_ses, "aws_ses_domain_dkim", f"ses_dkim_{key}") == {
-        "domain": f"${{aws_ses_domain_identity.ses_identity_{key}.domain}}", "provider": provider,
+        "domain": f"${{aws_ses_domain_identity.ses_identity_{key}.domain}}",
+        "provider": provider,
     }
     for index in range(3):
         token = f"${{element(aws_ses_domain_dkim.ses_dkim_{key}.dkim_tokens, {index})}}"
@@ -158,14 +180,34 @@ def test_terraform_and_provider_versions(login_gov):
 def test_s3_backend_with_a_key_per_domain_and_locking():
     doc = synth(config(backend={"bucket": "tf-state.example", "region": "us-gov-west-1"}))
     assert doc["terraform"]["backend"] == {
-        "s3": {"bucket": "tf-state.example", "key": "maildns/example.gov.tfstate", "region": "us-gov-west-1", "encrypt": True, "use_lockfile": True}
+        "s3": {
+            "bucket": "tf-state.example",
+            "key": "maildns/example.gov.tfstate",
+            "region": "us-gov-west-1",
+            "encrypt": True,
+            "use_lockfile": True,
+        }
     }
 
 
 def test_s3_backend_with_a_dynamodb_lock_table_and_own_key():
-    doc = synth(config(backend={"bucket": "tf-state", "region": "us-east-1", "key": "dns/x.tfstate", "use_lockfile": False, "dynamodb_table": "tf-locks"}))
+    doc = synth(
+        config(
+            backend={
+                "bucket": "tf-state",
+                "region": "us-east-1",
+                "key": "dns/x.tfstate",
+                "use_lockfile": False,
+                "dynamodb_table": "tf-locks",
+            }
+        )
+    )
     assert doc["terraform"]["backend"]["s3"] == {
-        "bucket": "tf-state", "key": "dns/x.tfstate", "region": "us-east-1", "encrypt": True, "dynamodb_table": "tf-locks"
+        "bucket": "tf-state",
+        "key": "dns/x.tfstate",
+        "region": "us-east-1",
+        "encrypt": True,
+        "dynamodb_table": "tf-locks",
     }
 
 

@@ -161,7 +161,9 @@ def test_direct_kernel_launcher_is_cached_per_user(monkeypatch, tmp_path):
     assert Path(os.environ["JSII_RUNTIME"]) == launcher and launcher.stat().st_mtime_ns == first
 
 
-@pytest.mark.parametrize("env", [{"JSII_RUNTIME": "/opt/own-runtime.js"}, {"MAILDNS_JSII_RELAY": "1"}], ids=["a runtime of the user's", "the relay asked for"])
+@pytest.mark.parametrize(
+    "env", [{"JSII_RUNTIME": "/opt/own-runtime.js"}, {"MAILDNS_JSII_RELAY": "1"}], ids=["a runtime of the user's", "the relay asked for"]
+)
 def test_direct_kernel_leaves_a_chosen_runtime(monkeypatch, tmp_path, env):
     monkeypatch.delenv("JSII_RUNTIME", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))

@@ -42,7 +42,11 @@ def test_bimi_record_at_the_default_selector(doc):
 def test_bimi_ttl_override_and_selector():
     doc = synth(config(bimi={"logo": "https://example.gov/l.svg", "selector": "brand"}, ttl_overrides={"bimi": 300}))
     assert resource(doc, "aws_route53_record", "bimi_brand") | {"zone_id": None} == {
-        "name": "brand._bimi.example.gov", "type": "TXT", "ttl": 300, "records": ["v=BIMI1; l=https://example.gov/l.svg"], "zone_id": None,
+        "name": "brand._bimi.example.gov",
+        "type": "TXT",
+        "ttl": 300,
+        "records": ["v=BIMI1; l=https://example.gov/l.svg"],
+        "zone_id": None,
     }
 
 
@@ -59,10 +63,18 @@ def test_mail_from_per_region_after_its_records(doc, region):
         "depends_on": [f"aws_route53_record.ses_mail_from_{key}_mx", f"aws_route53_record.ses_mail_from_{key}_spf"],
     }
     assert resource(doc, "aws_route53_record", f"ses_mail_from_{key}_mx") == {
-        "name": name, "type": "MX", "ttl": 3600, "records": [f"10 feedback-smtp.{region}.amazonses.com"], "zone_id": ZONE_REF,
+        "name": name,
+        "type": "MX",
+        "ttl": 3600,
+        "records": [f"10 feedback-smtp.{region}.amazonses.com"],
+        "zone_id": ZONE_REF,
     }
     assert resource(doc, "aws_route53_record", f"ses_mail_from_{key}_spf") == {
-        "name": name, "type": "TXT", "ttl": 3600, "records": ["v=spf1 include:amazonses.com -all"], "zone_id": ZONE_REF,
+        "name": name,
+        "type": "TXT",
+        "ttl": 3600,
+        "records": ["v=spf1 include:amazonses.com -all"],
+        "zone_id": ZONE_REF,
     }
 
 
@@ -169,7 +181,9 @@ def test_alarms_without_a_topic_have_no_actions():
 @pytest.mark.parametrize("dnssec", [None, {"signing": False}], ids=["no dnssec section", "signing false"])
 def test_no_signing_resources_when_off(dnssec):
     doc = synth(config(dnssec=dnssec) if dnssec else config())
-    assert not {"aws_kms_key", "aws_route53_key_signing_key", "aws_route53_hosted_zone_dnssec", "aws_cloudwatch_metric_alarm"} & set(doc["resource"])
+    assert not {"aws_kms_key", "aws_route53_key_signing_key", "aws_route53_hosted_zone_dnssec", "aws_cloudwatch_metric_alarm"} & set(
+        doc["resource"]
+    )
     assert "output" not in doc
 
 
@@ -202,12 +216,15 @@ def test_ds_record_published_in_the_parent_stack(tmp_path, order):
     }
     # Read from the child's local state, in the child's stack folder (paths are relative to the stack's own).
     assert without_metadata(out["example-gov"]["data"]["terraform_remote_state"]["dnssec_ds_mail_example_gov"]) == {
-        "backend": "local", "config": {"path": "../../../terraform.mail-example-gov.tfstate"},
+        "backend": "local",
+        "config": {"path": "../../../terraform.mail-example-gov.tfstate"},
     }
-    assert out["mail-example-gov"]["output"] == {"dnssec_ds_record": {
-        "value": "${aws_route53_key_signing_key.dnssec.ds_record}",
-        "description": "DS record the parent zone of mail.example.gov publishes at mail.example.gov",
-    }}
+    assert out["mail-example-gov"]["output"] == {
+        "dnssec_ds_record": {
+            "value": "${aws_route53_key_signing_key.dnssec.ds_record}",
+            "description": "DS record the parent zone of mail.example.gov publishes at mail.example.gov",
+        }
+    }
     assert not [n for n in resources(out["mail-example-gov"], "aws_route53_record") if n.startswith("dnssec_ds")]
     # cdktf deploys the child's stack before the parent's.
     manifest = json.loads((tmp_path / "manifest.json").read_text())

@@ -37,7 +37,17 @@ ALLOWED = {
     "constructs": {"cdk", "aws", "records", "errors"},
     "stacks": {"cdk", "aws", "constructs", "records", "errors", "config", "plan"},
 }
-PURE_MODULES = ["maildns.config", "maildns.records", "maildns.plan", "maildns.lint", "maildns.cli", "maildns.check", "maildns.diff", "maildns.revision", "maildns.importer"]
+PURE_MODULES = [
+    "maildns.config",
+    "maildns.records",
+    "maildns.plan",
+    "maildns.lint",
+    "maildns.cli",
+    "maildns.check",
+    "maildns.diff",
+    "maildns.revision",
+    "maildns.importer",
+]
 
 
 def _layer(path: Path) -> str:

@@ -63,9 +63,16 @@ def test_bucket_is_private_owner_enforced_encrypted_and_versioned(login_gov):
     assert resource(login_gov, "aws_s3_bucket", NAME) == {"bucket_prefix": "mta-sts-login-gov-"}
     bucket = "${aws_s3_bucket.mta_sts.id}"
     assert resource(login_gov, "aws_s3_bucket_public_access_block", NAME) == {
-        "bucket": bucket, "block_public_acls": True, "block_public_policy": True, "ignore_public_acls": True, "restrict_public_buckets": True,
+        "bucket": bucket,
+        "block_public_acls": True,
+        "block_public_policy": True,
+        "ignore_public_acls": True,
+        "restrict_public_buckets": True,
     }
-    assert resource(login_gov, "aws_s3_bucket_ownership_controls", NAME) == {"bucket": bucket, "rule": {"object_ownership": "BucketOwnerEnforced"}}
+    assert resource(login_gov, "aws_s3_bucket_ownership_controls", NAME) == {
+        "bucket": bucket,
+        "rule": {"object_ownership": "BucketOwnerEnforced"},
+    }
     assert resource(login_gov, "aws_s3_bucket_server_side_encryption_configuration", NAME)["rule"] == [
         {"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}
     ]
@@ -140,7 +147,9 @@ def test_certificate_is_issued_in_us_east_1_and_validated_through_dns(login_gov)
     providers = {p.get("alias"): p["region"] for p in login_gov["provider"]["aws"]}
     assert providers["us-east-1"] == "us-east-1"
     assert resource(login_gov, "aws_acm_certificate", NAME) == {
-        "domain_name": "mta-sts.login.gov", "validation_method": "DNS", "provider": "aws.us-east-1",
+        "domain_name": "mta-sts.login.gov",
+        "validation_method": "DNS",
+        "provider": "aws.us-east-1",
         "lifecycle": {"create_before_destroy": True},
     }
     option = "tolist(aws_acm_certificate.mta_sts.domain_validation_options).0"
@@ -165,7 +174,11 @@ def test_policy_host_is_an_alias_to_the_distribution(login_gov, type_):
         "zone_id": "${data.aws_route53_zone.zone.zone_id}",
         "name": "mta-sts.login.gov",
         "type": type_,
-        "alias": {"name": "${aws_cloudfront_distribution.mta_sts.domain_name}", "zone_id": "Z2FDTNDATAQYW2", "evaluate_target_health": False},
+        "alias": {
+            "name": "${aws_cloudfront_distribution.mta_sts.domain_name}",
+            "zone_id": "Z2FDTNDATAQYW2",
+            "evaluate_target_health": False,
+        },
     }
 
 
@@ -173,8 +186,11 @@ def test_the_id_is_published_only_after_the_policy_is_served(login_gov):
     """A sender that sees a new id fetches the policy at once and keeps it for max_age (RFC 8461 3.3);
     the policy host must resolve by then, or the sender caches the negative answer."""
     assert set(resource(login_gov, "aws_route53_record", NAME)["depends_on"]) == {
-        "aws_s3_object.mta_sts_policy", "aws_s3_bucket_policy.mta_sts", "aws_cloudfront_distribution.mta_sts",
-        "aws_route53_record.mta_sts_a", "aws_route53_record.mta_sts_aaaa",
+        "aws_s3_object.mta_sts_policy",
+        "aws_s3_bucket_policy.mta_sts",
+        "aws_cloudfront_distribution.mta_sts",
+        "aws_route53_record.mta_sts_a",
+        "aws_route53_record.mta_sts_aaaa",
     }
 
 
@@ -184,7 +200,10 @@ def test_mode_none_is_still_served_with_a_new_id():
     withdrawn = synth(config(mta_sts={"mode": "none", "max_age": 86400}))
     content = resource(withdrawn, "aws_s3_object", "mta_sts_policy")["content"]
     assert "mode: none\r\n" in content
-    txt = lambda doc: resource(doc, "aws_route53_record", NAME)["records"]
+
+    def txt(doc):
+        return resource(doc, "aws_route53_record", NAME)["records"]
+
     assert txt(withdrawn) != txt(enforce)
     assert txt(withdrawn) == [f"v=STSv1; id={hashlib.sha256(content.encode('ascii')).hexdigest()[:32]}"]
 

@@ -14,8 +14,11 @@ def test_parked_stack_holds_only_the_lockdown_records():
         "spf": {"name": "example.gov", "type": "TXT", "ttl": 3600, "records": ["v=spf1 -all"], "zone_id": ZONE_REF},
         "dkim_wildcard": {"name": "*._domainkey.example.gov", "type": "TXT", "ttl": 3600, "records": ["v=DKIM1; p="], "zone_id": ZONE_REF},
         "dmarc": {
-            "name": "_dmarc.example.gov", "type": "TXT", "ttl": 3600,
-            "records": ["v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc@example.gov"], "zone_id": ZONE_REF,
+            "name": "_dmarc.example.gov",
+            "type": "TXT",
+            "ttl": 3600,
+            "records": ["v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc@example.gov"],
+            "zone_id": ZONE_REF,
         },
     }
     # RFC 7505: no mail flows, so no SES identity and no MTA-STS site or certificate.

@@ -42,13 +42,16 @@ def schema(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, An
 
 
 @pytest.fixture(scope="session")
-def terraform_env(terraform: str, schema: tuple[Path, dict[str, Any]],
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def terraform_env(
+    terraform: str, schema: tuple[Path, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, str]]:
     """Terraform's environment, attached to the one stand-in process of the session."""
     home = tmp_path_factory.mktemp("terraform-home")
     # A short folder of its own for the socket: unix socket paths are limited to 107 octets.
-    with tempfile.TemporaryDirectory(prefix="maildns-tf-") as folder, \
-            stand_in(schema[0], Path(folder) / "aws.sock", home / "stand-in.log") as (_pid, reattach):
+    with (
+        tempfile.TemporaryDirectory(prefix="maildns-tf-") as folder,
+        stand_in(schema[0], Path(folder) / "aws.sock", home / "stand-in.log") as (_pid, reattach),
+    ):
         yield environment(home, reattach)
 
 
@@ -62,8 +65,13 @@ def stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def workspace(terraform: str, terraform_env: dict[str, str], schema: tuple[Path, dict[str, Any]],
-              stacks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Workspace]:
+def workspace(
+    terraform: str,
+    terraform_env: dict[str, str],
+    schema: tuple[Path, dict[str, Any]],
+    stacks: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., Workspace]:
     """Make a workspace of one stack, from its synthesized JSON or from ``document`` (a changed copy)."""
     served = schema[1]["provider_versions"][PROVIDER_ADDRESS]
 

@@ -54,9 +54,7 @@ def terraform_binary() -> str:
     """terraform on PATH; fails with one line when it is missing (unless the skip switch is set)."""
     found = shutil.which("terraform")
     if found is None:
-        raise RuntimeError(
-            f"terraform {TERRAFORM_VERSION} is not on PATH: install it, or set {SKIP_SWITCH}=1 to skip the Terraform tests"
-        )
+        raise RuntimeError(f"terraform {TERRAFORM_VERSION} is not on PATH: install it, or set {SKIP_SWITCH}=1 to skip the Terraform tests")
     return found
 
 
@@ -69,7 +67,10 @@ def stand_in(schema_path: Path, socket: Path, log: Path) -> Iterator[tuple[int, 
     with log.open("w", encoding="utf-8") as errors:
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.terraform.provider", str(schema_path), str(socket)],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
         )
     try:
         assert process.stdout is not None
@@ -139,8 +140,7 @@ class Result:
 
     def actions(self) -> dict[str, str]:
         """Resource address -> planned action, from ``plan -json``'s planned_change messages."""
-        return {m["change"]["resource"]["addr"]: m["change"]["action"]
-                for m in self.messages if m.get("type") == "planned_change"}
+        return {m["change"]["resource"]["addr"]: m["change"]["action"] for m in self.messages if m.get("type") == "planned_change"}
 
 
 @dataclass(frozen=True)
@@ -152,8 +152,9 @@ class Workspace:
     binary: str
 
     def run(self, *args: str) -> Result:
-        done = subprocess.run([self.binary, *args], check=False, cwd=self.path, env=self.env, capture_output=True, text=True,
-                              timeout=TIMEOUT)
+        done = subprocess.run(
+            [self.binary, *args], check=False, cwd=self.path, env=self.env, capture_output=True, text=True, timeout=TIMEOUT
+        )
         return Result(done.returncode, done.stdout, done.stderr)
 
     def init(self) -> Result:
@@ -208,5 +209,6 @@ def prepare(stack_json: Path, into: Path, env: dict[str, str], binary: str, serv
     # project root its relative path points to (resolved.LOCAL_STATE_DIR).
     if set(doc["terraform"].get("backend", {})) <= {"s3", "local"}:
         (into / "backend_override.tf.json").write_text(
-            json.dumps({"terraform": {"backend": {"local": {"path": "terraform.tfstate"}}}}), encoding="utf-8")
+            json.dumps({"terraform": {"backend": {"local": {"path": "terraform.tfstate"}}}}), encoding="utf-8"
+        )
     return Workspace(into, env, binary)

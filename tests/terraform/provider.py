@@ -38,21 +38,36 @@ from tests.terraform.values import (
 
 ACCOUNT = "123456789012"
 CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2"  # the hosted zone of every CloudFront distribution (AWS docs)
-NESTING = {"single": pb.Schema.NestedBlock.SINGLE, "list": pb.Schema.NestedBlock.LIST, "set": pb.Schema.NestedBlock.SET,
-           "map": pb.Schema.NestedBlock.MAP, "group": pb.Schema.NestedBlock.GROUP}
+NESTING = {
+    "single": pb.Schema.NestedBlock.SINGLE,
+    "list": pb.Schema.NestedBlock.LIST,
+    "set": pb.Schema.NestedBlock.SET,
+    "map": pb.Schema.NestedBlock.MAP,
+    "group": pb.Schema.NestedBlock.GROUP,
+}
 
 
 def _block_pb(block: dict[str, Any]) -> pb.Schema.Block:
     return pb.Schema.Block(
         attributes=[
-            pb.Schema.Attribute(name=name, type=json.dumps(spec["type"]).encode(), required=spec.get("required", False),
-                                optional=spec.get("optional", False), computed=spec.get("computed", False),
-                                sensitive=spec.get("sensitive", False))
+            pb.Schema.Attribute(
+                name=name,
+                type=json.dumps(spec["type"]).encode(),
+                required=spec.get("required", False),
+                optional=spec.get("optional", False),
+                computed=spec.get("computed", False),
+                sensitive=spec.get("sensitive", False),
+            )
             for name, spec in block.get("attributes", {}).items()
         ],
         block_types=[
-            pb.Schema.NestedBlock(type_name=name, block=_block_pb(nested["block"]), nesting=NESTING[nested["nesting_mode"]],
-                                  min_items=nested.get("min_items", 0), max_items=nested.get("max_items", 0))
+            pb.Schema.NestedBlock(
+                type_name=name,
+                block=_block_pb(nested["block"]),
+                nesting=NESTING[nested["nesting_mode"]],
+                min_items=nested.get("min_items", 0),
+                max_items=nested.get("max_items", 0),
+            )
             for name, nested in block.get("block_types", {}).items()
         ],
     )
@@ -81,19 +96,37 @@ def fake(type_name: str, state: dict[str, Any], name: str, cty: Any, path: Path)
         return seed[:44]
     if type_name == "aws_acm_certificate" and name == "domain_validation_options":
         names = [state.get("domain_name"), *(state.get("subject_alternative_names") or [])]
-        return [{"domain_name": host, "resource_record_name": f"_{_digest(seed, host)[:32]}.{host}.",
-                 "resource_record_type": "CNAME", "resource_record_value": f"_{_digest(host, seed)[:32]}.acm-validations.aws."}
-                for host in names if isinstance(host, str)]
+        return [
+            {
+                "domain_name": host,
+                "resource_record_name": f"_{_digest(seed, host)[:32]}.{host}.",
+                "resource_record_type": "CNAME",
+                "resource_record_value": f"_{_digest(host, seed)[:32]}.acm-validations.aws.",
+            }
+            for host in names
+            if isinstance(host, str)
+        ]
     if type_name == "aws_s3_bucket":
         known = [state[key] for key in ("bucket", "id") if isinstance(state.get(key), str)]  # an import knows the id
         bucket = known[0] if known else f"terraform-{seed[:20]}"
-        derived = {"bucket": bucket, "id": bucket, "arn": f"arn:aws:s3:::{bucket}", "bucket_domain_name": f"{bucket}.s3.amazonaws.com",
-                   "bucket_regional_domain_name": f"{bucket}.s3.us-east-1.amazonaws.com", "hosted_zone_id": "Z3AQBSTGFYJSTF"}
+        derived = {
+            "bucket": bucket,
+            "id": bucket,
+            "arn": f"arn:aws:s3:::{bucket}",
+            "bucket_domain_name": f"{bucket}.s3.amazonaws.com",
+            "bucket_regional_domain_name": f"{bucket}.s3.us-east-1.amazonaws.com",
+            "hosted_zone_id": "Z3AQBSTGFYJSTF",
+        }
         if name in derived:
             return derived[name]
     if type_name == "aws_cloudfront_distribution":
-        derived = {"id": f"E{short}", "arn": f"arn:aws:cloudfront::{ACCOUNT}:distribution/E{short}",
-                   "domain_name": f"d{seed[:13]}.cloudfront.net", "hosted_zone_id": CLOUDFRONT_ZONE, "status": "Deployed"}
+        derived = {
+            "id": f"E{short}",
+            "arn": f"arn:aws:cloudfront::{ACCOUNT}:distribution/E{short}",
+            "domain_name": f"d{seed[:13]}.cloudfront.net",
+            "hosted_zone_id": CLOUDFRONT_ZONE,
+            "status": "Deployed",
+        }
         if name in derived:
             return derived[name]
     if type_name == "aws_route53_record" and name == "fqdn":
@@ -119,7 +152,7 @@ def _zero(cty: Any, text: str) -> Any:
     if kind == "map":
         return {}
     if kind == "object":
-        return {name: None for name in cty[1]}
+        return dict.fromkeys(cty[1])
     return None
 
 
@@ -156,13 +189,11 @@ class StandInAws(rpc.ProviderServicer):
     def GetProviderSchema(self, request: Any, context: Any) -> Any:
         return self._schema
 
-
     def GetFunctions(self, request: Any, context: Any) -> Any:
         return pb.GetFunctions.Response()
 
     def ValidateProviderConfig(self, request: Any, context: Any) -> Any:
-        return pb.ValidateProviderConfig.Response(
-            diagnostics=checks.check("provider", self.provider["block"], decode(request.config)))
+        return pb.ValidateProviderConfig.Response(diagnostics=checks.check("provider", self.provider["block"], decode(request.config)))
 
     def ValidateResourceConfig(self, request: Any, context: Any) -> Any:
         block = self.resources[request.type_name]["block"]
@@ -170,8 +201,7 @@ class StandInAws(rpc.ProviderServicer):
 
     def ValidateDataResourceConfig(self, request: Any, context: Any) -> Any:
         block = self.data_sources[request.type_name]["block"]
-        return pb.ValidateDataResourceConfig.Response(
-            diagnostics=checks.check(request.type_name, block, decode(request.config)))
+        return pb.ValidateDataResourceConfig.Response(diagnostics=checks.check(request.type_name, block, decode(request.config)))
 
     def ConfigureProvider(self, request: Any, context: Any) -> Any:
         return pb.ConfigureProvider.Response()
@@ -188,15 +218,25 @@ class StandInAws(rpc.ProviderServicer):
         state = decode(request.current_state)
         if state is None:
             return pb.ReadResource.Response(new_state=request.current_state, private=request.private)
-        read = transform(block, state, lambda name, spec, value, path: (
-            fake(request.type_name, state, name, spec["type"], path) if value is None and spec.get("computed") else value))
+        read = transform(
+            block,
+            state,
+            lambda name, spec, value, path: (
+                fake(request.type_name, state, name, spec["type"], path) if value is None and spec.get("computed") else value
+            ),
+        )
         return pb.ReadResource.Response(new_state=encode(read), private=request.private)
 
     def ReadDataSource(self, request: Any, context: Any) -> Any:
         block = self.data_sources[request.type_name]["block"]
         config = decode(request.config)
-        state = transform(block, config, lambda name, spec, value, path: (
-            fake(request.type_name, config, name, spec["type"], path) if value is None and spec.get("computed") else value))
+        state = transform(
+            block,
+            config,
+            lambda name, spec, value, path: (
+                fake(request.type_name, config, name, spec["type"], path) if value is None and spec.get("computed") else value
+            ),
+        )
         return pb.ReadDataSource.Response(state=encode(state))
 
     def PlanResourceChange(self, request: Any, context: Any) -> Any:
@@ -208,28 +248,35 @@ class StandInAws(rpc.ProviderServicer):
         planned = proposed
         if prior is None:
             # The SDK on create: every computed attribute the configuration leaves null is unknown.
-            planned = transform(block, proposed, lambda name, spec, value, path: (
-                UNKNOWN if value is None and spec.get("computed") else value))
-        return pb.PlanResourceChange.Response(planned_state=encode(planned), diagnostics=diagnostics,
-                                              planned_private=request.prior_private, legacy_type_system=False)
+            planned = transform(
+                block, proposed, lambda name, spec, value, path: UNKNOWN if value is None and spec.get("computed") else value
+            )
+        return pb.PlanResourceChange.Response(
+            planned_state=encode(planned), diagnostics=diagnostics, planned_private=request.prior_private, legacy_type_system=False
+        )
 
     def ApplyResourceChange(self, request: Any, context: Any) -> Any:
         block = self.resources[request.type_name]["block"]
         planned = decode(request.planned_state)
         if planned is None:
             return pb.ApplyResourceChange.Response(new_state=encode(None), legacy_type_system=False)
-        applied = transform(block, planned, lambda name, spec, value, path: (
-            fake(request.type_name, planned, name, spec["type"], path) if value is UNKNOWN else value))
+        applied = transform(
+            block,
+            planned,
+            lambda name, spec, value, path: fake(request.type_name, planned, name, spec["type"], path) if value is UNKNOWN else value,
+        )
         left = _unknowns(applied)
         diagnostics = [error("Unknown value after apply", f"{'.'.join(map(str, p))} is still unknown", p) for p in left]
-        return pb.ApplyResourceChange.Response(new_state=encode(applied), private=request.planned_private,
-                                               diagnostics=diagnostics, legacy_type_system=False)
+        return pb.ApplyResourceChange.Response(
+            new_state=encode(applied), private=request.planned_private, diagnostics=diagnostics, legacy_type_system=False
+        )
 
     def ImportResourceState(self, request: Any, context: Any) -> Any:
         block = self.resources[request.type_name]["block"]
         state = complete(block, {"id": request.id})
-        return pb.ImportResourceState.Response(imported_resources=[
-            pb.ImportResourceState.ImportedResource(type_name=request.type_name, state=encode(state))])
+        return pb.ImportResourceState.Response(
+            imported_resources=[pb.ImportResourceState.ImportedResource(type_name=request.type_name, state=encode(state))]
+        )
 
     def MoveResourceState(self, request: Any, context: Any) -> Any:
         return pb.MoveResourceState.Response(diagnostics=[error("Move not supported", "the stand-in moves no state between types")])
@@ -267,8 +314,15 @@ def serve(schema_path: str, socket: str) -> None:
     stdio_rpc.add_GRPCStdioServicer_to_server(_Stdio(), server)
     server.add_insecure_port(f"unix://{socket}")
     server.start()
-    reattach = {PROVIDER_ADDRESS: {"Protocol": "grpc", "ProtocolVersion": 6, "Pid": os.getpid(), "Test": True,
-                                   "Addr": {"Network": "unix", "String": socket}}}
+    reattach = {
+        PROVIDER_ADDRESS: {
+            "Protocol": "grpc",
+            "ProtocolVersion": 6,
+            "Pid": os.getpid(),
+            "Test": True,
+            "Addr": {"Network": "unix", "String": socket},
+        }
+    }
     print(json.dumps(reattach), flush=True)
     server.wait_for_termination()
 

@@ -87,8 +87,14 @@ CURATED: dict[tuple[str, str], tuple[dict[str, bool], str]] = {
 }
 
 _SIMPLE = {"string": "string", "number": "number", "boolean": "bool"}
-_COLLECTION = {"stringList": "string", "numberList": "number", "booleanList": "bool",
-               "stringMap": "string", "numberMap": "number", "booleanMap": "bool"}
+_COLLECTION = {
+    "stringList": "string",
+    "numberList": "number",
+    "booleanList": "bool",
+    "stringMap": "string",
+    "numberMap": "number",
+    "booleanMap": "bool",
+}
 _GETTER_TYPES: list[tuple[str, Any]] = [
     (r"^this\.getStringAttribute\('(\w+)'\)$", "string"),
     (r"^this\.getNumberAttribute\('(\w+)'\)$", "number"),
@@ -161,19 +167,19 @@ class _Sources:
         match = re.search(rf"^export interface {name}\b[^{{]*\{{\n(.*?)^\}}", self.dts, re.MULTILINE | re.DOTALL)
         if match is None:
             raise SchemaError(f"index.d.ts has no interface {name}")
-        return {m.group(1): (m.group(2) == "?", m.group(3))
-                for m in re.finditer(
-                    r"^    readonly (\w+)(\??): (.*?);\n(?=    /\*\*|    readonly|\Z)", match.group(1), re.MULTILINE | re.DOTALL)}
+        return {
+            m.group(1): (m.group(2) == "?", m.group(3))
+            for m in re.finditer(
+                r"^    readonly (\w+)(\??): (.*?);\n(?=    /\*\*|    readonly|\Z)", match.group(1), re.MULTILINE | re.DOTALL
+            )
+        }
 
 
-_ENTRY = re.compile(
-    r"(\w+): \{\s*value: (.*?),\s*isBlock: (true|false),\s*type: \"(\w+)\",\s*storageClassType: \"(\w+)\",\s*\}", re.DOTALL
-)
+_ENTRY = re.compile(r"(\w+): \{\s*value: (.*?),\s*isBlock: (true|false),\s*type: \"(\w+)\",\s*storageClassType: \"(\w+)\",\s*\}", re.DOTALL)
 
 
 def _getters(body: str) -> tuple[dict[str, str], set[str]]:
-    getters = {m.group(1): m.group(2).strip() for m in re.finditer(
-        r"^    get (\w+)\(\) \{\n(.*?)^    \}", body, re.MULTILINE | re.DOTALL)}
+    getters = {m.group(1): m.group(2).strip() for m in re.finditer(r"^    get (\w+)\(\) \{\n(.*?)^    \}", body, re.MULTILINE | re.DOTALL)}
     setters = set(re.findall(r"^    set (\w+)\(value\)", body, re.MULTILINE))
     return getters, setters
 
@@ -182,8 +188,10 @@ def _computed_only(src: _Sources, class_name: str, kind: str) -> dict[str, Any]:
     """Attributes a class exposes only through a getter (no setter): computed by the provider."""
     body = src.chunk(rf"class {class_name} extends cdktf\.{kind}")
     getters, setters = _getters(body)
-    constructed = {m.group(1): (m.group(2), m.group(3), m.group(4) == "true") for m in re.finditer(
-        r"this\._(\w+) = new (\w+)\(this, \"(\w+)\"(?:, (true|false))?\);", body)}
+    constructed = {
+        m.group(1): (m.group(2), m.group(3), m.group(4) == "true")
+        for m in re.finditer(r"this\._(\w+) = new (\w+)\(this, \"(\w+)\"(?:, (true|false))?\);", body)
+    }
     attributes: dict[str, Any] = {}
     for name, getter in getters.items():
         if name in setters or name.endswith("Input") or name == "internalValue":

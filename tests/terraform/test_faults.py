@@ -45,6 +45,7 @@ def _set(path: tuple[str, ...], value: Any) -> Callable[[dict[str, Any]], None]:
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = value
+
     return plant
 
 
@@ -54,6 +55,7 @@ def _drop(path: tuple[str, ...]) -> Callable[[dict[str, Any]], None]:
         for key in path[:-1]:
             target = target[key]
         del target[path[-1]]
+
     return plant
 
 
@@ -79,38 +81,50 @@ R = ("resource", "aws_route53_record")
 CF = ("resource", "aws_cloudfront_distribution", "mta_sts")
 FAULTS: dict[str, Fault] = {
     "an unknown backend type": Fault("init", r'There is no backend type named "s4"', _set(("terraform", "backend"), {"s4": {}})),
-    "a module that is not there": Fault(
-        "init", r"Unreadable module directory", _set(("module",), {"missing": {"source": "./missing"}})),
+    "a module that is not there": Fault("init", r"Unreadable module directory", _set(("module",), {"missing": {"source": "./missing"}})),
     "a reference to an attribute the type lacks": Fault(
-        "validate", r"Unsupported attribute", _set((*R, "spf", "records"), ["${data.aws_sesv2_email_identity.ses_identity_us_west_2.dkim_token}"])),
+        "validate",
+        r"Unsupported attribute",
+        _set((*R, "spf", "records"), ["${data.aws_sesv2_email_identity.ses_identity_us_west_2.dkim_token}"]),
+    ),
     "a string where the TTL is a number": Fault("validate", r"Incorrect attribute value type", _set((*R, "mx", "ttl"), "abc")),
     "a set indexed without tolist": Fault(
-        "validate", r"Elements of a set are identified only by their value",
-        _set((*R, "mta_sts_certificate_validation", "name"), f"${{{OPTIONS}[0].resource_record_name}}")),
+        "validate",
+        r"Elements of a set are identified only by their value",
+        _set((*R, "mta_sts_certificate_validation", "name"), f"${{{OPTIONS}[0].resource_record_name}}"),
+    ),
     "a dependency cycle": Fault("validate", r"Cycle", _cycle),
     "a missing nested required argument": Fault(
-        "validate", r"Missing required argument", _drop((*CF, "default_cache_behavior", "viewer_protocol_policy"))),
+        "validate", r"Missing required argument", _drop((*CF, "default_cache_behavior", "viewer_protocol_policy"))
+    ),
     "a typo in a function name": Fault(
-        "validate", r"Call to unknown function",
-        _set((*R, "ses_dkim_us_west_2_1", "name"), f"${{elemnt({TOKENS}, 0)}}._domainkey.login.gov")),
+        "validate",
+        r"Call to unknown function",
+        _set((*R, "ses_dkim_us_west_2_1", "name"), f"${{elemnt({TOKENS}, 0)}}._domainkey.login.gov"),
+    ),
     "an import block whose target does not exist": Fault(
-        "plan", r"Configuration for import target does not exist", _set(("import",), [{"to": "aws_s3_bucket.nope", "id": "b"}])),
+        "plan", r"Configuration for import target does not exist", _set(("import",), [{"to": "aws_s3_bucket.nope", "id": "b"}])
+    ),
     "a moved block whose source is still declared": Fault(
-        "plan", r"Moved object still exists", _set(("moved",), [{"from": "aws_route53_record.mx", "to": "aws_route53_record.mx2"}])),
+        "plan", r"Moved object still exists", _set(("moved",), [{"from": "aws_route53_record.mx", "to": "aws_route53_record.mx2"}])
+    ),
     "a computed-only attribute set": Fault("validate", r'"fqdn": computed attributes cannot be set', _set((*R, "mx", "fqdn"), "login.gov")),
     "a record type Route53 does not have": Fault("validate", r"expected type to be one of", _set((*R, "spf", "type"), "SFP")),
     "alias together with ttl": Fault("validate", r"conflicts with ttl", _set((*R, "mta_sts_a", "ttl"), 300)),
     "a TLS policy CloudFront does not have": Fault(
-        "validate", r"minimum_protocol_version to be one of",
-        _set((*CF, "viewer_certificate", "minimum_protocol_version"), "TLSv1.2_2020")),
+        "validate", r"minimum_protocol_version to be one of", _set((*CF, "viewer_certificate", "minimum_protocol_version"), "TLSv1.2_2020")
+    ),
     "a required argument that is null": Fault("plan", r'The argument "zone_id" is required', _null_zone),
     "two alias blocks from a dynamic block": Fault("plan", r'No more than 1 "alias" blocks', _two_aliases),
     # A data source is read while planning, so its tokens are known then.
     "a fourth DKIM token": Fault(
-        "plan", r"Invalid index", _set((*R, "ses_dkim_us_west_2_3", "name"), f"${{{TOKENS}[3]}}._domainkey.login.gov")),
+        "plan", r"Invalid index", _set((*R, "ses_dkim_us_west_2_3", "name"), f"${{{TOKENS}[3]}}._domainkey.login.gov")
+    ),
     "a second validation option": Fault(
-        "apply", r"Invalid index",
-        _set((*R, "mta_sts_certificate_validation", "records"), [f"${{tolist({OPTIONS})[1].resource_record_value}}"])),
+        "apply",
+        r"Invalid index",
+        _set((*R, "mta_sts_certificate_validation", "records"), [f"${{tolist({OPTIONS})[1].resource_record_value}}"]),
+    ),
 }
 
 

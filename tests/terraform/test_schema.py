@@ -81,9 +81,25 @@ def test_the_schema_has_exactly_the_types_of_maildns_aws(aws):
         ("aws_route53_record", "fqdn", {"type": "string", "computed": True}),
         ("aws_ses_domain_dkim", "dkim_tokens", {"type": ["list", "string"], "computed": True}),
         ("aws_acm_certificate", "subject_alternative_names", {"type": ["set", "string"], "optional": True}),
-        ("aws_acm_certificate", "domain_validation_options", {"type": ["set", ["object", {
-            "domain_name": "string", "resource_record_name": "string", "resource_record_type": "string",
-            "resource_record_value": "string"}]], "computed": True}),
+        (
+            "aws_acm_certificate",
+            "domain_validation_options",
+            {
+                "type": [
+                    "set",
+                    [
+                        "object",
+                        {
+                            "domain_name": "string",
+                            "resource_record_name": "string",
+                            "resource_record_type": "string",
+                            "resource_record_value": "string",
+                        },
+                    ],
+                ],
+                "computed": True,
+            },
+        ),
         ("aws_s3_bucket", "bucket", {"type": "string", "optional": True, "computed": True}),
         ("aws_cloudfront_distribution", "enabled", {"type": "bool", "required": True}),
     ],

@@ -38,7 +38,7 @@ def expected_actions(doc: dict, plan) -> None:
     record differs from the config (the stand-in's imported records hold only their ids)."""
     adopted = imports(doc)
     actions = plan.actions()
-    assert {a: act for a, act in actions.items() if a not in adopted} == {a: "create" for a in addresses(doc) - adopted}
+    assert {a: act for a, act in actions.items() if a not in adopted} == dict.fromkeys(addresses(doc) - adopted, "create")
     assert all(actions[a] in ("import", "update") for a in adopted), {a: actions.get(a) for a in adopted}
     (summary,) = [m["changes"] for m in plan.messages if m.get("type") == "change_summary"]
     assert summary["import"] == len(adopted)
@@ -98,8 +98,11 @@ def test_apply_creates_every_resource(applied, stacks):
     """Apply fills in every computed value, so index and type errors that need them show here."""
     _, apply = applied
     clean(apply, "apply")
-    done = {m["hook"]["resource"]["addr"] for m in apply.messages
-            if m.get("type") == "apply_complete" and not m["hook"]["resource"]["addr"].startswith("data.")}
+    done = {
+        m["hook"]["resource"]["addr"]
+        for m in apply.messages
+        if m.get("type") == "apply_complete" and not m["hook"]["resource"]["addr"].startswith("data.")
+    }
     assert done == addresses(json.loads(stacks["login-gov"].read_text()))
 
 
@@ -138,8 +141,7 @@ def test_an_imported_bucket_is_adopted_and_the_rest_created(workspace, stacks):
     clean(ws.init(), "init")
     plan = ws.plan()
     clean(plan, "plan")
-    imported = {m["change"]["resource"]["addr"] for m in plan.messages
-                if m.get("type") == "planned_change" and "importing" in m["change"]}
+    imported = {m["change"]["resource"]["addr"] for m in plan.messages if m.get("type") == "planned_change" and "importing" in m["change"]}
     doc = json.loads(stacks["login-gov"].read_text())
     assert imported == {"aws_s3_bucket.mta_sts"} | imports(doc)
     assert plan.actions()["aws_s3_bucket.mta_sts"] in ("import", "update")

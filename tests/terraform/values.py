@@ -50,15 +50,16 @@ def encode(value: Any) -> pb.DynamicValue:
 
 
 def attribute_path(path: Path) -> pb.AttributePath:
-    return pb.AttributePath(steps=[
-        pb.AttributePath.Step(element_key_int=step) if isinstance(step, int) else pb.AttributePath.Step(attribute_name=step)
-        for step in path
-    ])
+    return pb.AttributePath(
+        steps=[
+            pb.AttributePath.Step(element_key_int=step) if isinstance(step, int) else pb.AttributePath.Step(attribute_name=step)
+            for step in path
+        ]
+    )
 
 
 def error(summary: str, detail: str = "", path: Path = ()) -> pb.Diagnostic:
-    return pb.Diagnostic(severity=pb.Diagnostic.ERROR, summary=summary, detail=detail,
-                         attribute=attribute_path(path) if path else None)
+    return pb.Diagnostic(severity=pb.Diagnostic.ERROR, summary=summary, detail=detail, attribute=attribute_path(path) if path else None)
 
 
 def items(nested: dict[str, Any], value: Any) -> Iterator[tuple[int | str | None, Any]]:
@@ -74,8 +75,9 @@ def items(nested: dict[str, Any], value: Any) -> Iterator[tuple[int | str | None
         yield from enumerate(value)
 
 
-def transform(block: dict[str, Any], value: dict[str, Any], leaf: Callable[[str, dict[str, Any], Any, Path], Any],
-              path: Path = ()) -> dict[str, Any]:
+def transform(
+    block: dict[str, Any], value: dict[str, Any], leaf: Callable[[str, dict[str, Any], Any, Path], Any], path: Path = ()
+) -> dict[str, Any]:
     """A copy of ``value`` with each attribute replaced by ``leaf(name, spec, value, path)``, in every nested block."""
     out = dict(value)
     for name, spec in block.get("attributes", {}).items():
@@ -84,10 +86,15 @@ def transform(block: dict[str, Any], value: dict[str, Any], leaf: Callable[[str,
         current = value.get(name)
         if current is None or current is UNKNOWN:
             continue
-        walked = {key: transform(nested["block"], item, leaf, (*path, name, *(() if key is None else (key,))))
-                  for key, item in items(nested, current)}
-        out[name] = walked[None] if nested["nesting_mode"] in ("single", "group") else (
-            walked if nested["nesting_mode"] == "map" else [walked[i] for i in range(len(current))])
+        walked = {
+            key: transform(nested["block"], item, leaf, (*path, name, *(() if key is None else (key,))))
+            for key, item in items(nested, current)
+        }
+        out[name] = (
+            walked[None]
+            if nested["nesting_mode"] in ("single", "group")
+            else (walked if nested["nesting_mode"] == "map" else [walked[i] for i in range(len(current))])
+        )
     return out
 
 

@@ -40,8 +40,15 @@ label = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4})?", fullmatch=True)
 tld = st.sampled_from(["gov", "com", "org", "example", "test"])
 name = st.builds(lambda labels, top: ".".join([*labels, top]), st.lists(label, min_size=1, max_size=3), tld)
 qualifier = st.sampled_from(["", "+", "-", "~", "?"])
-ip4 = st.builds(lambda a, b, n: f"ip4:198.51.{a}.{b}" + (f"/{n}" if n is not None else ""), st.integers(0, 255), st.integers(0, 255), st.none() | st.integers(8, 32))
-ip6 = st.builds(lambda a, n: f"ip6:2001:db8:{a:x}::" + (f"/{n}" if n is not None else ""), st.integers(0, 0xFFFF), st.none() | st.integers(16, 128))
+ip4 = st.builds(
+    lambda a, b, n: f"ip4:198.51.{a}.{b}" + (f"/{n}" if n is not None else ""),
+    st.integers(0, 255),
+    st.integers(0, 255),
+    st.none() | st.integers(8, 32),
+)
+ip6 = st.builds(
+    lambda a, n: f"ip6:2001:db8:{a:x}::" + (f"/{n}" if n is not None else ""), st.integers(0, 0xFFFF), st.none() | st.integers(16, 128)
+)
 # /0 and prefixes shorter than /8 (/16) authorise everyone or warn (RFC 7208 5.6).
 cidr = st.sampled_from(["", "/24", "//64", "/32//128", "/8"])
 mechanism = st.one_of(
@@ -82,13 +89,15 @@ def spf(draw) -> dict:
 def mailto(domains: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     local = st.from_regex(r"[a-z0-9][a-z0-9.+_-]{0,8}[a-z0-9]", fullmatch=True).filter(lambda s: ".." not in s)
     size = st.sampled_from(["", "!10m", "!500k", "!1g", "!20"])
-    return st.builds(lambda l, d, s: f"mailto:{l}@{d}{s}", local, domains, size)
+    return st.builds(lambda part, d, s: f"mailto:{part}@{d}{s}", local, domains, size)
 
 
 def dmarc(domain: str, managed: list[str]) -> st.SearchStrategy[dict]:
     destinations = st.sampled_from([domain, f"reports.{domain}", "dmarc.cyber.dhs.gov", *managed]) | name
     uris = st.lists(mailto(destinations), max_size=3, unique_by=lambda u: u.split("!")[0])
-    fo = st.lists(st.sampled_from(["0", "d", "s"]), unique=True, min_size=1) | st.lists(st.sampled_from(["1", "d", "s"]), unique=True, min_size=1)
+    fo = st.lists(st.sampled_from(["0", "d", "s"]), unique=True, min_size=1) | st.lists(
+        st.sampled_from(["1", "d", "s"]), unique=True, min_size=1
+    )
     policy = st.sampled_from(["none", "quarantine", "reject"])
     optional = {
         "sp": policy,
@@ -109,7 +118,15 @@ tls_rpt = st.fixed_dictionaries({"rua": st.lists(mailto(name).map(lambda u: u.sp
 dkim_key = st.fixed_dictionaries(
     {"selector": st.sampled_from(["google", "s1", "20230601", "k1.mail"])},
     optional={"testing": st.booleans(), "hash_algorithms": st.just(["sha256"])},
-).flatmap(lambda k: st.sampled_from([{"key_type": "rsa", "public_key": RSA_2048}, {"key_type": "rsa", "public_key": RSA_1024}, {"key_type": "ed25519", "public_key": ED25519}]).map(lambda p: {**k, **p}))
+).flatmap(
+    lambda k: st.sampled_from(
+        [
+            {"key_type": "rsa", "public_key": RSA_2048},
+            {"key_type": "rsa", "public_key": RSA_1024},
+            {"key_type": "ed25519", "public_key": ED25519},
+        ]
+    ).map(lambda p: {**k, **p})
+)
 
 
 @st.composite
@@ -251,8 +268,13 @@ def test_no_query_leaves_the_machine(offline):
 
 # --- hostile terms: whatever maildns accepts, checkdmarc must accept too ------------------------
 
-_ip6_scoped = st.builds(lambda a, z, n: f"ip6:fe80::{a:x}%{z}" + (f"/{n}" if n is not None else ""), st.integers(0, 0xFFFF), st.sampled_from(["eth0", "25", "x", "1"]), st.none() | st.integers(0, 128))
-_noise = st.sampled_from(list("%/:=!,;@{}[]_.-+~?") + ["%%", "%{", "//", "%25", " "])
+_ip6_scoped = st.builds(
+    lambda a, z, n: f"ip6:fe80::{a:x}%{z}" + (f"/{n}" if n is not None else ""),
+    st.integers(0, 0xFFFF),
+    st.sampled_from(["eth0", "25", "x", "1"]),
+    st.none() | st.integers(0, 128),
+)
+_noise = st.sampled_from([*"%/:=!,;@{}[]_.-+~?", "%%", "%{", "//", "%25", " "])
 
 
 @st.composite

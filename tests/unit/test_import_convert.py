@@ -16,10 +16,12 @@ from maildns.importer.live import Live, RecordSet
 DOMAIN = "example.gov"
 # Printable ASCII, what TXT values decode to (other octets arrive backslash-escaped).
 TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
-TAGGED = st.lists(st.tuples(st.sampled_from(["v", "p", "k", "h", "t", "sp", "pct", "rua", "ruf", "fo", "ri", "id", "x", ""]), TEXT), max_size=6).map(
-    lambda pairs: "; ".join(f"{k}={v}" for k, v in pairs)
+TAGGED = st.lists(
+    st.tuples(st.sampled_from(["v", "p", "k", "h", "t", "sp", "pct", "rua", "ruf", "fo", "ri", "id", "x", ""]), TEXT), max_size=6
+).map(lambda pairs: "; ".join(f"{k}={v}" for k, v in pairs))
+VALUE = st.one_of(
+    TEXT, TAGGED, TAGGED.map(lambda t: "v=DMARC1; " + t), TAGGED.map(lambda t: "v=DKIM1; " + t), TEXT.map(lambda t: "v=spf1 " + t)
 )
-VALUE = st.one_of(TEXT, TAGGED, TAGGED.map(lambda t: "v=DMARC1; " + t), TAGGED.map(lambda t: "v=DKIM1; " + t), TEXT.map(lambda t: "v=spf1 " + t))
 
 
 @st.composite
@@ -33,7 +35,13 @@ def live_domains(draw) -> Live:
     hosts = draw(st.lists(st.sampled_from(["mx1.example.net", "mx2.example.net", "."]), max_size=2, unique=True))
     if hosts:
         live.sets[(DOMAIN, "MX")] = RecordSet(DOMAIN, "MX", tuple(sorted(f"{i * 10} {h}" for i, h in enumerate(hosts))), 300)
-    live.policy = draw(st.one_of(st.none(), st.binary(max_size=120), TEXT.map(lambda t: f"version: STSv1\r\nmode: {t}\r\nmx: mx1.example.net\r\nmax_age: 86400\r\n".encode())))
+    live.policy = draw(
+        st.one_of(
+            st.none(),
+            st.binary(max_size=120),
+            TEXT.map(lambda t: f"version: STSv1\r\nmode: {t}\r\nmx: mx1.example.net\r\nmax_age: 86400\r\n".encode()),
+        )
+    )
     live.policy_error = None if live.policy is not None else "connection refused"
     return live
 
@@ -72,23 +80,46 @@ def apex(*values: str, dmarc: str | None = "v=DMARC1; p=reject") -> Live:
     [
         ("v=spf1 include:_spf.example.net ~all", {"terms": ["include:_spf.example.net"], "all": "softfail"}, []),
         ("v=spf1 -all", {"all": "fail"}, []),
-        ("v=spf1 ip4:192.0.2.0/24 -all a", {"terms": ["ip4:192.0.2.0/24"], "all": "fail"},
-         ["spf: has terms after all, which receivers ignore; they are left out (got a; RFC 7208 5.1)"]),
-        ("v=spf1 mx ra=postmaster -all", {"terms": ["mx"], "all": "fail"},
-         ["spf: has a modifier receivers ignore, which maildns does not publish; it is left out (got ra=postmaster; RFC 7208 6)"]),
+        (
+            "v=spf1 ip4:192.0.2.0/24 -all a",
+            {"terms": ["ip4:192.0.2.0/24"], "all": "fail"},
+            ["spf: has terms after all, which receivers ignore; they are left out (got a; RFC 7208 5.1)"],
+        ),
+        (
+            "v=spf1 mx ra=postmaster -all",
+            {"terms": ["mx"], "all": "fail"},
+            ["spf: has a modifier receivers ignore, which maildns does not publish; it is left out (got ra=postmaster; RFC 7208 6)"],
+        ),
         ("v=spf1 redirect=_spf.example.net", {"redirect": "_spf.example.net"}, []),
-        ("v=spf1 redirect=a.example.net redirect=b.example.net", {"redirect": "a.example.net"},
-         ["spf.redirect: is given twice, a permerror; the second is left out (got redirect=b.example.net; RFC 7208 6)"]),
-        ("v=spf1 redirect=a.example.net -all", {"all": "fail"},
-         ["spf.redirect: is ignored when all is present; it is left out (got a.example.net; RFC 7208 6.1)"]),
+        (
+            "v=spf1 redirect=a.example.net redirect=b.example.net",
+            {"redirect": "a.example.net"},
+            ["spf.redirect: is given twice, a permerror; the second is left out (got redirect=b.example.net; RFC 7208 6)"],
+        ),
+        (
+            "v=spf1 redirect=a.example.net -all",
+            {"all": "fail"},
+            ["spf.redirect: is ignored when all is present; it is left out (got a.example.net; RFC 7208 6.1)"],
+        ),
         ("v=spf1 +all", {"all": "pass"}, []),
-        ("v=spf1 mx", {"terms": ["mx"]},
-         ["spf.all: is not published, so other senders get neutral; maildns publishes -all unless spf.all says softfail (got nothing; RFC 7208 4.7)"]),
+        (
+            "v=spf1 mx",
+            {"terms": ["mx"]},
+            [
+                "spf.all: is not published, so other senders get neutral; maildns publishes -all unless spf.all says softfail (got nothing; RFC 7208 4.7)"
+            ],
+        ),
     ],
     ids=[
-        "terms and softfail", "nothing sends", "terms after all are dropped (RFC 7208 5.1)", "unknown modifiers are dropped (RFC 7208 6)",
-        "redirect", "a second redirect is a permerror (RFC 7208 6)", "redirect beside all is ignored (RFC 7208 6.1)",
-        "+all is kept for validate to refuse", "no all at all",
+        "terms and softfail",
+        "nothing sends",
+        "terms after all are dropped (RFC 7208 5.1)",
+        "unknown modifiers are dropped (RFC 7208 6)",
+        "redirect",
+        "a second redirect is a permerror (RFC 7208 6)",
+        "redirect beside all is ignored (RFC 7208 6.1)",
+        "+all is kept for validate to refuse",
+        "no all at all",
     ],
 )
 def test_spf_is_read_term_by_term(published, spf, notes):
@@ -108,6 +139,6 @@ def test_an_apex_value_maildns_cannot_publish_becomes_a_note():
     written = import_live(apex("v=spf1 -all", 'say "hi"'), "f.yaml")
     assert written.errors == ()
     assert str(written.notes[0]) == (
-        'f.yaml: apex_txt: cannot be published through maildns (must be printable ASCII text without quotes or backslashes);'
+        "f.yaml: apex_txt: cannot be published through maildns (must be printable ASCII text without quotes or backslashes);"
         ' the first deploy deletes it (got say "hi"; RFC 1035 3.3.14)'
     )

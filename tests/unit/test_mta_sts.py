@@ -130,7 +130,9 @@ def test_same_policy_same_bytes(same):
 
 
 def test_rendering_twice_gives_the_same_bytes():
-    assert render_policy(mode="testing", max_age=1, patterns=["a.example"]) == render_policy(mode="testing", max_age=1, patterns=["a.example"])
+    assert render_policy(mode="testing", max_age=1, patterns=["a.example"]) == render_policy(
+        mode="testing", max_age=1, patterns=["a.example"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,8 @@ def test_the_destination_stack_publishes_the_authorisations():
     below = config("mail.agency.gov", "mailto:dmarc@agency.gov")
     everyone = (hub, b, a, unrelated, below)
     alone = plan_one(hub).records
-    assert plan_one(hub, everyone).records == alone + (
+    assert plan_one(hub, everyone).records == (
+        *alone,
         Record("dmarc-report-auth-a-gov", "a.gov._report._dmarc.agency.gov", "TXT", 300, ("v=DMARC1",)),
         Record("dmarc-report-auth-b-gov", "b.gov._report._dmarc.agency.gov", "TXT", 300, ("v=DMARC1",)),
     )

