@@ -50,7 +50,7 @@ synth: deps
 CONFORMANCE_INPUTS := Pipfile.lock $(wildcard maildns/aws/*.py) maildns/cdk.py tests/synth/test_conformance.py tests/synth/prebuilt.py
 
 test: .venv/.synced node_modules/.installed .stamp-conformance dns-servers lint
-	$(RUN) pytest -m "not conformance"
+	$(RUN) pytest -m "not conformance" -n auto --dist loadfile
 
 conformance: .venv/.synced
 	$(RUN) pytest -q -m conformance tests/synth/test_conformance.py
