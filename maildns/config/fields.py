@@ -9,9 +9,12 @@ from typing import Annotated, Any, Literal
 from pydantic import PlainValidator
 
 from maildns.errors import RuleError
+from maildns.records import dkim as dkim_records
+from maildns.records import mta_sts as mta_sts_records
+from maildns.records import mx as mx_records
 from maildns.records import spf as spf_records
 from maildns.records import uri
-from maildns.records.names import domain_name, host_name
+from maildns.records.names import domain_name
 
 SCHEMA_RULE = "see README: Configuration"
 TTL_RULE = "RFC 2181 8"
@@ -180,22 +183,6 @@ def _dynamodb_table(value: Any) -> str:
     return value.strip()
 
 
-def _mx_host(value: Any) -> str:
-    if isinstance(value, str) and value.strip() == ".":
-        return "."  # null MX (RFC 7505 3)
-    return host_name(value)
-
-
-def _sts_pattern(value: Any) -> str:
-    # RFC 8461 4.1: a host name, or "*." and a name: the wildcard stands for one left-most label.
-    if isinstance(value, str) and "*" in value.strip()[2 if value.strip().startswith("*.") else 0 :]:
-        raise RuleError("may have * only as the whole left-most label: a wildcard stands for exactly one label", "RFC 8461 4.1")
-    name = domain_name(value, wildcard=True)
-    if name.startswith("*.") and name.count(".") < 2:
-        raise RuleError("must not be a wildcard directly below a top-level domain: it would match any host there", "RFC 8461 4.1")
-    return name
-
-
 def _policy_bucket(value: Any) -> str:
     # CloudFront reaches the bucket at <bucket>.s3.<region>.amazonaws.com over TLS; a dot in the
     # name breaks that certificate's wildcard (S3 bucket naming rules recommend none).
@@ -205,28 +192,6 @@ def _policy_bucket(value: Any) -> str:
             "must not contain dots: the bucket is reached over TLS as <bucket>.s3.<region>.amazonaws.com", "S3 bucket naming rules"
         )
     return name
-
-
-def _dkim_selector(value: Any) -> str:
-    if isinstance(value, str) and "_" in value:
-        raise RuleError("must be dot-separated letters, digits and hyphens, no underscore", "RFC 6376 3.1")
-    return domain_name(value, min_labels=1, top_level=False)
-
-
-def _txt_value(value: Any) -> str:
-    # Route53 wraps each value in quotes itself; a quote or backslash inside would change it.
-    if not isinstance(value, str) or not value or not value.isascii() or re.search(r'["\\\x00-\x1f\x7f]', value):
-        raise RuleError("must be printable ASCII text without quotes or backslashes", "RFC 1035 3.3.14")
-    return value
-
-
-def _apex_txt(value: Any) -> str:
-    text = _txt_value(value)
-    # A second v=spf1 record makes every SPF check a permerror (RFC 7208 4.5).
-    lowered = text.lower()
-    if lowered == spf_records.VERSION or lowered.startswith(spf_records.VERSION + " "):
-        raise RuleError("must not be a second SPF record: set spf.terms instead", "RFC 7208 4.5")
-    return text
 
 
 # Record sets `adopt` can name: the ones `maildns import` finds live (README: Adopting a live domain).
@@ -239,7 +204,7 @@ def _adopt_name(value: Any) -> str:
     text = value.strip().lower() if isinstance(value, str) else value
     if isinstance(text, str) and text.startswith(DKIM_ADOPT_PREFIX):
         try:
-            return DKIM_ADOPT_PREFIX + _dkim_selector(text.removeprefix(DKIM_ADOPT_PREFIX))
+            return DKIM_ADOPT_PREFIX + dkim_records.parse_selector(text.removeprefix(DKIM_ADOPT_PREFIX))
         except RuleError as exc:
             raise RuleError(f"names a DKIM selector that is not valid: it {exc.message}", exc.rule) from None
     if text not in ADOPTABLE:
@@ -247,18 +212,9 @@ def _adopt_name(value: Any) -> str:
     return str(text)
 
 
-def _hash_algorithm(value: Any) -> str:
-    text = value.strip().lower() if isinstance(value, str) else value
-    if text == "sha1":
-        raise RuleError("must not be sha1: signers and verifiers must not use it", "RFC 8301 3.1")
-    if text != "sha256":
-        raise RuleError("must be sha256", "RFC 8301 3.1")
-    return text
-
-
 Ttl = Annotated[int, integer(0, 2147483647, TTL_RULE)]
 DomainName = Annotated[str, checked(domain_name)]
-MxHostName = Annotated[str, checked(_mx_host)]
+MxHostName = Annotated[str, checked(mx_records.parse_exchange)]
 AwsRegion = Annotated[str, checked(_aws_region)]
 SesRegion = Annotated[str, checked(_ses_region)]
 Flag = Annotated[bool, PlainValidator(flag)]
@@ -266,7 +222,7 @@ DmarcUri = Annotated[str, checked(uri.dmarc_uri)]
 TlsRptUri = Annotated[str, checked(uri.tlsrpt_uri)]
 SpfTerm = Annotated[spf_records.SpfTerm, checked(spf_records.parse_term)]
 SpfDomainSpec = Annotated[str, checked(spf_records.domain_spec)]
-DkimSelector = Annotated[str, checked(_dkim_selector)]
+DkimSelector = Annotated[str, checked(dkim_records.parse_selector)]
 DmarcPolicy = Annotated[Literal["none", "quarantine", "reject"], choice(("none", "quarantine", "reject"), "RFC 7489 6.3")]
 Alignment = Annotated[Literal["r", "s"], choice(("r", "s"), "RFC 7489 6.3")]
 
@@ -274,10 +230,10 @@ ZoneId = Annotated[str, checked(_zone_id)]
 S3Bucket = Annotated[str, checked(_bucket)]
 StateKey = Annotated[str, checked(_state_key)]
 DynamoDbTable = Annotated[str, checked(_dynamodb_table)]
-StsPattern = Annotated[str, checked(_sts_pattern)]
+StsPattern = Annotated[str, checked(mta_sts_records.parse_pattern)]
 PolicyBucket = Annotated[str, checked(_policy_bucket)]
-ApexTxt = Annotated[str, checked(_apex_txt)]
-HashAlgorithm = Annotated[str, checked(_hash_algorithm)]
+ApexTxt = Annotated[str, checked(spf_records.parse_apex_value)]
+HashAlgorithm = Annotated[str, checked(dkim_records.parse_hash_algorithm)]
 AdoptName = Annotated[str, checked(_adopt_name)]
 StsMode = Literal["enforce", "testing", "none"]
 SpfAll = Literal["fail", "softfail"]

@@ -93,56 +93,8 @@ class Spf(Model):
     """Domain whose TXT record explains a failure to the sender (RFC 7208 6.2)."""
 
     @model_validator(mode="after")
-    def _one_ending(self) -> Spf:
-        if self.all is not None and self.redirect is not None:
-            raise RuleError(
-                "must not be set with spf.all: redirect is ignored when all is present",
-                "RFC 7208 6.1",
-                value=self.redirect,
-                path=("redirect",),
-            )
-        if self.exp is not None and self.redirect is not None:
-            raise RuleError(
-                "must not be set with spf.redirect: receivers use the redirected domain's exp instead",
-                "RFC 7208 6.2",
-                value=self.exp,
-                path=("exp",),
-            )
-        # The first matching term decides (RFC 7208 4.6.2): a repeat never matches and an
-        # include or a, mx, exists repeated still costs a lookup (RFC 7208 4.6.4).
-        unique(
-            self.terms,
-            lambda t: (t.mechanism, t.argument, t.cidr),
-            "",
-            "RFC 7208 4.6.2",
-            "an earlier term; the first match decides",
-            prefix=("terms",),
-            show=str,
-        )
-        covered = spf_records.covers_everything(self.terms)
-        if covered is not None:
-            version, i = covered
-            raise RuleError(
-                f"authorises every IPv{version} address, as +all would; list the senders' own networks",
-                "RFC 7208 5.6",
-                value=[str(t) for t in self.terms[: i + 1]],
-                path=("terms", i),
-            )
-        lookups = spf_records.count_lookups(self.terms, self.redirect)
-        if lookups > spf_records.MAX_LOOKUPS:
-            raise RuleError(
-                f"need {lookups} DNS lookups; at most {spf_records.MAX_LOOKUPS} are allowed before includes are even counted",
-                "RFC 7208 4.6.4",
-                value=[str(t) for t in self.terms],
-                path=("terms",),
-            )
-        if len(self.text) > spf_records.MAX_OCTETS:
-            raise RuleError(
-                f"render a record of {len(self.text)} octets; at most {spf_records.MAX_OCTETS} fit a DNS answer",
-                "RFC 7208 3.4",
-                value=self.text,
-                path=("terms",),
-            )
+    def _one_record(self) -> Spf:
+        spf_records.check_record(self.terms, all=self.all, redirect=self.redirect, exp=self.exp, text=self.text)
         return self
 
     @property

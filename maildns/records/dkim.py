@@ -7,6 +7,7 @@ import binascii
 import re
 
 from maildns.errors import RuleError
+from maildns.records.names import domain_name
 
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
 MIN_RSA_BITS = 1024  # MUST (RFC 8301 3.2)
@@ -104,3 +105,20 @@ def ses_dkim_cname(domain: str, token: str) -> tuple[str, str]:
     @see https://docs.aws.amazon.com/ses/latest/dg/send-email-authentication-dkim-easy.html
     """
     return f"{token}._domainkey.{domain}", f"{token}.dkim.amazonses.com"
+
+
+def parse_selector(value: object) -> str:
+    """A selector (RFC 6376 3.1): dot-separated labels of letters, digits and hyphens."""
+    if isinstance(value, str) and "_" in value:
+        raise RuleError("must be dot-separated letters, digits and hyphens, no underscore", "RFC 6376 3.1")
+    return domain_name(value, min_labels=1, top_level=False)
+
+
+def parse_hash_algorithm(value: object) -> str:
+    """An ``h=`` algorithm: sha256 only, since RFC 8301 3.1 forbids sha1."""
+    text = value.strip().lower() if isinstance(value, str) else value
+    if text == "sha1":
+        raise RuleError("must not be sha1: signers and verifiers must not use it", "RFC 8301 3.1")
+    if text != "sha256":
+        raise RuleError("must be sha256", "RFC 8301 3.1")
+    return text

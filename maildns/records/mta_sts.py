@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+from maildns.errors import RuleError
 from maildns.records.mx import NULL_MX_HOST
-from maildns.records.names import to_a_label
+from maildns.records.names import domain_name, to_a_label
 
 PREFIX = "_mta-sts"
 POLICY_HOST = "mta-sts"
@@ -117,3 +118,14 @@ def certificate_validation_placeholders(domain: str) -> tuple[str, str]:
     """
     host = policy_host(domain)
     return f"<acm validation name for {host}>", f"<acm validation target for {host}>"
+
+
+def parse_pattern(value: object) -> str:
+    """An ``mx:`` pattern (RFC 8461 4.1): a host name, or ``*.`` and a name, the wildcard standing
+    for exactly one left-most label."""
+    if isinstance(value, str) and "*" in value.strip()[2 if value.strip().startswith("*.") else 0 :]:
+        raise RuleError("may have * only as the whole left-most label: a wildcard stands for exactly one label", "RFC 8461 4.1")
+    name = domain_name(value, wildcard=True)
+    if name.startswith("*.") and name.count(".") < 2:
+        raise RuleError("must not be a wildcard directly below a top-level domain: it would match any host there", "RFC 8461 4.1")
+    return name

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from maildns.errors import RuleError
 from maildns.records.names import domain_name
+from maildns.records.txt import parse_txt_value
 
 VERSION = "v=spf1"
 QUALIFIERS = {"fail": "-", "softfail": "~"}
@@ -223,3 +224,57 @@ def covers_everything(terms: Sequence[SpfTerm]) -> tuple[int, int] | None:
         if any(n.prefixlen == 0 for n in collapsed):
             return network.version, i
     return None
+
+
+def parse_apex_value(value: object) -> str:
+    """Another TXT value at the apex: any text but a second SPF record."""
+    text = parse_txt_value(value)
+    # A second v=spf1 record makes every SPF check a permerror (RFC 7208 4.5).
+    lowered = text.lower()
+    if lowered == VERSION or lowered.startswith(VERSION + " "):
+        raise RuleError("must not be a second SPF record: set spf.terms instead", "RFC 7208 4.5")
+    return text
+
+
+def check_record(terms: Sequence[SpfTerm], *, all: str | None, redirect: str | None, exp: str | None, text: str) -> None:
+    """The rules on one record as a whole; RuleError's path is relative to the ``spf`` settings.
+
+    ``text`` is the record as rendered (with the effective ``all``).
+    """
+    if all is not None and redirect is not None:
+        raise RuleError(
+            "must not be set with spf.all: redirect is ignored when all is present", "RFC 7208 6.1", value=redirect, path=("redirect",)
+        )
+    if exp is not None and redirect is not None:
+        raise RuleError(
+            "must not be set with spf.redirect: receivers use the redirected domain's exp instead", "RFC 7208 6.2", value=exp, path=("exp",)
+        )
+    # The first matching term decides (RFC 7208 4.6.2): a repeat never matches and an include or
+    # a, mx, exists repeated still costs a lookup (RFC 7208 4.6.4).
+    seen: set[tuple[str, str, str]] = set()
+    for i, term in enumerate(terms):
+        key = (term.mechanism, term.argument, term.cidr)
+        if key in seen:
+            raise RuleError("repeats an earlier term; the first match decides", "RFC 7208 4.6.2", value=str(term), path=("terms", i))
+        seen.add(key)
+    covered = covers_everything(terms)
+    if covered is not None:
+        version, i = covered
+        raise RuleError(
+            f"authorises every IPv{version} address, as +all would; list the senders' own networks",
+            "RFC 7208 5.6",
+            value=[str(t) for t in terms[: i + 1]],
+            path=("terms", i),
+        )
+    lookups = count_lookups(terms, redirect)
+    if lookups > MAX_LOOKUPS:
+        raise RuleError(
+            f"need {lookups} DNS lookups; at most {MAX_LOOKUPS} are allowed before includes are even counted",
+            "RFC 7208 4.6.4",
+            value=[str(t) for t in terms],
+            path=("terms",),
+        )
+    if len(text) > MAX_OCTETS:
+        raise RuleError(
+            f"render a record of {len(text)} octets; at most {MAX_OCTETS} fit a DNS answer", "RFC 7208 3.4", value=text, path=("terms",)
+        )

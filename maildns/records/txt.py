@@ -9,6 +9,10 @@ so one element holding ``<255 octets>""<rest>`` becomes the strings ``"<255 octe
 
 from __future__ import annotations
 
+import re
+
+from maildns.errors import RuleError
+
 MAX_STRING = 255
 _SEPARATOR = '""'
 
@@ -40,3 +44,11 @@ def character_strings(element: str) -> list[str]:
         strings.append(text[i + 1 : end])
         i = end + 1
     return strings
+
+
+def parse_txt_value(value: object) -> str:
+    """A TXT value maildns publishes as given: printable ASCII without quotes or backslashes,
+    because Route53 wraps each value in quotes itself and either would change it."""
+    if not isinstance(value, str) or not value or not value.isascii() or re.search(r'["\\\x00-\x1f\x7f]', value):
+        raise RuleError("must be printable ASCII text without quotes or backslashes", "RFC 1035 3.3.14")
+    return value
