@@ -606,6 +606,50 @@ def _site_flags(old_doc: Mapping[str, Any], new_doc: Mapping[str, Any]) -> Itera
                 )
 
 
+def _dnssec_flags(old_doc: Mapping[str, Any], new_doc: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """Signing started, stopped or rekeyed, and DS records at a parent added or removed: each can
+    make a zone stop resolving for validating resolvers when done out of order (RFC 4035 5;
+    README: DNSSEC signing)."""
+    before, after = old_doc.get("resource", {}), new_doc.get("resource", {})
+    a, b = before.get("aws_route53_hosted_zone_dnssec", {}), after.get("aws_route53_hosted_zone_dnssec", {})
+    for name in sorted(set(b) - set(a)):
+        yield (
+            "high",
+            "dnssec-signing-started",
+            f"DNSSEC signing starts (aws_route53_hosted_zone_dnssec.{name}): publish the DS at the parent only once the DNSKEY TTL has passed",
+        )
+    for name in sorted(set(a) - set(b)):
+        yield (
+            "high",
+            "dnssec-signing-stopped",
+            f"DNSSEC signing stops (aws_route53_hosted_zone_dnssec.{name}): while the parent still publishes the DS, validating resolvers "
+            "fail every answer; remove the DS first and wait for its TTL",
+        )
+    for name in sorted(set(a) & set(b)):
+        if a[name].get("signing_status") != b[name].get("signing_status"):
+            old_status, new_status = a[name].get("signing_status"), b[name].get("signing_status")
+            yield "high", "dnssec-signing-changed", f"DNSSEC signing status {old_status} -> {new_status}: the zone's signatures change"
+    a, b = before.get("aws_route53_key_signing_key", {}), after.get("aws_route53_key_signing_key", {})
+    for name in sorted(set(a) & set(b)):
+        if a[name].get("key_management_service_arn") != b[name].get("key_management_service_arn"):
+            yield (
+                "high",
+                "dnssec-key-replaced",
+                f"key-signing key aws_route53_key_signing_key.{name} replaced: the DS at the parent no longer matches until it is updated",
+            )
+    a, b = before.get("aws_route53_record", {}), after.get("aws_route53_record", {})
+    for name in sorted(a.keys() | b.keys()):
+        old_ds, new_ds = a.get(name, {}).get("type") == "DS", b.get(name, {}).get("type") == "DS"
+        if new_ds and name not in a:
+            yield "high", "dnssec-ds-added", f"DS record {b[name].get('name')} published: resolvers now require the child zone to be signed"
+        elif old_ds and name not in b:
+            yield (
+                "high",
+                "dnssec-ds-removed",
+                f"DS record {a[name].get('name')} removed: the child zone is no longer validated; stop its signing only after the DS TTL",
+            )
+
+
 # --- the report ------------------------------------------------------------------------------
 
 
@@ -692,6 +736,7 @@ def review(old: Stacks, new: Stacks) -> Report:
                 found.extend(check(a, b))
             found.extend(_low_flags(a, b, old_doc, new_doc))
             found.extend(_site_flags(old_doc, new_doc))
+            found.extend(_dnssec_flags(old_doc, new_doc))
         flags = tuple(sorted({Flag(s, stack, domain, c, r) for s, c, r in found}, key=lambda f: (f.rank, f.code, f.reason)))
         resources = tuple(_stack_changes(stack, old_doc or {}, new_doc))
         if old_doc is not None and not (records or policy or flags or resources):

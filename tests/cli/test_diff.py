@@ -540,3 +540,33 @@ def test_structurally_wrong_json_is_a_usage_error_naming_the_file(tmp_path, caps
     assert capsys.readouterr().err == f"maildns diff: {bad}: {message}\n"
     assert main(["diff", str(bad), str(tmp_path / "a")]) == 2
     assert capsys.readouterr().err == f"maildns diff: {bad}: {message}\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "code"),
+    [
+        ({}, {"dnssec": {"signing": True}}, "dnssec-signing-started"),
+        ({"dnssec": {"signing": True}}, {}, "dnssec-signing-stopped"),
+    ],
+    ids=["signing turned on is high", "signing turned off is high"],
+)
+def test_dnssec_signing_changes_are_high(before, after, code):
+    """RFC 4035 5: a DS at the parent without signing (or signing stopped under a DS) breaks resolution."""
+    from tests.synth.helpers import config, synth
+
+    old, new = synth(config(**before)), synth(config(**after))
+    flags = review({"example-gov": old}, {"example-gov": new}).flags
+    assert ("high", code) in {(f.severity, f.code) for f in flags}
+
+
+def test_a_ds_record_removed_at_the_parent_is_high(tmp_path):
+    from maildns.config import parse_config
+    from tests.synth.test_features import stacks
+
+    parent = {"domain": "example.gov", "mx": [{"host": "mx.example.net", "preference": 10}], "dnssec": {"signing": True}}
+    child = {"domain": "mail.example.gov", "zone": "mail.example.gov", "dnssec": {"signing": True, "publish_ds": True}}
+    with_ds = stacks([parse_config(parent, "p.yaml"), parse_config(child, "c.yaml")], tmp_path / "a")["example-gov"]
+    unsigned = {**child, "dnssec": {"signing": True}}
+    without = stacks([parse_config(parent, "p.yaml"), parse_config(unsigned, "c.yaml")], tmp_path / "b")["example-gov"]
+    flags = review({"example-gov": with_ds}, {"example-gov": without}).flags
+    assert [(f.severity, f.code) for f in flags if f.code.startswith("dnssec")] == [("high", "dnssec-ds-removed")]
