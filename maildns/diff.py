@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from maildns.records.mta_sts import POLICY_PATH, pattern_matches
 from maildns.records.txt import character_strings
@@ -135,12 +135,17 @@ def _record_problem(body: Mapping[str, Any]) -> str | None:
 # --- resource blocks (the list that follows the email-level view) ----------------------------
 
 
+ChangeKind = Literal["+", "-", "~"]
+Severity = Literal["high", "medium", "low"]
+FlagSpec = tuple[Severity, str, str]  # severity, code, reason
+
+
 @dataclass(frozen=True)
 class Change:
     """One block that differs: ``kind`` is ``+`` (added), ``-`` (removed) or ``~`` (changed)."""
 
     stack: str
-    kind: str
+    kind: ChangeKind
     address: str  # resource.aws_route53_record.dmarc, data.aws_route53_zone.zone, provider.aws, ...
     summary: str
     lines: tuple[str, ...]
@@ -227,7 +232,7 @@ def _stack_changes(stack: str, old: Mapping[str, Any], new: Mapping[str, Any]) -
         a, b = before.get(address), after.get(address)
         if a == b:
             continue
-        kind = "+" if a is None else "-" if b is None else "~"
+        kind: ChangeKind = "+" if a is None else "-" if b is None else "~"
         yield Change(stack, kind, address, _summary(address, b or a), _lines(address, a, b))
 
 
@@ -366,7 +371,7 @@ def _duration(seconds: int) -> str:
 class Flag:
     """A change a reviewer must look at: its severity, what it is, and why it matters, in one line."""
 
-    severity: str
+    severity: Severity
     stack: str
     domain: str
     code: str
@@ -384,7 +389,7 @@ _ALL_RANK = {"+": 0, "?": 1, "~": 2, "-": 3}
 _ALL_NAME = {"+": "+all (pass)", "?": "?all (neutral)", "~": "~all (softfail)", "-": "-all (fail)"}
 
 
-def _dmarc_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
+def _dmarc_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
     name = f"_dmarc.{old.domain}"
     before, after = _find(old, "v=DMARC1", name), _find(new, "v=DMARC1", name)
     if before is None:
@@ -430,7 +435,7 @@ def _spf_all(terms: Sequence[str]) -> str | None:
     return None if any(t.lower().startswith("redirect=") for t in terms) else "?"
 
 
-def _spf_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
+def _spf_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
     names = sorted({n for n, t in old.records if t == "TXT"} | {n for n, t in new.records if t == "TXT"})
     for name in names:
         before, after = _find(old, "v=spf1", name), _find(new, "v=spf1", name)
@@ -461,7 +466,7 @@ def _spf_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
             yield "medium", "spf-include-removed", f"SPF of {name} drops {term}: mail sent through it fails SPF"
 
 
-def _mx_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
+def _mx_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
     before_mode = old.policy.mode if old.policy else None
     after_mode = new.policy.mode if new.policy else None
     if "enforce" in (before_mode, after_mode):
@@ -490,7 +495,7 @@ def _mx_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
         )
 
 
-def _mta_sts_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
+def _mta_sts_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
     a, b = old.policy, new.policy
     if a is not None and a.mode in _MODE_RANK and (b is None or _MODE_RANK.get(b.mode or "", 0) < _MODE_RANK[a.mode]):
         now = "removed" if b is None else b.mode
@@ -519,7 +524,7 @@ def _mta_sts_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
         )
 
 
-def _dkim_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
+def _dkim_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
     for key, rs in sorted(old.records.items()):
         if "._domainkey." not in key[0]:
             continue
@@ -538,7 +543,7 @@ def _dkim_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
             )
 
 
-def _tls_rpt_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
+def _tls_rpt_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
     name = f"_smtp._tls.{old.domain}"
     before = _tags(_find(old, "v=TLSRPTv1", name) or "").get("rua")
     after = _tags(_find(new, "v=TLSRPTv1", name) or "").get("rua")
@@ -546,7 +551,7 @@ def _tls_rpt_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
         yield "medium", "report-address-removed", f"TLS-RPT rua address {uri} removed: its owner stops receiving TLS reports (RFC 8460 3)"
 
 
-def _share_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
+def _share_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
     existing = len(old.records)
     touched = sum(new.records.get(k) != rs for k, rs in old.records.items())
     if existing >= CHANGE_SHARE_MIN_RECORDS and touched > existing * CHANGE_SHARE:
@@ -557,7 +562,7 @@ def _share_flags(old: Mail, new: Mail) -> Iterator[tuple[str, str, str]]:
         )
 
 
-def _low_flags(old: Mail, new: Mail, old_doc: Mapping[str, Any], new_doc: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+def _low_flags(old: Mail, new: Mail, old_doc: Mapping[str, Any], new_doc: Mapping[str, Any]) -> Iterator[FlagSpec]:
     for key, rs in sorted(old.records.items()):
         after = new.records.get(key)
         if after is None:
@@ -576,7 +581,7 @@ def _low_flags(old: Mail, new: Mail, old_doc: Mapping[str, Any], new_doc: Mappin
                 yield "low", "comment-changed", f"{attr} of {address} changed: no effect on mail"
 
 
-def _site_flags(old_doc: Mapping[str, Any], new_doc: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+def _site_flags(old_doc: Mapping[str, Any], new_doc: Mapping[str, Any]) -> Iterator[FlagSpec]:
     before, after = old_doc.get("resource", {}), new_doc.get("resource", {})
     for type_, label in sorted(_SITE.items()):
         a, b = before.get(type_, {}), after.get(type_, {})
@@ -606,7 +611,7 @@ def _site_flags(old_doc: Mapping[str, Any], new_doc: Mapping[str, Any]) -> Itera
                 )
 
 
-def _dnssec_flags(old_doc: Mapping[str, Any], new_doc: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+def _dnssec_flags(old_doc: Mapping[str, Any], new_doc: Mapping[str, Any]) -> Iterator[FlagSpec]:
     """Signing started, stopped or rekeyed, and DS records at a parent added or removed: each can
     make a zone stop resolving for validating resolvers when done out of order (RFC 4035 5;
     README: DNSSEC signing)."""
@@ -657,7 +662,7 @@ def _dnssec_flags(old_doc: Mapping[str, Any], new_doc: Mapping[str, Any]) -> Ite
 class RecordChange:
     """A record set added (``+``), removed (``-``) or changed (``~``), values as resolvers see them."""
 
-    kind: str
+    kind: ChangeKind
     name: str
     type: str
     old: tuple[str, ...]
@@ -672,7 +677,7 @@ class DomainReport:
 
     stack: str
     domain: str
-    status: str  # added, removed (from the synth output), changed
+    status: Literal["added", "removed", "changed"]  # removed: from the synth output
     records: tuple[RecordChange, ...]
     policy: tuple[str, ...]  # "- mx: a", "+ mx: b", ... the policy file line by line
     flags: tuple[Flag, ...]
@@ -730,7 +735,7 @@ def review(old: Stacks, new: Stacks) -> Report:
         b = Mail(domain, b.records, b.policy)
         records = _record_changes(a, b)
         policy = _policy_lines(a.policy, b.policy)
-        found: list[tuple[str, str, str]] = []
+        found: list[FlagSpec] = []
         if old_doc is not None:
             for check in (_dmarc_flags, _spf_flags, _mx_flags, _mta_sts_flags, _dkim_flags, _tls_rpt_flags, _share_flags):
                 found.extend(check(a, b))
@@ -751,7 +756,7 @@ def _record_changes(old: Mail, new: Mail) -> tuple[RecordChange, ...]:
         a, b = old.records.get(key), new.records.get(key)
         if a == b:
             continue
-        kind = "+" if a is None else "-" if b is None else "~"
+        kind: ChangeKind = "+" if a is None else "-" if b is None else "~"
         ref = b or a
         assert ref is not None
         out.append(

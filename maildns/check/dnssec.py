@@ -13,7 +13,7 @@ import dns.rdatatype
 import dns.resolver
 import dns.rrset
 
-from maildns.check.lookup import Dns, Result, failure
+from maildns.check.lookup import Dns, Result, Status, failure
 
 
 def _signed(lookup: Dns, name: str, type_: str) -> tuple[dns.rrset.RRset | None, dns.rrset.RRset | None]:
@@ -108,6 +108,6 @@ def check_dnssec(zone: str, names: Iterable[tuple[str, str]], lookup: Dns) -> Re
         problems.append(f"the signatures of {len(failed)} of {len(failed) + valid} RRsets do not validate (RFC 4035 5.3)")
     if problems:
         return Result(zone, "DNSSEC", "error", detail="; ".join(problems), notes=tuple(failed + notes))
-    status = "notice" if notes else "ok"
+    status: Status = "notice" if notes else "ok"
     detail = f"signed (DNSKEY key tags {tags}); {valid} RRsets validate" + (f"; {notes[0]}" if notes else "; the parent's DS matches")
     return Result(zone, "DNSSEC", status, detail=detail)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import dns.exception
 import dns.flags
@@ -28,6 +29,9 @@ class Answer:
     error: str = ""
 
 
+Status = Literal["ok", "notice", "skipped", "mismatch", "missing", "inconsistent", "error"]
+
+
 @dataclass(frozen=True)
 class Result:
     """The outcome for one record set, policy file or rule: ok, notice, skipped, mismatch,
@@ -39,7 +43,7 @@ class Result:
 
     name: str
     type: str
-    status: str
+    status: Status
     expected: tuple[str, ...] = ()
     published: tuple[str, ...] = ()
     detail: str = ""
@@ -172,6 +176,7 @@ def check_records(records: Iterable[Record], servers: Sequence[Dns]) -> list[Res
             results.append(Result(record.name, record.type, "error", expected, detail=answers[0].error))
             continue
         live = answers[0].values
+        status: Status
         if not live:
             status = "missing"
         elif record.computed:
