@@ -13,6 +13,7 @@ from maildns.records import Record, ses_dkim_record
 
 # Logical names that the stacks give these resources (see tests/golden/*.json).
 SES_DKIM_PREFIX = "ses_dkim_"  # aws_ses_domain_dkim.ses_dkim_<region with underscores>
+SES_IDENTITY_PREFIX = "ses_identity_"  # data.aws_sesv2_email_identity.ses_identity_<region with underscores>
 MTA_STS = "mta_sts"  # aws_cloudfront_distribution.mta_sts, aws_acm_certificate.mta_sts
 
 
@@ -55,11 +56,19 @@ def read_state(paths: Sequence[str]) -> dict[str, Applied]:
         if not isinstance(state, dict) or state.get("version") != 4 or not isinstance(state.get("resources"), list):
             raise StateError(f"--state {path}: not a Terraform state file (expected JSON with version 4 and resources)")
         for resource in state["resources"]:
-            if not isinstance(resource, dict) or resource.get("mode") != "managed":
+            if not isinstance(resource, dict) or resource.get("mode") not in ("managed", "data"):
                 continue
             type_, name = resource.get("type"), str(resource.get("name", ""))
+            if resource["mode"] == "data" and type_ != "aws_sesv2_email_identity":
+                continue
             for attributes in _instances(resource):
-                if type_ == "aws_ses_domain_dkim" and name.startswith(SES_DKIM_PREFIX):
+                if type_ == "aws_sesv2_email_identity" and name.startswith(SES_IDENTITY_PREFIX):
+                    # An identity another owner keeps (ses.identity: existing): its tokens are read.
+                    region = name.removeprefix(SES_IDENTITY_PREFIX).replace("_", "-")
+                    signing = attributes.get("dkim_signing_attributes") or [{}]
+                    applied = found.setdefault(_name(attributes.get("email_identity", "")), Applied())
+                    applied.dkim_tokens[region] = tuple(str(t) for t in (signing[0] or {}).get("tokens") or ())
+                elif type_ == "aws_ses_domain_dkim" and name.startswith(SES_DKIM_PREFIX):
                     region = name.removeprefix(SES_DKIM_PREFIX).replace("_", "-")
                     applied = found.setdefault(_name(attributes.get("domain", "")), Applied())
                     applied.dkim_tokens[region] = tuple(str(t) for t in attributes.get("dkim_tokens") or ())

@@ -45,6 +45,7 @@ from maildns.config.fields import (
 )
 from maildns.config.profiles import PROFILE_RULE, PROFILES, Profile
 from maildns.errors import RuleError
+from maildns.records import bimi as bimi_records
 from maildns.records import dkim as dkim_records
 from maildns.records import dmarc as dmarc_records
 from maildns.records import mta_sts as mta_sts_records
@@ -187,6 +188,15 @@ class Ses(Model):
                 value=self.identity,
                 path=("identity",),
             )
+        if self.identity == "existing" and self.mail_from is not None:
+            # The MAIL FROM domain is a setting of the identity: two states managing it would undo
+            # each other, and removing it here would reset the owner's setting.
+            raise RuleError(
+                "must not be set with ses.identity: existing: MAIL FROM is a setting of the identity, so its owner sets it",
+                "AWS SES custom MAIL FROM",
+                value=self.mail_from,
+                path=("mail_from",),
+            )
         return self
 
 
@@ -239,7 +249,7 @@ class TlsRpt(Model):
 class MtaSts(Model):
     mode: Annotated[StsMode, choice(("enforce", "testing", "none"), "RFC 8461 3.2")] = "testing"
     """enforce, testing (report only) or none (withdraw a policy)."""
-    max_age: Annotated[int, integer(0, 31557600, "RFC 8461 3.2")] = 604800
+    max_age: Annotated[int, integer(0, mta_sts_records.MAX_AGE, "RFC 8461 3.2")] = 604800
     """Seconds senders cache the policy; lower it before an MX change."""
     include_mx: Flag = True
     """List each MX host as its own ``mx:`` pattern; false publishes only ``patterns``."""
@@ -256,7 +266,7 @@ class Bimi(Model):
     """https: URL of the SVG logo (``l=``)."""
     authority: BimiUri | None = None
     """https: URL of the mark certificate (VMC or CMC, PEM) that proves the logo (``a=``); most mailbox providers require one."""
-    selector: BimiSelector = "default"
+    selector: BimiSelector = bimi_records.DEFAULT_SELECTOR
     """The record is ``<selector>._bimi.<domain>``; receivers look up ``default`` unless a message names another."""
 
 
@@ -551,7 +561,7 @@ class Config(Model):
         # ("Configuration for import target does not exist").
         unique(self.adopt, lambda a: a, "", ADOPT_RULE, "a record set", prefix=("adopt",))
         published = {"spf", "dmarc"}
-        published |= {"mx"} if self.mx else set()
+        published |= {"mx"} if self.mx or self.mail == "none" else set()  # a parked domain's null MX
         published |= {"tls_rpt"} if self.tls_rpt is not None else set()
         published |= {"mta_sts", "mta_sts_a", "mta_sts_aaaa"} if self.mta_sts is not None else set()
         published |= {DKIM_ADOPT_PREFIX + k.selector for k in self.dkim}

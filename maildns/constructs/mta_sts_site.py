@@ -266,14 +266,17 @@ class MtaStsSite(Construct):
 
         # --- DNS: mta-sts.<domain> to CloudFront, and the _mta-sts TXT with the id
         alias: Route53RecordAlias = {"name": self.distribution.domain_name, "zone_id": CLOUDFRONT_ZONE_ID, "evaluate_target_health": False}
-        self.aliases = [
-            _named(
+        aliases = {
+            type_: _named(
                 Route53Record(self, f"alias-{type_.lower()}", zone_id=zone_id, name=host, type=type_, alias=alias),
                 f"mta_sts_{type_.lower()}",
             )
             for type_ in ("A", "AAAA")
-        ]
+        }
+        self.aliases = list(aliases.values())
         self.txt = route53_record(self, zone_id, txt)
         # Publish a new id only once its bytes are served at a name that resolves: a sender seeing
         # the id fetches the policy at once (a negative answer would be cached too) and keeps it for max_age (RFC 8461 3.3, 5.1).
         self.txt.depends_on = [_address(r) for r in (self.policy_object, self.bucket_policy, self.distribution, *self.aliases)]
+        # The site's record sets by (name, type), for the stack to find one the plan names.
+        self.record_sets: dict[tuple[str, str], Route53Record] = {(host, t): r for t, r in aliases.items()} | {(txt.name, "TXT"): self.txt}

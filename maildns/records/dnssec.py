@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from maildns.records import Record
 from maildns.records.names import is_subdomain
 
-DS_RECORD_RULE = "RFC 4035 2.4"
 # Name of the key-signing key in its hosted zone (Route53 CreateKeySigningKey: 3-128 letters,
 # digits and underscores, unique in the zone). One KSK per zone, so one fixed name.
 KSK_NAME = "maildns"

@@ -15,10 +15,6 @@ if TYPE_CHECKING:
     from maildns.stacks.domain import DomainStack
 
 
-def _stack_name(domain: str) -> str:
-    return domain.replace(".", "-")
-
-
 def link_delegations(stack: DomainStack) -> None:
     """Publish the DS records that involve ``stack``, once both of their stacks exist in the app.
 
@@ -31,7 +27,8 @@ def link_delegations(stack: DomainStack) -> None:
     if app is None:
         return
     for record in stack.plan.dnssec:
-        child = app.node.try_find_child(_stack_name(record.name))
+        # Found by its domain, not by a stack name derived again here (Config.stack_name owns that).
+        child = next((c for c in app.node.children if getattr(getattr(c, "plan", None), "domain", None) == record.name), None)
         if child is not None:
             _publish(stack, record, child)  # type: ignore[arg-type]  # every stack of the app is a DomainStack
     if stack.dnssec is None:

@@ -123,8 +123,8 @@ class DomainStack(TerraformStack):
         name and type that exist. Once in state an import block is a no-op, so it can stay."""
         resources: dict[str, Route53Record] = dict(self.records.records)
         if self.mta_sts is not None:
-            txt, alias_a, alias_aaaa = (r.id for r in self.plan.mta_sts[:3])
-            resources.update({txt: self.mta_sts.txt, alias_a: self.mta_sts.aliases[0], alias_aaaa: self.mta_sts.aliases[1]})
+            sets = self.mta_sts.record_sets
+            resources.update({r.id: sets[(r.name, r.type)] for r in self.plan.mta_sts if (r.name, r.type) in sets})
         for record in (*self.plan.records, *self.plan.mta_sts):
             if record.id in adopt:
                 resources[record.id].import_from(import_id(self.zone_id, record.name, record.type))

@@ -102,12 +102,25 @@ def test_state_gives_tokens_distribution_and_validation_by_domain(tmp_path):
                         ],
                     },
                     {"mode": "data", "type": "aws_route53_zone", "name": "zone", "instances": [{"attributes": {"name": "login.gov"}}]},
+                    {
+                        # an identity another owner keeps (ses.identity: existing): its tokens are read
+                        "mode": "data",
+                        "type": "aws_sesv2_email_identity",
+                        "name": "ses_identity_us_west_2",
+                        "instances": [
+                            {"attributes": {"email_identity": "login.gov", "dkim_signing_attributes": [{"tokens": ["w1", "w2", "w3"]}]}}
+                        ],
+                    },
                 ]
             )
         )
     )
     assert read_state([str(path)]) == {
-        "login.gov": Applied({"us-east-1": ("t1", "t2", "t3")}, "d1.cloudfront.net", ("_a.mta-sts.login.gov", "_b.acm-validations.aws"))
+        "login.gov": Applied(
+            {"us-east-1": ("t1", "t2", "t3"), "us-west-2": ("w1", "w2", "w3")},
+            "d1.cloudfront.net",
+            ("_a.mta-sts.login.gov", "_b.acm-validations.aws"),
+        )
     }
 
 

@@ -90,6 +90,13 @@ def test_parked_domain_takes_only_the_organisation_rua(tmp_path):
     }
 
 
+def test_an_organisation_adopt_list_leaves_a_parked_domain_its_lockdown_records(tmp_path):
+    """The defaults' adopt names mail records a parked domain does not publish; it keeps mx, spf, dmarc."""
+    path = folder(tmp_path, "adopt: [mx, spf, dmarc, tls_rpt, mta_sts]\n", p="domain: p.example\nmail: none\n")
+    (config,) = load_configs([path])
+    assert config.adopt == ("mx", "spf", "dmarc")
+
+
 def test_parked_domain_still_refuses_its_own_mail_settings(tmp_path):
     path = folder(tmp_path, DEFAULTS, p="domain: p.example\nmail: none\ntls_rpt: {rua: ['mailto:t@p.example']}\n")
     with pytest.raises(ConfigError) as exc:

@@ -102,6 +102,14 @@ REFUSED = [
         id="SES: mail_from is one label",
     ),
     pytest.param(
+        {"ses": {"regions": ["us-west-2"], "identity": "existing", "mail_from": "bounce"}},
+        [
+            "ses.mail_from: must not be set with ses.identity: existing: MAIL FROM is a setting of the identity, so its owner sets it"
+            " (got bounce; AWS SES custom MAIL FROM)"
+        ],
+        id="SES: no MAIL FROM for an identity another owner keeps",
+    ),
+    pytest.param(
         {"ses": {"regions": ["us-west-2"], "mail_from": "bounce_1"}},
         [
             "ses.mail_from: must be letters, digits and hyphens, no underscore: it is a host name mail is sent from (got bounce_1; RFC 1123 2.1)"

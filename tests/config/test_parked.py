@@ -37,6 +37,13 @@ def test_parked_domain_may_say_reject_explicitly():
     assert ("_dmarc.example.gov", "TXT", ("v=DMARC1; p=reject; sp=reject",)) in rows
 
 
+def test_parked_domain_adopts_its_live_lockdown_records():
+    """A parked domain's null MX, SPF and DMARC may exist already: adopt imports them."""
+    config = parse_config(domain(mail="none", adopt=["mx", "spf", "dmarc"]), FILE)
+    (p,) = plan([config])
+    assert set(p.config.adopt) == {"mx", "spf", "dmarc"}
+
+
 def test_full_is_the_default():
     (p,) = plan([parse_config(domain(), FILE)])
     assert p.config.mail == "full"

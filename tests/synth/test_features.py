@@ -78,15 +78,6 @@ def test_mail_from_per_region_after_its_records(doc, region):
     }
 
 
-def test_mail_from_of_an_existing_identity_names_the_domain():
-    """An identity another owner keeps (ses.identity: existing) has no resource in the stack; its
-    MAIL FROM setting names the identity, which is the domain."""
-    doc = synth(config(ses={"regions": ["us-west-2"], "identity": "existing", "mail_from": "bounce"}))
-    assert "aws_ses_domain_identity" not in doc["resource"]
-    mail_from = resource(doc, "aws_ses_domain_mail_from", "ses_mail_from_us_west_2")
-    assert (mail_from["domain"], mail_from["mail_from_domain"]) == ("example.gov", "bounce-us-west-2.example.gov")
-
-
 def test_no_mail_from_without_the_setting():
     doc = synth(config(ses={"regions": ["us-west-2"]}))
     assert "aws_ses_domain_mail_from" not in doc["resource"]
