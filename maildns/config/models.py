@@ -321,84 +321,56 @@ PARKED_DMARC_TAGS = ("rua",)  # the one DMARC tag a parked domain chooses; p and
 
 def parked_conflicts(config: Config) -> list[RuleError]:
     """Every setting of a ``mail: none`` domain that the lockdown set leaves no room for, one error each."""
-    why = "must not be set when mail is none"
-    found: list[RuleError] = []
-    if config.mx:
-        found.append(
-            RuleError(
-                f"{why}: a parked domain publishes only the null MX 0 .",
-                "RFC 7505 3",
-                value=[f"{m.preference} {m.host}" for m in config.mx],
-                path=("mx",),
-            )
-        )
-    spf = config.spf
-    for name, value, set_ in (
-        ("terms", [str(t) for t in spf.terms], bool(spf.terms)),
-        ("all", spf.all, spf.all not in (None, "fail")),
-        ("redirect", spf.redirect, spf.redirect is not None),
-        ("exp", spf.exp, spf.exp is not None),
-    ):
-        if set_:
-            found.append(RuleError(f"{why}: a parked domain publishes v=spf1 -all", "RFC 7208 5.1", value=value, path=("spf", name)))
-    if config.dkim:
-        found.append(
-            RuleError(
-                f"{why}: a parked domain revokes every key with *._domainkey v=DKIM1; p=",
-                "RFC 6376 3.6.1",
-                value=[k.selector for k in config.dkim],
-                path=("dkim",),
-            )
-        )
-    if config.ses is not None:
-        found.append(
-            RuleError(
-                f"{why}: a parked domain sends no mail, through SES or otherwise",
-                PARKED_RULE,
-                value=list(config.ses.regions),
-                path=("ses",),
-            )
-        )
-    if config.mta_sts is not None:
-        found.append(
-            RuleError(
-                f"{why}: a parked domain receives no mail, so it has no MTA-STS policy",
-                "RFC 8461 3",
-                value=config.mta_sts.mode,
-                path=("mta_sts",),
-            )
-        )
-    if config.tls_rpt is not None:
-        found.append(
-            RuleError(
-                f"{why}: a parked domain receives no mail, so there is no TLS to report on",
-                "RFC 8460 3",
-                value=list(config.tls_rpt.rua),
-                path=("tls_rpt",),
-            )
-        )
-    if config.bimi is not None:
-        found.append(
-            RuleError(
-                f"{why}: a parked domain sends no mail, so there is no logo to show",
-                "BIMI draft-10 4",
-                value=config.bimi.selector,
-                path=("bimi",),
-            )
-        )
-    for tag in sorted(config.dmarc.model_fields_set - set(PARKED_DMARC_TAGS)):
-        value = getattr(config.dmarc, tag)
-        if tag in ("p", "sp") and value == "reject":
-            continue
-        found.append(
-            RuleError(
-                f"{why}: a parked domain publishes v=DMARC1; p=reject; sp=reject with only rua",
-                "RFC 7489 6.3",
-                value=value,
-                path=("dmarc", tag),
-            )
-        )
-    return found
+    spf, dmarc = config.spf, config.dmarc
+    dmarc_tags = sorted(
+        t for t in dmarc.model_fields_set - set(PARKED_DMARC_TAGS) if not (t in ("p", "sp") and getattr(dmarc, t) == "reject")
+    )
+    # (field path, whether it is set, the value shown, why the lockdown set has no room for it, rule)
+    checks: list[tuple[tuple[str, ...], bool, object, str, str]] = [
+        (("mx",), bool(config.mx), [f"{m.preference} {m.host}" for m in config.mx], "publishes only the null MX 0 .", "RFC 7505 3"),
+        (("spf", "terms"), bool(spf.terms), [str(t) for t in spf.terms], "publishes v=spf1 -all", "RFC 7208 5.1"),
+        (("spf", "all"), spf.all not in (None, "fail"), spf.all, "publishes v=spf1 -all", "RFC 7208 5.1"),
+        (("spf", "redirect"), spf.redirect is not None, spf.redirect, "publishes v=spf1 -all", "RFC 7208 5.1"),
+        (("spf", "exp"), spf.exp is not None, spf.exp, "publishes v=spf1 -all", "RFC 7208 5.1"),
+        (
+            ("dkim",),
+            bool(config.dkim),
+            [k.selector for k in config.dkim],
+            "revokes every key with *._domainkey v=DKIM1; p=",
+            "RFC 6376 3.6.1",
+        ),
+        (("ses",), config.ses is not None, config.ses and list(config.ses.regions), "sends no mail, through SES or otherwise", PARKED_RULE),
+        (
+            ("mta_sts",),
+            config.mta_sts is not None,
+            config.mta_sts and config.mta_sts.mode,
+            "receives no mail, so it has no MTA-STS policy",
+            "RFC 8461 3",
+        ),
+        (
+            ("tls_rpt",),
+            config.tls_rpt is not None,
+            config.tls_rpt and list(config.tls_rpt.rua),
+            "receives no mail, so there is no TLS to report on",
+            "RFC 8460 3",
+        ),
+        (
+            ("bimi",),
+            config.bimi is not None,
+            config.bimi and config.bimi.selector,
+            "sends no mail, so there is no logo to show",
+            "BIMI draft-10 4",
+        ),
+        *(
+            (("dmarc", tag), True, getattr(dmarc, tag), "publishes v=DMARC1; p=reject; sp=reject with only rua", "RFC 7489 6.3")
+            for tag in dmarc_tags
+        ),
+    ]
+    return [
+        RuleError(f"must not be set when mail is none: a parked domain {why}", rule, value=value, path=path)
+        for path, is_set, value, why, rule in checks
+        if is_set
+    ]
 
 
 def _few_apex_values(value: Any) -> Any:
