@@ -170,7 +170,7 @@ def groups_of(plans: Sequence[DomainPlan], count: int) -> list[list[DomainPlan]]
 
     Stacks that refer to each other stay together: a signed domain's DS record is written into
     its parent's stack, with a dependency, only when both stacks are in the same app
-    (``maildns/stacks/delegation.py``). Otherwise the domains are dealt out like cards, so the
+    (``link_delegations`` in ``maildns/stacks/domain.py``). Otherwise the domains are dealt out like cards, so the
     expensive and cheap ones (full and parked, which alternate in most folders) spread evenly.
     """
     index = {p.stack_name: i for i, p in enumerate(plans)}

@@ -1,21 +1,24 @@
-"""One Terraform stack per domain: providers, state backend, zone, and the domain's constructs."""
+"""One Terraform stack per domain: providers, state backend, zone, and the domain's constructs;
+and DS records across stacks: a signed domain's DS published in the stack of the domain whose zone
+holds its delegation."""
 
 from __future__ import annotations
 
+import posixpath
+
 from maildns.aws.base import PROVIDER_VERSION, AwsProvider
 from maildns.aws.route53 import DataAwsRoute53Zone, Route53Record, import_id
-from maildns.cdk import Construct, LocalBackend, S3Backend, TerraformStack
+from maildns.cdk import Construct, DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, TerraformStack
 from maildns.config.resolved import LocalState, S3State
-from maildns.constructs.dnssec import DnssecSigning
-from maildns.constructs.email_dns import EmailDnsRecords, route53_record
+from maildns.constructs.dnssec import DS_OUTPUT, DnssecSigning
+from maildns.constructs.email_dns import EmailDnsRecords, route53_record, terraform_name
 from maildns.constructs.mta_sts_site import MtaStsSite
 from maildns.constructs.ses_dkim import SesDkim
 from maildns.constructs.ses_mail_from import SesMailFrom
 from maildns.plan import DomainPlan
-from maildns.records import ses_verification_record
+from maildns.records import Record, ses_verification_record
 from maildns.records.mail_from import mail_from_name
 from maildns.records.mail_from import record_id as mail_from_record_id
-from maildns.stacks.delegation import link_delegations
 
 # S3 native state locking (backend use_lockfile, the default with an S3 backend) needs 1.10.
 REQUIRED_VERSION = ">= 1.10"
@@ -154,3 +157,49 @@ class DomainStack(TerraformStack):
         if state.use_lockfile:
             # S3 native locking (Terraform 1.10+); cdktf 0.21's S3Backend has no property for it.
             s3.add_override("use_lockfile", True)
+
+
+def link_delegations(stack: DomainStack) -> None:
+    """Publish the DS records that involve ``stack``, once both of their stacks exist in the app.
+
+    Stacks are built one by one, in any order: the second of a parent and child pair to be built
+    writes the DS record into the parent's stack. Its value is the child's ``dnssec_ds_record``
+    output, read from the child's state through ``terraform_remote_state``, so the parent's stack
+    depends on the child's (``cdktf deploy`` applies the child first).
+    """
+    app = stack.node.scope
+    if app is None:
+        return
+    for record in stack.plan.dnssec:
+        # Found by its domain, not by a stack name derived again here (Config.stack_name owns that).
+        child = next((c for c in app.node.children if getattr(getattr(c, "plan", None), "domain", None) == record.name), None)
+        if child is not None:
+            _publish(stack, record, child)  # type: ignore[arg-type]  # every stack of the app is a DomainStack
+    if stack.dnssec is None:
+        return
+    for parent in app.node.children:
+        if parent is stack:
+            continue
+        for record in getattr(getattr(parent, "plan", None), "dnssec", ()):
+            if record.name == stack.plan.domain:
+                _publish(parent, record, stack)  # type: ignore[arg-type]
+
+
+def _publish(parent: DomainStack, record: Record, child: DomainStack) -> None:
+    if child.dnssec is None:
+        return
+    state = child.plan.config.state
+    remote: DataTerraformRemoteStateLocal | DataTerraformRemoteStateS3
+    if isinstance(state, LocalState):
+        # A relative local path is relative to the stack's own folder (cdktf.out/stacks/<stack>),
+        # so the parent reads the child's file from the child's folder. (cdktf's automatic
+        # cross-stack reference would pass the path unchanged and read the parent's folder.)
+        remote = DataTerraformRemoteStateLocal(
+            parent, f"{record.id}-state", path=posixpath.normpath(posixpath.join("..", child.plan.stack_name, state.path))
+        )
+    else:
+        remote = DataTerraformRemoteStateS3(parent, f"{record.id}-state", bucket=state.bucket, key=state.key, region=state.region)
+    remote.override_logical_id(terraform_name(record.id))
+    values = (remote.get_string(DS_OUTPUT),)
+    route53_record(parent, parent.zone_id, Record(record.id, record.name, record.type, record.ttl, values))
+    parent.add_dependency(child)

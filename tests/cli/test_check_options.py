@@ -9,7 +9,8 @@ import pytest
 
 from maildns.check.lookup import Result
 from maildns.check.state import Applied, apply_state, read_state
-from maildns.cli import main, result_lines
+from maildns.cli import main
+from maildns.cli.check import result_lines
 from maildns.config import load_config
 from maildns.plan import plan_one
 

@@ -263,7 +263,7 @@ def test_synth_out_that_cannot_be_created_is_a_usage_error(capsys):
     [("192.0.2.1", ("192.0.2.1", 53)), ("192.0.2.1:5353", ("192.0.2.1", 5353)), ("[::1]:53", ("::1", 53)), ("::1", ("::1", 53))],
 )
 def test_nameserver_forms(value, parsed):
-    from maildns.cli import nameserver
+    from maildns.cli.options import nameserver
 
     assert nameserver(value) == parsed
 

@@ -109,12 +109,12 @@ def test_output_that_cannot_be_written_is_one_line_and_fails(tmp_path, redirect,
 
 
 def test_ctrl_c_is_one_line_and_exit_130(capsys, monkeypatch):
-    import maildns.cli
+    import maildns.cli.records
 
     def interrupted(args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(maildns.cli, "cmd_records", interrupted)
+    monkeypatch.setattr(maildns.cli.records, "cmd_records", interrupted)
     assert main(["records", str(LOGIN_GOV)]) == 130
     assert capsys.readouterr().err == "maildns records: interrupted\n"
 

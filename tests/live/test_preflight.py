@@ -7,7 +7,8 @@ import pytest
 
 from maildns.check.lookup import start
 from maildns.check.preflight import preflight
-from maildns.cli import main, nameserver
+from maildns.cli import main
+from maildns.cli.options import nameserver
 from maildns.config import parse_config
 from maildns.plan import plan_one
 from tests.live.zones import Zone
