@@ -16,9 +16,8 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 Handler = Callable[[argparse.Namespace], int]
-Commands: TypeAlias = (
-    "argparse._SubParsersAction[argparse.ArgumentParser]"  # what ``add_subparsers`` returns; each command module adds its parser to it
-)
+# What ``add_subparsers`` returns: each command module adds its parser to it.
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 class RevisionInvalid(Exception):
