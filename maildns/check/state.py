@@ -80,17 +80,14 @@ class _Reader:
         return str(self.field(obj, where, key, str)).rstrip(".").lower()
 
 
-
-
 def _read_by_maildns(mode: str, type_: str, name: str) -> bool:
     """Whether the resource is one whose attributes ``check`` reads (the stacks' logical names)."""
-    return (
-        (mode, type_) == ("data", "aws_sesv2_email_identity")
-        and name.startswith(SES_IDENTITY_PREFIX)
-        or (mode, type_) == ("managed", "aws_ses_domain_dkim")
-        and name.startswith(SES_DKIM_PREFIX)
-        or (mode, type_, name) in (("managed", "aws_cloudfront_distribution", MTA_STS), ("managed", "aws_acm_certificate", MTA_STS))
-    )
+    if (mode, type_) == ("data", "aws_sesv2_email_identity"):
+        return name.startswith(SES_IDENTITY_PREFIX)
+    if (mode, type_) == ("managed", "aws_ses_domain_dkim"):
+        return name.startswith(SES_DKIM_PREFIX)
+    return mode == "managed" and type_ in ("aws_cloudfront_distribution", "aws_acm_certificate") and name == MTA_STS
+
 
 KINDS: dict[type, str] = {str: "text", int: "a whole number", list: "a list", dict: "an object", bool: "true or false"}
 
@@ -136,17 +133,20 @@ def read_state(paths: Sequence[str]) -> dict[str, Applied]:
             instances = read.field(resource, where, "instances", list)
             for at, instance in read.objects(instances, (*where, "instances")):
                 attributes = read.field(instance, at, "attributes", dict)
-                _read_instance(read, found, type_, name, attributes, (*at, "attributes"))
+                _read_instance(read, found, kind=(type_, name), attributes=attributes, at=(*at, "attributes"))
     return found
 
 
-def _read_instance(read: _Reader, found: dict[str, Applied], type_: str, name: str, attributes: dict[str, Any], at: FieldPath) -> None:
-    """What one instance of a resource maildns knows adds to ``found``."""
+def _read_instance(read: _Reader, found: dict[str, Applied], *, kind: tuple[str, str], attributes: dict[str, Any], at: FieldPath) -> None:
+    """What one instance of a resource maildns reads (``kind``: type and logical name) adds to ``found``."""
+    type_, name = kind
     if type_ == "aws_sesv2_email_identity" and name.startswith(SES_IDENTITY_PREFIX):
         # An identity another owner keeps (ses.identity: existing): its tokens are read.
         region = name.removeprefix(SES_IDENTITY_PREFIX).replace("_", "-")
         domain = read.name(attributes, at, "email_identity")
-        signing = read.objects(read.field(attributes, at, "dkim_signing_attributes", list, required=False) or [], (*at, "dkim_signing_attributes"))
+        signing = read.objects(
+            read.field(attributes, at, "dkim_signing_attributes", list, required=False) or [], (*at, "dkim_signing_attributes")
+        )
         tokens: tuple[str, ...] = ()
         for where, block in signing[:1]:
             tokens = read.texts(read.field(block, where, "tokens", list, required=False) or [], (*where, "tokens"))

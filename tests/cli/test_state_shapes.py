@@ -3,7 +3,6 @@ and the JSON path of the value, never a traceback nor a value misread (Terraform
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -106,15 +105,51 @@ SHAPES = [
     ("resources.1", 7, f"resources[1]: must be an object (got 7; {RULE})"),
     ("resources.1.name", 3, f"resources[1].name: must be text (got 3; {RULE})"),
     ("resources.1.type", None, f"resources[1].type: must be text (got null; {RULE})"),
-    ("resources.1.instances.0.attributes.aliases", "mta-sts.login.gov", f"{CLOUDFRONT}.aliases: must be a list (got mta-sts.login.gov; {RULE})"),
-    ("resources.1.instances.0.attributes.aliases", [["mta-sts.login.gov"]], f'{CLOUDFRONT}.aliases[0]: must be text (got ["mta-sts.login.gov"]; {RULE})'),
-    ("resources.1.instances.0.attributes.domain_name", {"name": "d1"}, f'{CLOUDFRONT}.domain_name: must be text (got {{"name": "d1"}}; {RULE})'),
-    ("resources.2.instances.0.attributes.domain_validation_options", "CNAME", f"{ACM}.domain_validation_options: must be a list (got CNAME; {RULE})"),
-    ("resources.2.instances.0.attributes.domain_validation_options.0", "mta-sts.login.gov", f"{ACM}.domain_validation_options[0]: must be an object (got mta-sts.login.gov; {RULE})"),
-    ("resources.2.instances.0.attributes.domain_validation_options.0.resource_record_value", ["_y"], f'{ACM}.domain_validation_options[0].resource_record_value: must be text (got ["_y"]; {RULE})'),
-    ("resources.3.instances.0.attributes.dkim_signing_attributes", {"tokens": []}, f'{IDENTITY}.dkim_signing_attributes: must be a list (got {{"tokens": []}}; {RULE})'),
-    ("resources.3.instances.0.attributes.dkim_signing_attributes.0", "a", f"{IDENTITY}.dkim_signing_attributes[0]: must be an object (got a; {RULE})"),
-    ("resources.3.instances.0.attributes.dkim_signing_attributes.0.tokens", "abc", f"{IDENTITY}.dkim_signing_attributes[0].tokens: must be a list (got abc; {RULE})"),
+    (
+        "resources.1.instances.0.attributes.aliases",
+        "mta-sts.login.gov",
+        f"{CLOUDFRONT}.aliases: must be a list (got mta-sts.login.gov; {RULE})",
+    ),
+    (
+        "resources.1.instances.0.attributes.aliases",
+        [["mta-sts.login.gov"]],
+        f'{CLOUDFRONT}.aliases[0]: must be text (got ["mta-sts.login.gov"]; {RULE})',
+    ),
+    (
+        "resources.1.instances.0.attributes.domain_name",
+        {"name": "d1"},
+        f'{CLOUDFRONT}.domain_name: must be text (got {{"name": "d1"}}; {RULE})',
+    ),
+    (
+        "resources.2.instances.0.attributes.domain_validation_options",
+        "CNAME",
+        f"{ACM}.domain_validation_options: must be a list (got CNAME; {RULE})",
+    ),
+    (
+        "resources.2.instances.0.attributes.domain_validation_options.0",
+        "mta-sts.login.gov",
+        f"{ACM}.domain_validation_options[0]: must be an object (got mta-sts.login.gov; {RULE})",
+    ),
+    (
+        "resources.2.instances.0.attributes.domain_validation_options.0.resource_record_value",
+        ["_y"],
+        f'{ACM}.domain_validation_options[0].resource_record_value: must be text (got ["_y"]; {RULE})',
+    ),
+    (
+        "resources.3.instances.0.attributes.dkim_signing_attributes",
+        {"tokens": []},
+        f'{IDENTITY}.dkim_signing_attributes: must be a list (got {{"tokens": []}}; {RULE})',
+    ),
+    (
+        "resources.3.instances.0.attributes.dkim_signing_attributes.0",
+        "a",
+        f"{IDENTITY}.dkim_signing_attributes[0]: must be an object (got a; {RULE})",
+    ),
+    (
+        "resources.3.instances.0.attributes.dkim_signing_attributes.0.tokens",
+        "abc",
+        f"{IDENTITY}.dkim_signing_attributes[0].tokens: must be a list (got abc; {RULE})",
+    ),
     ("resources.3.instances.0.attributes.email_identity", 1.5, f"{IDENTITY}.email_identity: must be text (got 1.5; {RULE})"),
 ]
 MISSING = [
@@ -123,7 +158,10 @@ MISSING = [
     ("resources.0.instances", f"resources[0]: has no instances ({RULE})"),
     ("resources.1.mode", f"resources[1]: has no mode ({RULE})"),
     ("resources.1.instances.0.attributes.domain_name", f"{CLOUDFRONT}: has no domain_name ({RULE})"),
-    ("resources.2.instances.0.attributes.domain_validation_options.0.resource_record_name", f"{ACM}.domain_validation_options[0]: has no resource_record_name ({RULE})"),
+    (
+        "resources.2.instances.0.attributes.domain_validation_options.0.resource_record_name",
+        f"{ACM}.domain_validation_options[0]: has no resource_record_name ({RULE})",
+    ),
 ]
 
 
@@ -153,11 +191,25 @@ def test_a_value_of_the_wrong_shape_is_named_by_its_path(tmp_path, capsys, chang
         (b'"version 4"', "not a Terraform state file (expected JSON with version 4 and resources)"),
         (b'{"version": 4, "resources": {}}', "not a Terraform state file (expected JSON with version 4 and resources)"),
         (b'{"version": 4, "resources": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "not a Terraform state file (nested too deep to read)"),
-        (b'{"version": 4, "serial": 1' + b"0" * 5000 + b', "resources": []}', "not a Terraform state file (Exceeds the limit (4300 digits) for integer string conversion: value has 5001 digits; use sys.set_int_max_str_digits() to increase the limit)"),
-        (b'{"version": 4, "resources": [], "lineage": "\xff"}', "not a Terraform state file ('utf-8' codec can't decode byte 0xff in position 44: invalid start byte)"),
+        (
+            b'{"version": 4, "serial": 1' + b"0" * 5000 + b', "resources": []}',
+            "not a Terraform state file (Exceeds the limit (4300 digits) for integer string conversion: value has 5001 digits; use sys.set_int_max_str_digits() to increase the limit)",
+        ),
+        (
+            b'{"version": 4, "resources": [], "lineage": "\xff"}',
+            "not a Terraform state file ('utf-8' codec can't decode byte 0xff in position 44: invalid start byte)",
+        ),
         (b'{"version": 4, "resources": [', "not a Terraform state file (Expecting value: line 1 column 30 (char 29))"),
     ],
-    ids=["a list at the top level", "text at the top level", "resources an object", "nested deeper than Python recurses", "a number of 5001 digits", "not UTF-8", "cut short"],
+    ids=[
+        "a list at the top level",
+        "text at the top level",
+        "resources an object",
+        "nested deeper than Python recurses",
+        "a number of 5001 digits",
+        "not UTF-8",
+        "cut short",
+    ],
 )
 def test_a_file_that_is_not_state_is_a_usage_error(tmp_path, capsys, content, message):
     path = tmp_path / "terraform.tfstate"
