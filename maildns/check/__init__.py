@@ -100,8 +100,9 @@ def check_domain(plan: DomainPlan, options: Options, applied: Applied | None = N
 
 
 def _fold_apex_txt(domain: str, results: list[Result], found: list[Result]) -> list[Result]:
-    """The preflight results, less the apex TXT values the next deploy would delete when the
-    apex TXT set is already a ``mismatch``: those values are said there, once."""
+    """The preflight results ``found``, less the apex TXT values the next deploy would delete
+    when the apex TXT set is already a ``mismatch`` in ``results``: that result (replaced in
+    place) names them, so they are said once."""
     apex = [r for r in found if (r.name, r.type) == (domain, "TXT")]
     at = next((i for i, r in enumerate(results) if (r.name, r.type) == (domain, "TXT") and r.status == "mismatch"), None)
     if not apex or at is None:
