@@ -48,7 +48,12 @@ def _distribution_addresses(records: tuple[Record, ...], distribution: str, look
                     Result(distribution, record.type, "error", detail=f"looking up the distribution of {record.name}: {failure(exc)}")
                 )
                 continue
-            out.append(dataclasses.replace(record, values=addresses, computed=not addresses))
+            if not addresses:
+                # Nothing to compare with: the alias cannot be shown right (nor is it skipped).
+                detail = f"the distribution {distribution} of {record.name} has no {record.type} address"
+                errors.append(Result(record.name, record.type, "error", detail=detail))
+                continue
+            out.append(dataclasses.replace(record, values=addresses, computed=False))
         else:
             out.append(record)
     return tuple(out), errors
@@ -90,5 +95,20 @@ def check_domain(plan: DomainPlan, options: Options, applied: Applied | None = N
             results.append(Result(url, "HTTPS", "error", detail=f"looking up {host}: {failure(exc)}"))
         else:
             results.append(check_policy(url, addresses[0] if addresses else None, plan.policy, options.context, timeout))
-    results.extend(preflight(plan, lookup))
+    results.extend(_fold_apex_txt(config.domain, results, preflight(plan, lookup)))
     return results
+
+
+def _fold_apex_txt(domain: str, results: list[Result], found: list[Result]) -> list[Result]:
+    """The preflight results ``found``, less the apex TXT values the next deploy would delete
+    when the apex TXT set is already a ``mismatch`` in ``results``: that result (replaced in
+    place) names them, so they are said once."""
+    apex = [r for r in found if (r.name, r.type) == (domain, "TXT")]
+    at = next((i for i, r in enumerate(results) if (r.name, r.type) == (domain, "TXT") and r.status == "mismatch"), None)
+    if not apex or at is None:
+        return found
+    values = [value for r in apex for value in r.published]
+    it = "it" if len(values) == 1 else "them"
+    deleted = f"would be deleted by the next deploy: {', '.join(map(repr, values))}; list {it} in apex_txt to keep {it}"
+    results[at] = dataclasses.replace(results[at], detail="; ".join(filter(None, (results[at].detail, deleted))))
+    return [r for r in found if r not in apex]

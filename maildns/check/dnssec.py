@@ -12,8 +12,12 @@ import dns.rdata
 import dns.rdatatype
 import dns.resolver
 import dns.rrset
+from dns.rdtypes.ANY.DNSKEY import DNSKEY
+from dns.rdtypes.dsbase import DSBase
 
 from maildns.check.lookup import Dns, Result, Status, failure
+
+KNOWN_DIGESTS = (1, 2, 4)  # SHA-1, SHA-256, SHA-384: the DS digest types dnspython computes (RFC 8624 3.3)
 
 
 def _signed(lookup: Dns, name: str, type_: str) -> tuple[dns.rrset.RRset | None, dns.rrset.RRset | None]:
@@ -39,6 +43,35 @@ def _same(origin: dns.name.Name, key: dns.rdata.Rdata, ds: dns.rdata.Rdata) -> b
         return False
 
 
+def _ds_text(ds: DSBase) -> str:
+    """A DS as the parent publishes it, the digest cut to its first 16 hex digits."""
+    digest = ds.digest.hex()
+    return f"DS {ds.key_tag} {ds.algorithm} {ds.digest_type} {digest[:16]}{'...' if len(digest) > 16 else ''}"
+
+
+def _unmatched(origin: dns.name.Name, ds: DSBase, keys: dns.rrset.RRset) -> str:
+    """Why ``ds`` matches no DNSKEY of the zone: its key tag, then its algorithm, then its digest
+    (RFC 4034 5.2: a DS names a key by all three)."""
+    same_tag = [key for key in keys if isinstance(key, DNSKEY) and dns.dnssec.key_id(key) == ds.key_tag]
+    if not same_tag:
+        return f"{_ds_text(ds)} names no DNSKEY of the zone (no key has tag {ds.key_tag})"
+    if not any(key.algorithm == ds.algorithm for key in same_tag):
+        return f"{_ds_text(ds)} has algorithm {ds.algorithm}, the DNSKEY with tag {ds.key_tag} has {int(same_tag[0].algorithm)}"
+    if ds.digest_type not in KNOWN_DIGESTS:
+        return f"{_ds_text(ds)} has digest type {ds.digest_type}, which maildns cannot compute (RFC 8624 3.3)"
+    return f"{_ds_text(ds)} has a digest that is not the digest of the DNSKEY with tag {ds.key_tag}"
+
+
+def _parent_ds(lookup: Dns, zone: str) -> tuple[list[DSBase], str]:
+    """The DS set the parent publishes for ``zone`` and, when it cannot be read, why."""
+    try:
+        return [ds for ds in lookup.resolve(zone, "DS").rrset or () if isinstance(ds, DSBase)], ""
+    except dns.resolver.NXDOMAIN:
+        return [], ""
+    except (dns.exception.DNSException, OSError) as exc:
+        return [], f"looking up {zone} DS: {failure(exc)}"
+
+
 def _why(sigs: dns.rrset.RRset, exc: Exception) -> str:
     """Why no signature validated: the validity period (RFC 4034 3.1.5) says more than dnspython's message."""
     now = time.time()
@@ -61,28 +94,36 @@ def check_dnssec(zone: str, names: Iterable[tuple[str, str]], lookup: Dns) -> Re
         return Result(zone, "DNSSEC", "error", detail=f"{zone} does not exist (NXDOMAIN)")
     except (dns.exception.DNSException, OSError) as exc:
         return Result(zone, "DNSSEC", "error", detail=f"looking up {zone} DNSKEY: {failure(exc)}")
+    ds_set, ds_failed = _parent_ds(lookup, zone)
     if keys is None:
+        if ds_set:
+            # The DS says the zone is signed; with no DNSKEY to match it every answer is bogus.
+            shown = ", ".join(_ds_text(ds) for ds in ds_set)
+            detail = (
+                f"the parent publishes {shown} but the zone has no DNSKEY: validating resolvers find every answer bogus"
+                " and cannot resolve the domain (RFC 4035 5.2)"
+            )
+            return Result(zone, "DNSSEC", "error", detail=detail)
+        if ds_failed:
+            return Result(zone, "DNSSEC", "error", detail=f"the zone is not signed (no DNSKEY), and {ds_failed}")
         return Result(
             zone, "DNSSEC", "notice", detail="the zone is not signed (no DNSKEY); resolvers cannot authenticate its answers (RFC 4033)"
         )
-    problems: list[str] = []
+    problems: list[str] = [ds_failed] if ds_failed else []
     notes: list[str] = []
-    try:
-        ds_answer = lookup.resolve(zone, "DS")
-        ds_set = list(ds_answer.rrset or ())
-    except dns.resolver.NXDOMAIN:
-        ds_set = []
-    except (dns.exception.DNSException, OSError) as exc:
-        ds_set = []
-        problems.append(f"looking up {zone} DS: {failure(exc)}")
     tags = sorted(dns.dnssec.key_id(key) for key in keys)
     if not ds_set and not problems:
         notes.append(f"the parent publishes no DS for {zone}: resolvers treat the zone as unsigned (RFC 4035 5.2)")
     elif ds_set:
-        matches = [ds for ds in ds_set for key in keys if ds.key_tag == dns.dnssec.key_id(key) and _same(origin, key, ds)]
-        if not matches:
+        unmatched = [ds for ds in ds_set if not any(ds.key_tag == dns.dnssec.key_id(key) and _same(origin, key, ds) for key in keys)]
+        if len(unmatched) == len(ds_set):
             ds_tags = sorted({ds.key_tag for ds in ds_set})
             problems.append(f"no DS at the parent matches a DNSKEY (DS key tags {ds_tags}, DNSKEY key tags {tags}; RFC 4035 5.2)")
+        elif unmatched:
+            # Another DS leads to a key, so resolvers validate today; this one is stale or mistyped,
+            # and becomes the only DS the moment the matching one is removed (RFC 4035 5.2).
+            problems.append(f"{len(unmatched)} of {len(ds_set)} DS records at the parent match no DNSKEY (RFC 4035 5.2)")
+        notes.extend(_unmatched(origin, ds, keys) for ds in unmatched)
     checked = [(zone, "DNSKEY"), (zone, "SOA"), *names]
     valid = 0
     failed: list[str] = []

@@ -147,12 +147,48 @@ def failure(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+def answered(lookup: Dns, name: str, type_: str) -> tuple[tuple[str, ...], int | None, bool]:
+    """What ``published`` returns, with the set's TTL and whether the answer is authoritative
+    (the AA bit, RFC 1035 4.1.1): only then is the TTL the one the zone publishes."""
+    try:
+        answer = lookup.resolve(name, type_)
+    except dns.resolver.NXDOMAIN:
+        return (), None, False
+    if not answer.rrset:
+        return (), None, False
+    values = tuple(sorted(text(rdata, type_) for rdata in answer))
+    return values, answer.rrset.ttl, bool(answer.response.flags & dns.flags.AA)
+
+
+def ttl_difference(expected: int, found: Sequence[tuple[int | None, bool]]) -> str:
+    """Why the TTLs found are not the config's, or "". An authoritative server publishes the TTL
+    itself; a cache counts it down from there, so only a TTL above the config's shows there that
+    the zone (or what the cache still holds from before a change) differs (RFC 1035 3.2.1)."""
+    for ttl, authoritative in found:
+        if ttl is None or ttl == expected:
+            continue
+        if authoritative:
+            return f"TTL {ttl}, the config says {expected}"
+        if ttl > expected:
+            return f"TTL {ttl} from a cache, over the config's {expected}"
+    return ""
+
+
+# Why a record whose value exists only after apply is not compared, by record id.
+AFTER_APPLY = {
+    "mta-sts-a": "the distribution's addresses are known after apply (give --state)",
+    "mta-sts-aaaa": "the distribution's addresses are known after apply (give --state)",
+}
+
+
 def check_records(records: Iterable[Record], servers: Sequence[Dns]) -> list[Result]:
     """One Result per record set, asking every server of ``servers``; when they disagree the
-    record is ``inconsistent`` and each server's answer is kept.
+    record is ``inconsistent`` and each server's answer is kept. A TTL other than the config's
+    is a ``mismatch`` too (see ``ttl_difference``).
 
-    Values known only after apply are checked for presence when the name is known (the MTA-STS
-    host), and skipped when the name itself is (SES tokens without ``--state``)."""
+    Values known only after apply are never taken as right: a record whose name is known (the
+    MTA-STS host) must be published, and is ``skipped`` when it is; one whose name is not (SES
+    tokens without ``--state``) is skipped without a query."""
     results = []
     for record in records:
         expected = tuple(sorted(record.values))
@@ -160,11 +196,15 @@ def check_records(records: Iterable[Record], servers: Sequence[Dns]) -> list[Res
             results.append(Result(record.name, record.type, "skipped", expected, detail="name known after apply (give --state)"))
             continue
         answers: list[Answer] = []
+        ttls: list[tuple[int | None, bool]] = []
         for server in servers:
             try:
-                answers.append(Answer(server.label, published(server, record.name, record.type)))
+                values, ttl, authoritative = answered(server, record.name, record.type)
             except (dns.exception.DNSException, OSError) as exc:
                 answers.append(Answer(server.label, error=failure(exc)))
+            else:
+                answers.append(Answer(server.label, values))
+                ttls.append((ttl, authoritative))
         if len({(a.values, a.error) for a in answers}) > 1:
             results.append(
                 Result(
@@ -176,14 +216,15 @@ def check_records(records: Iterable[Record], servers: Sequence[Dns]) -> list[Res
             results.append(Result(record.name, record.type, "error", expected, detail=answers[0].error))
             continue
         live = answers[0].values
-        status: Status
         if not live:
-            status = "missing"
+            results.append(Result(record.name, record.type, "missing", expected, live))
         elif record.computed:
-            status = "ok"  # any answer will do: the value is the distribution's, chosen by AWS
+            reason = AFTER_APPLY.get(record.id, "the value is known after apply")
+            results.append(Result(record.name, record.type, "skipped", expected, live, detail=reason))
         else:
-            status = "ok" if live == expected else "mismatch"
-        results.append(Result(record.name, record.type, status, expected, live))
+            drift = ttl_difference(record.ttl, ttls)
+            status: Status = "ok" if live == expected and not drift else "mismatch"
+            results.append(Result(record.name, record.type, status, expected, live, detail=drift))
     return results
 
 

@@ -16,9 +16,14 @@ PORT = 443  # RFC 8461 3.3: the policy is fetched over HTTPS on the default port
 MAX_BODY = 64 * 1024
 
 
+class Truncated(http.client.HTTPException):
+    """The body ended before its Content-Length: what arrived is never used as the policy."""
+
+
 def fetch(url: str, address: str, context: ssl.SSLContext, timeout: float) -> tuple[int, str, bytes]:
     """GET ``url`` from ``address`` with SNI and certificate checks for the URL's host; no
-    redirects; at most ``MAX_BODY`` + 1 octets of the body are read."""
+    redirects; at most ``MAX_BODY`` + 1 octets of the body are read (more means the body is too
+    large); a body shorter than its Content-Length raises Truncated."""
     host = urlsplit(url).hostname or ""
     raw = socket.create_connection((address, PORT), timeout=timeout)
     connection = http.client.HTTPSConnection(host, PORT, context=context, timeout=timeout)
@@ -27,7 +32,13 @@ def fetch(url: str, address: str, context: ssl.SSLContext, timeout: float) -> tu
         connection.sock = context.wrap_socket(raw, server_hostname=host)
         connection.request("GET", urlsplit(url).path, headers={"Host": host, "User-Agent": "maildns-check"})
         response = connection.getresponse()
-        return response.status, response.getheader("Content-Type", "") or "", response.read(MAX_BODY + 1)
+        body = response.read(MAX_BODY + 1)
+        if len(body) <= MAX_BODY and response.length:
+            # The connection closed before the Content-Length promised was sent (http.client
+            # returns the short read as it is): a cut policy is not the policy (RFC 9112 6.3).
+            total = len(body) + response.length
+            raise Truncated(f"the body ended after {len(body)} of the {total} octets its Content-Length announced (RFC 9112 6.3)")
+        return response.status, response.getheader("Content-Type", "") or "", body
     finally:
         connection.close()
 

@@ -33,6 +33,9 @@ def register(commands: Commands) -> None:
         metavar="FILE",
         help="Terraform state file: check the SES DKIM CNAMEs, the CloudFront addresses and the ACM validation record (repeatable)",
     )
+    check.add_argument(
+        "--only-failures", action="store_true", help="print only the results that fail (not ok, notice or skipped); the summary counts all"
+    )
     add_format(check, ("text", "json"))
 
 
@@ -74,10 +77,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         results = [(p.domain, result) for p, found in zip(plans, pool.map(one, plans), strict=True) for result in found]
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+    shown = [(d, r) for d, r in results if not (args.only_failures and r.ok)]
     if args.format == "json":
-        print(json.dumps([{"domain": d, **dataclasses.asdict(r)} for d, r in results], indent=2))
+        print(json.dumps([{"domain": d, **dataclasses.asdict(r)} for d, r in shown], indent=2))
     else:
-        for _, result in results:
+        for _, result in shown:
             print("\n".join(result_lines(result)))
         failed = sum(not r.ok for _, r in results)
         print(f"{len(results)} checked: {failed} failed")

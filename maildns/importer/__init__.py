@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from maildns.config import ConfigError, Problem, parse_config
+from maildns.config import Config, ConfigError, Problem, parse_config
 from maildns.errors import format_path, show
 from maildns.importer.convert import KEYS, Imported, Note, convert
 from maildns.importer.live import Live
@@ -54,6 +54,10 @@ def import_live(live: Live, file: str) -> Written:
             errors = exc.problems
     if not errors:
         _compare(imported, live, plan_one(config).all_records)
+    elif (partial := _without_refused(imported, errors, file)) is not None:
+        # The refused values are named by their errors; every other section is still compared.
+        config, refused = partial
+        _compare(imported, live, [r for r in plan_one(config).all_records if not refused & _sections(r.id)])
     return Written(
         _render(imported),
         tuple(n.problem(file) for n in imported.notes),
@@ -78,6 +82,31 @@ def _drop_unpublishable_apex_txt(imported: Imported, problems: tuple[Problem, ..
     if "apex_txt" in imported.data and not values:
         del imported.data["apex_txt"]
     return bool(bad)
+
+
+def _sections(record_id: str) -> set[str]:
+    """The config sections that make the record set ``record_id`` (the apex TXT set: SPF and apex_txt)."""
+    section = SECTIONS.get(record_id, "dkim" if record_id.startswith("dkim-") else record_id)
+    return {section, "apex_txt"} if section == "spf" else {section}
+
+
+def _without_refused(imported: Imported, problems: tuple[Problem, ...], file: str) -> tuple[Config, set[str]] | None:
+    """The config with each section that has a problem left to its default, and those sections;
+    None when a problem is not in a section (or the domain itself is refused)."""
+    data = dict(imported.data)
+    refused: set[str] = set()
+    for _ in KEYS:
+        if any(not p.path or not isinstance(p.path[0], str) or p.path[0] == "domain" for p in problems):
+            return None
+        sections = {str(p.path[0]) for p in problems}
+        refused |= sections
+        for key in sections:
+            data.pop(key, None)
+        try:
+            return parse_config(data, file), refused
+        except ConfigError as exc:
+            problems = exc.problems
+    return None
 
 
 def _compare(imported: Imported, live: Live, records: Any) -> None:

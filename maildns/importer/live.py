@@ -13,7 +13,7 @@ import dns.resolver
 from dns.rdtypes.mxbase import MXBase
 from dns.rdtypes.txtbase import TXTBase
 
-from maildns.check.policy import fetch
+from maildns.check.policy import MAX_BODY, fetch
 from maildns.records import mta_sts as sts
 from maildns.records.dkim import dkim_name
 from maildns.records.dmarc import dmarc_name
@@ -128,6 +128,9 @@ def read_domain(
             else:
                 if status != 200:
                     live.policy_error = f"HTTP {status}; senders accept only 200 (RFC 8461 3.3)"
+                elif len(body) > MAX_BODY:
+                    # Only the first octets were read: patterns cut there are not the policy.
+                    live.policy_error = f"the body is over {MAX_BODY} octets, the most maildns reads; a policy is a few hundred"
                 else:
                     live.policy = body
     return live

@@ -66,6 +66,7 @@ class PolicySite:
 
     def __init__(self, address: str, cert: Path, key: Path, path: str, body: bytes):
         self.path, self.body, self.content_type, self.status = path, body, "text/plain", 200
+        self.length: int | None = None  # a Content-Length to announce (none: the body ends when the connection closes)
         site = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -75,6 +76,8 @@ class PolicySite:
                 if site.status in (301, 302) and found:
                     self.send_header("Location", "https://example.org/")
                 self.send_header("Content-Type", site.content_type)
+                if site.length is not None:
+                    self.send_header("Content-Length", str(site.length))
                 self.end_headers()
                 if found:
                     self.wfile.write(site.body)

@@ -83,7 +83,7 @@ def test_zone_output_loads_unchanged_and_everything_is_ok(world, capsys):
 def test_missing_mx_and_changed_dmarc_show_what_differs(world, capsys):
     world.remove("example.gov", "MX")
     world.remove("_dmarc.example.gov", "TXT")
-    world.add('_dmarc.example.gov. 300 IN TXT "v=DMARC1; p=none"')
+    world.add('_dmarc.example.gov. 3600 IN TXT "v=DMARC1; p=none"')
     code, out = run(world.start(), capsys)
     assert code == 1
     assert following(out, "missing  example.gov MX") == ["    - '10 mx1.example.net'", "    - '20 mx2.example.net'"]
@@ -93,7 +93,7 @@ def test_missing_mx_and_changed_dmarc_show_what_differs(world, capsys):
 
 def test_second_spf_record_is_named(world, capsys):
     """RFC 7208 4.5: two SPF records make every check a permerror."""
-    world.add('example.gov. 300 IN TXT "v=spf1 -all"')
+    world.add('example.gov. 3600 IN TXT "v=spf1 -all"')
     code, out = run(world.start(), capsys)
     assert code == 1
     assert following(out, "mismatch example.gov TXT") == ["    + 'v=spf1 -all'"]
@@ -129,7 +129,7 @@ def test_include_without_spf_record_is_an_error(world, capsys):
 
 def test_servers_that_disagree_are_named_with_their_answers(world, capsys):
     world.remove("_dmarc.example.gov", "TXT", world.second())
-    world.second().append('_dmarc.example.gov. 300 IN TXT "v=DMARC1; p=none"')
+    world.second().append('_dmarc.example.gov. 3600 IN TXT "v=DMARC1; p=none"')
     code, out = run(world.start(extra=("--authoritative",)), capsys)
     assert code == 1
     assert following(out, "inconsistent _dmarc.example.gov TXT: the authoritative servers disagree") == [
@@ -141,7 +141,7 @@ def test_servers_that_disagree_are_named_with_their_answers(world, capsys):
 def test_stale_mta_sts_id_is_a_mismatch(world, capsys):
     """RFC 8461 3.1: senders refetch the policy only when the id changes."""
     world.remove("_mta-sts.example.gov", "TXT")
-    world.add('_mta-sts.example.gov. 300 IN TXT "v=STSv1; id=20240101"')
+    world.add('_mta-sts.example.gov. 3600 IN TXT "v=STSv1; id=20240101"')
     code, out = run(world.start(), capsys)
     assert code == 1
     shown = following(out, "mismatch _mta-sts.example.gov TXT")
@@ -192,8 +192,8 @@ VALIDATION = ("_3639ac514e785e898d2646601fa951d5.mta-sts.example.gov", "_98d2646
 
 def publish_applied(world: World, tokens: list[str]) -> None:
     for token in tokens:
-        world.add(f"{token}._domainkey.example.gov. 300 IN CNAME {token}.dkim.amazonses.com.")
-    world.add(f"{VALIDATION[0]}. 300 IN CNAME {VALIDATION[1]}.")
+        world.add(f"{token}._domainkey.example.gov. 3600 IN CNAME {token}.dkim.amazonses.com.")
+    world.add(f"{VALIDATION[0]}. 3600 IN CNAME {VALIDATION[1]}.")
 
 
 def test_state_file_checks_ses_cnames_distribution_and_acm(world, capsys):

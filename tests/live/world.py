@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -53,6 +54,7 @@ class World:
         self.second_lines: list[str] | None = None  # what ns2 serves, when it differs
         self.signed: dict[str, bool] = {}
         self.ds_override: str | None = None
+        self.ds_change: Callable[[str], list[str]] | None = None  # the real DS line -> the lines the parent publishes
         self.servers: list[Nsd] = []
         self.silent: socket.socket | None = None
         self.site: PolicySite | None = None
@@ -90,7 +92,9 @@ class World:
             f"{self.domain}. 300 IN NS ns1.{self.domain}.\n{self.domain}. 300 IN NS ns2.{self.domain}.\n"
             f"ns1.{self.domain}. 300 IN A {self.ns1}\nns2.{self.domain}. 300 IN A {self.ns2}\n"
         )
-        if self.ds_override is not None:
+        if self.ds_change is not None and ds is not None:
+            delegation += "".join(line + "\n" for line in self.ds_change(ds))
+        elif self.ds_override is not None:
             delegation += self.ds_override + "\n"
         elif ds is not None:
             delegation += ds + "\n"
