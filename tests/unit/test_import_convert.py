@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from maildns.config import ConfigError, parse_config
 from maildns.importer import import_live
-from maildns.importer.convert import convert, tag_list
+from maildns.importer.convert import convert
 from maildns.importer.live import Live, RecordSet
 
 DOMAIN = "example.gov"
@@ -59,12 +59,6 @@ def test_any_published_text_gives_a_file_that_loads(live):
     else:
         assert written.errors == ()
     assert all(line.startswith("#") or not line.lstrip().startswith("note:") for line in written.text.splitlines())
-
-
-def test_tag_lists():
-    """RFC 6376 3.2: white space around tags and values is ignored, a trailing ; is allowed."""
-    assert tag_list(" v = DKIM1 ;k=rsa; p=AB CD;") == [("v", "DKIM1"), ("k", "rsa"), ("p", "AB CD")]
-    assert tag_list("") == []
 
 
 def apex(*values: str, dmarc: str | None = "v=DMARC1; p=reject") -> Live:
