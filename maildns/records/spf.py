@@ -323,13 +323,14 @@ class PublishedTerm:
     value: str = ""  # the modifier's value, or the directive's argument
     term: SpfTerm | None = None
     problem: Finding | None = None
+    modifier: bool = False
 
     @property
     def lookups(self) -> int:
         """1 for a term that makes receivers query DNS (RFC 7208 4.6.4): the lookup mechanisms and redirect."""
         if self.term is not None:
             return self.term.lookups
-        return 1 if self.name == "redirect" and self.problem is None else 0
+        return 1 if self.modifier and self.name == "redirect" and self.problem is None else 0
 
 
 @dataclass(frozen=True)
@@ -374,8 +375,8 @@ def _published_term(text: str) -> PublishedTerm:
             elif _MACRO.sub("", value).count("%") or not re.fullmatch(r"[!-~]*", value):
                 raise RuleError("has a malformed macro-string", "RFC 7208 7.1")
         except RuleError as exc:
-            return PublishedTerm(text, name, value, problem=Finding(f"{text}: {exc.message}", exc.rule))
-        return PublishedTerm(text, name, value)
+            return PublishedTerm(text, name, value, problem=Finding(f"{text}: {exc.message}", exc.rule), modifier=True)
+        return PublishedTerm(text, name, value, modifier=True)
     mechanism = _MECHANISM.match(text)
     name = mechanism["name"].lower() if mechanism else text.lower()
     try:
@@ -397,7 +398,7 @@ def parse_spf(text: str) -> SpfRecord:
     terms = tuple(_published_term(word) for word in text.split(" ")[1:] if word)
     problems = [t.problem for t in terms if t.problem is not None]
     for name in ("redirect", "exp"):
-        if sum(t.name == name and "=" in t.text for t in terms) > 1:
+        if sum(t.name == name and t.modifier for t in terms) > 1:
             problems.append(Finding(f"has {name}= twice", "RFC 7208 6"))
     return SpfRecord(text, terms, tuple(problems))
 
