@@ -167,8 +167,8 @@ def _apex(out: Imported, apex: RecordSet) -> None:
     section: dict[str, Any] = {}
     record = parse_spf(spf[0])
     for i, term in enumerate(record.terms):
-        if term.name == "all" and not term.modifier and term.text.lstrip("+-~?").lower() == "all":
-            section["all"] = {"-": "fail", "~": "softfail", "?": "neutral"}.get(term.text[0], "pass")
+        if term.term is not None and term.term.mechanism == "all":
+            section["all"] = {"-": "fail", "~": "softfail", "?": "neutral"}.get(term.term.qualifier, "pass")
             if rest := record.terms[i + 1 :]:
                 out.note(
                     ("spf",),
@@ -181,7 +181,7 @@ def _apex(out: Imported, apex: RecordSet) -> None:
             if term.name in section:
                 out.note(("spf", term.name), "is given twice, a permerror; the second is left out", term.text, "RFC 7208 6")
             else:
-                section[term.name] = term.text.partition("=")[2]
+                section[term.name] = term.value
             continue
         if term.modifier:
             # Receivers ignore modifiers they do not know (RFC 7208 6).
