@@ -8,7 +8,8 @@ import dns.exception
 import dns.resolver
 
 from maildns.check.lookup import Dns, Result, failure, published
-from maildns.records.spf import MAX_LOOKUPS, expand, is_spf, parse_spf
+from maildns.records.spf import MAX_LOOKUPS, is_spf, parse_spf
+from maildns.records.spf_macros import expand
 
 MAX_VOID_LOOKUPS = 2  # RFC 7208 4.6.4: more than two lookups with no answer is a permerror
 # Walking stops here: a record this deep is already far over the limit of 10.

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from maildns.errors import RuleError
-from maildns.records.names import domain_name
+from maildns.records.spf_macros import MACRO, expand
+from maildns.records.spf_macros import domain_spec as domain_spec  # noqa: PLC0414  # re-exported: config reads spf.domain_spec
 from maildns.records.tags import Finding
 from maildns.records.txt import parse_txt_value
 
@@ -38,15 +39,6 @@ def answer_octets(texts: Iterable[str]) -> int:
 
 
 _MECHANISM = re.compile(r"^(?P<qualifier>[-+~?]?)(?P<name>[a-z0-9]+)(?P<rest>.*)$", re.IGNORECASE)
-_MACRO = re.compile(r"%(?:\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%|_|-)", re.IGNORECASE)
-# c, r and t expand only in the explanation text itself, never in a domain-spec (RFC 7208 7.3).
-_EXP_ONLY_MACRO = re.compile(r"%\{[crt]", re.IGNORECASE)
-# domain-end: "." toplabel ["."], or a macro-expand (RFC 7208 7.1); toplabel is RFC 7208 12.
-_DOMAIN_END = re.compile(
-    r"(?:\.(?:[a-z0-9]*[a-z][a-z0-9]*|[a-z0-9]+-[a-z0-9-]*[a-z0-9])\.?"
-    r"|%\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%%|%_|%-)$",
-    re.IGNORECASE,
-)
 # A whole term as RFC 7208 section 12 writes it: every term maildns publishes must match, so a
 # value that slipped through a per-mechanism check (a zone id, a stray %) is refused, not published.
 _QNUM = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
@@ -80,23 +72,6 @@ class SpfTerm:
     @property
     def lookups(self) -> int:
         return 1 if self.mechanism in LOOKUP_MECHANISMS else 0
-
-
-def domain_spec(value: object) -> str:
-    """A domain-spec (RFC 7208 7.1): a domain name, or a macro-string ending in a name or macro."""
-    if not isinstance(value, str) or "%" not in value:
-        return domain_name(value, underscore=True)
-    if _MACRO.sub("", value).count("%"):
-        raise RuleError("has a malformed macro; use %{letter}, %%, %_ or %-", "RFC 7208 7.1")
-    if not re.fullmatch(r"[!-~]+", value):
-        raise RuleError("must be visible ASCII characters without spaces", "RFC 7208 7.1")
-    if re.search(r"%\{[a-z]0", value, re.IGNORECASE):
-        raise RuleError("has a macro that keeps 0 labels; a digit transformer is 1 or more", "RFC 7208 7.3")
-    if _EXP_ONLY_MACRO.search(value):
-        raise RuleError("uses a c, r or t macro, which only the explanation text may use", "RFC 7208 7.3")
-    if not _DOMAIN_END.search(value):
-        raise RuleError("must end in a macro or in .<top-level label>", "RFC 7208 7.1")
-    return value
 
 
 def _cidr(text: str, term: str) -> str:
@@ -372,7 +347,7 @@ def _published_term(text: str) -> PublishedTerm:
         try:
             if name in ("redirect", "exp"):
                 value = domain_spec(value)
-            elif _MACRO.sub("", value).count("%") or not re.fullmatch(r"[!-~]*", value):
+            elif MACRO.sub("", value).count("%") or not re.fullmatch(r"[!-~]*", value):
                 raise RuleError("has a malformed macro-string", "RFC 7208 7.1")
         except RuleError as exc:
             return PublishedTerm(text, name, value, problem=Finding(f"{text}: {exc.message}", exc.rule), modifier=True)
@@ -401,31 +376,6 @@ def parse_spf(text: str) -> SpfRecord:
         if sum(t.name == name and t.modifier for t in terms) > 1:
             problems.append(Finding(f"has {name}= twice", "RFC 7208 6"))
     return SpfRecord(text, terms, tuple(problems))
-
-
-def expand(spec: str, *, d: str, o: str) -> str | None:
-    """``spec`` with its ``%{d}`` and ``%{o}`` macros expanded for an evaluation of domain ``d``
-    for mail from domain ``o`` (RFC 7208 7.3); None when it uses another macro, which depends on
-    the message. ``%%``, ``%_`` and ``%-`` expand too. The result is lower case, without a trailing dot."""
-    out: list[str] = []
-    pos = 0
-    for match in re.finditer(r"%(?:\{(?P<letter>[a-z])(?P<digits>\d*)(?P<r>r?)(?P<delims>[.\-+,/_=]*)\}|(?P<escape>[%_-]))", spec, re.I):
-        out.append(spec[pos : match.start()])
-        pos = match.end()
-        if match["escape"]:
-            out.append({"%": "%", "_": " ", "-": "%20"}[match["escape"]])
-            continue
-        letter = match["letter"].lower()
-        if letter not in "do":
-            return None
-        parts = re.split("[" + re.escape(match["delims"] or ".") + "]", d if letter == "d" else o)
-        if match["r"]:
-            parts.reverse()
-        if match["digits"]:
-            parts = parts[-int(match["digits"]) :] if int(match["digits"]) else []
-        out.append(".".join(parts))
-    out.append(spec[pos:])
-    return "".join(out).lower().rstrip(".")
 
 
 def self_references(domain: str, terms: Sequence[SpfTerm], redirect: str | None) -> list[RuleError]:
