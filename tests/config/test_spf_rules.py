@@ -120,6 +120,11 @@ REFUSED = [
         id="RFC 7208 7.3: c, r and t macros are only for explanations",
     ),
     pytest.param(
+        ["exists:%{d0}.example.com"],
+        "spf.terms[0]: has a macro that keeps 0 labels; a digit transformer is 1 or more (got exists:%{d0}.example.com; RFC 7208 7.3)",
+        id="RFC 7208 7.3: a digit transformer is not 0",
+    ),
+    pytest.param(
         ["exists:%{i}.123"],
         "spf.terms[0]: must end in a macro or in .<top-level label> (got exists:%{i}.123; RFC 7208 7.1)",
         id="RFC 7208 7.1: a macro domain-spec ends in a macro or a top-level label",
