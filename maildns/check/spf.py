@@ -42,8 +42,9 @@ def _void(lookup: Dns, name: str, type_: str, walk: Walk, chain: tuple[str, ...]
 
 
 def _walk(domain: str, lookup: Dns, walk: Walk, chain: tuple[str, ...], seen: tuple[str, ...]) -> None:
-    """Evaluate ``domain``'s record as reached through ``chain``; included and redirected records are read with the same parser as
-    the config's, and any term receivers refuse is a permerror of the whole evaluation."""
+    """Evaluate ``domain``'s record as reached through ``chain``. Included and redirected records
+    are read with the parser the config's terms go through, and any term receivers refuse is a
+    permerror of the whole evaluation (RFC 7208 4.6, 5.2)."""
     try:
         records = [text for text in published(lookup, domain, "TXT") if is_spf(text)]
     except (dns.exception.DNSException, OSError) as exc:
