@@ -317,7 +317,9 @@ class SpfRecord:
     problems: tuple[Finding, ...]
 
     def _first(self, name: str) -> PublishedTerm | None:
-        return next((t for t in self.terms if t.name == name and t.problem is None), None)
+        """The first valid ``all`` directive, or ``redirect``/``exp`` modifier, by name."""
+        modifier = name != "all"
+        return next((t for t in self.terms if t.name == name and t.modifier is modifier and t.problem is None), None)
 
     @property
     def all(self) -> str | None:

@@ -111,8 +111,16 @@ def test_a_text_that_is_not_spf_is_one_problem_and_no_terms():
         ("v=spf1 ?all ~all", "?", None),
         ("v=spf1 redirect=_spf.example.net", None, "_spf.example.net"),
         ("v=spf1 mx", None, None),
+        ("v=spf1 all=x redirect:x.example -all redirect=y.example", "-", "y.example"),
     ],
-    ids=["fail", "no qualifier is pass (RFC 7208 4.6.2)", "the first all decides (RFC 7208 4.6.2)", "redirect", "neither"],
+    ids=[
+        "fail",
+        "no qualifier is pass (RFC 7208 4.6.2)",
+        "the first all decides (RFC 7208 4.6.2)",
+        "redirect",
+        "neither",
+        "RFC 7208 6: a modifier named all is not all, a mechanism named redirect is not redirect",
+    ],
 )
 def test_all_and_redirect_are_read(text, all, redirect):
     record = parse_spf(text)
