@@ -11,6 +11,7 @@ from maildns.importer.live import Live, RecordSet
 from maildns.records import mta_sts as sts
 from maildns.records.dkim import dkim_name, parse_dkim
 from maildns.records.dmarc import TAG_ORDER, dmarc_name, is_dmarc, report_uris
+from maildns.records.mx import parse_mx
 from maildns.records.spf import is_spf, parse_spf
 from maildns.records.tags import parse_tags
 from maildns.records.tls_rpt import parse_tls_rpt, rua_uris, tls_rpt_name
@@ -59,8 +60,11 @@ def convert(live: Live) -> Imported:
     if (mx := live.get(domain, "MX")) is not None:
         hosts = []
         for value in mx.values:
-            preference, _, host = value.partition(" ")
-            hosts.append({"host": host, "preference": int(preference)})
+            parsed = parse_mx(value)
+            if isinstance(parsed, tuple):
+                hosts.append({"host": parsed[1], "preference": parsed[0]})
+            else:
+                out.note(("mx",), f"has a value maildns cannot publish ({parsed.message}); it is left out", value, parsed.rule)
         out.data["mx"] = hosts
         adopt.append("mx")
         ttls["mx"] = mx.ttl
