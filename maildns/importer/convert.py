@@ -9,7 +9,7 @@ from typing import Any
 from maildns.errors import FieldPath, Problem
 from maildns.importer.live import Live, RecordSet
 from maildns.records import mta_sts as sts
-from maildns.records.dkim import dkim_name, parse_dkim
+from maildns.records.dkim import colon_list, dkim_name, parse_dkim
 from maildns.records.dmarc import TAG_ORDER, dmarc_name, is_dmarc, report_uris
 from maildns.records.mx import parse_mx
 from maildns.records.spf import is_spf, parse_spf
@@ -243,8 +243,8 @@ def _dkim(out: Imported, selector: str, found: RecordSet) -> dict[str, Any] | No
         return None
     key: dict[str, Any] = {"selector": selector, "key_type": tags.get("k", "rsa"), "public_key": tags["p"]}
     if "h" in tags:
-        key["hash_algorithms"] = [h.strip() for h in tags["h"].split(":")]
-    flags = [f.strip() for f in tags.get("t", "").split(":") if f.strip()]
+        key["hash_algorithms"] = list(colon_list(tags["h"]))
+    flags = list(colon_list(tags.get("t")))
     if "y" in flags:
         key["testing"] = True
     unsupported = sorted({t for t in tags if t not in ("v", "k", "p", "h", "t")} | ({"t"} if set(flags) - {"y"} else set()))

@@ -48,6 +48,12 @@ def parse_dkim(text: str) -> TagList:
     return record.with_problems(*found)
 
 
+def colon_list(value: str | None) -> tuple[str, ...]:
+    """The items of a published ``h=`` or ``t=`` value: colon-separated, white space
+    around each ignored (RFC 6376 3.6.1)."""
+    return tuple(item.strip() for item in (value or "").split(":") if item.strip())
+
+
 def record_id(selector: str) -> str:
     """The stable Terraform name of a selector's record: ``dkim-`` and the selector, dots as hyphens;
     the wildcard ``*`` (a parked domain's revocation) is ``dkim-wildcard``."""

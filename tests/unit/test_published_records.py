@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from maildns.records.bimi import parse_bimi, render_bimi
-from maildns.records.dkim import dkim_name, is_dkim_name, parse_dkim, render_dkim, render_revoked
+from maildns.records.dkim import colon_list, dkim_name, is_dkim_name, parse_dkim, render_dkim, render_revoked
 from maildns.records.dmarc import dmarc_domain, dmarc_name, is_dmarc, parse_dmarc, render_dmarc, report_uris, size_limit
 from maildns.records.mta_sts import parse_policy, parse_txt, policy_id, render_policy, render_txt
 from maildns.records.mx import mx_text, parse_mx, render_mx
@@ -194,6 +194,15 @@ def test_dkim_records(text, problems):
     assert record.fatal is bool(problems)
 
 
+@pytest.mark.parametrize(
+    ("value", "items"),
+    [("sha256", ("sha256",)), (" y : s ", ("y", "s")), ("sha256:", ("sha256",)), (None, ())],
+    ids=["RFC 6376 3.6.1: one item", "RFC 6376 3.6.1: white space around items", "an empty item", "no tag"],
+)
+def test_dkim_colon_lists(value, items):
+    assert colon_list(value) == items
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     key_type=st.sampled_from(["rsa", "ed25519"]),
@@ -205,8 +214,8 @@ def test_dkim_render_then_parse_gives_the_values_back(key_type, key, hashes, fla
     record = parse_dkim(render_dkim(key_type=key_type, public_key=key, hash_algorithms=hashes, flags=flags))
     assert record.problems == ()
     assert (record.get("k"), record.get("p")) == (key_type, key)
-    assert tuple(filter(None, (record.get("h") or "").split(":"))) == hashes
-    assert tuple(filter(None, (record.get("t") or "").split(":"))) == flags
+    assert colon_list(record.get("h")) == hashes
+    assert colon_list(record.get("t")) == flags
     assert parse_dkim(render_revoked()).get("p") == ""
 
 
