@@ -104,7 +104,7 @@ def _network(version: int, text: str) -> tuple[str, str]:
     if slash and not prefix:
         raise RuleError("has an empty prefix length", "RFC 7208 5.6")
     if prefix:
-        if not prefix.isdigit() or int(prefix) > limit:
+        if not (prefix.isascii() and prefix.isdigit()) or int(prefix) > limit:
             raise RuleError(f"has prefix length {prefix!r}; it is 0-{limit}", "RFC 7208 5.6")
         return str(ip), f"/{int(prefix)}"
     return str(ip), ""

@@ -70,6 +70,7 @@ def test_tag_lists(text, pairs, problems):
         ("v=DMARC1; p=reject; sp=all", ["has sp=all; it is none, quarantine or reject"]),
         ("v=DMARC1; p=reject; pct=101", ["has pct=101; it is 0-100"]),
         ("v=DMARC1; p=reject; adkim=x", ["has adkim=x; it is r or s"]),
+        ("v=DMARC1; p=reject; pct=\u00b9", ["has pct=\u00b9; it is 0-100"]),
     ],
     ids=[
         "RFC 7489 6.3: a plain policy",
@@ -82,6 +83,7 @@ def test_tag_lists(text, pairs, problems):
         "RFC 7489 6.3: sp too",
         "RFC 7489 6.3: pct is 0-100",
         "RFC 7489 6.3: adkim is r or s",
+        "RFC 7489 6.3: pct is ASCII digits",
     ],
 )
 def test_dmarc_records(text, problems):
@@ -305,6 +307,7 @@ def test_mta_sts_records(text, problems):
             ["has max_age '31557601'; it is 0-31557600 seconds"],
         ),
         ("version: STSv1\r\nmode: none\r\nmax_age: 1d\r\n", "none", None, (), ["has max_age '1d'; it is 0-31557600 seconds"]),
+        ("version: STSv1\r\nmode: none\r\nmax_age: \u00b9\r\n", "none", None, (), ["has max_age '\u00b9'; it is 0-31557600 seconds"]),
         ("version: STSv1\r\nmode: none\r\nmax_age: 1\r\nhello\r\n", "none", 1, (), ["'hello' is not key: value"]),
     ],
     ids=[
@@ -315,6 +318,7 @@ def test_mta_sts_records(text, problems):
         "RFC 8461 3.2: an unknown mode",
         "RFC 8461 3.2: max_age over a year",
         "RFC 8461 3.2: max_age is seconds",
+        "RFC 8461 3.2: max_age is ASCII digits",
         "RFC 8461 3.2: a line that is not key: value",
     ],
 )
@@ -384,6 +388,7 @@ def test_bimi_render_then_parse_gives_the_values_back(logo, authority):
         ("ten mx.example.net", None),
         ("10 192.0.2.1", None),
         ("10", None),
+        ("\u00b9 mx.example.net", None),
     ],
     ids=[
         "RFC 1035 3.3.9: preference and host",
@@ -393,6 +398,7 @@ def test_bimi_render_then_parse_gives_the_values_back(logo, authority):
         "RFC 1035 3.3.9: the preference is a number",
         "RFC 5321 2.3.5: an address is not a host name",
         "RFC 1035 3.3.9: a host is required",
+        "RFC 1035 3.3.9: a superscript digit is no preference",
     ],
 )
 def test_mx_values(text, parsed):

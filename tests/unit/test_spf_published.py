@@ -68,6 +68,9 @@ INVALID = [
     pytest.param("v=spf1 ip4:192.0.2.300 -all", "ip4:192.0.2.300", "RFC 7208 5.6", id="RFC 7208 5.6: an IPv4 octet over 255"),
     pytest.param("v=spf1 ip4:192.0.2.0/33", "ip4:192.0.2.0/33", "RFC 7208 5.6", id="RFC 7208 5.6: IPv4 prefix over 32"),
     pytest.param("v=spf1 ip4:192.0.2.0/024", "ip4:192.0.2.0/024", "RFC 7208 12", id="RFC 7208 12: a prefix with a leading zero"),
+    pytest.param(
+        "v=spf1 ip4:192.0.2.0/\u00b9", "ip4:192.0.2.0/\u00b9", "RFC 7208 5.6", id="RFC 7208 5.6: a superscript digit is no prefix length"
+    ),
     pytest.param("v=spf1 ip6:2001:db8::/129", "ip6:2001:db8::/129", "RFC 7208 5.6", id="RFC 7208 5.6: IPv6 prefix over 128"),
     pytest.param("v=spf1 ip6:192.0.2.1", "ip6:192.0.2.1", "RFC 7208 5.6", id="RFC 7208 5.6: an IPv4 address in ip6"),
     pytest.param("v=spf1 ip6:fe80::1%eth0", "ip6:fe80::1%eth0", "RFC 7208 5.6", id="RFC 7208 5.6: a zone id in ip6"),
