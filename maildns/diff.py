@@ -5,13 +5,21 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from maildns.records.mta_sts import POLICY_PATH, pattern_matches
+from maildns.records.dkim import is_dkim_name
+from maildns.records.dmarc import dmarc_domain, dmarc_name, is_dmarc, parse_dmarc, report_uris
+from maildns.records.mta_sts import POLICY_PATH, Policy, is_sts_txt, parse_policy, pattern_matches
+from maildns.records.mta_sts import parse_txt as parse_sts_txt
+from maildns.records.mta_sts import txt_name as sts_txt_name
+from maildns.records.mx import NULL_MX_HOST, parse_mx
+from maildns.records.spf import SpfRecord, is_spf, parse_spf
+from maildns.records.tls_rpt import is_tls_rpt, parse_tls_rpt, tls_rpt_name
 from maildns.records.txt import character_strings
+from maildns.records.uri import split_size
 
 Stacks = dict[str, dict[str, Any]]
 
@@ -265,20 +273,6 @@ class RecordSet:
 
 
 @dataclass(frozen=True)
-class Policy:
-    """The MTA-STS policy file (RFC 8461 3.2) as the S3 object holds it."""
-
-    text: str
-    mode: str | None
-    max_age: int | None
-    mx: tuple[str, ...]
-
-    @property
-    def lines(self) -> tuple[str, ...]:
-        return tuple(line for line in self.text.replace("\r\n", "\n").split("\n") if line)
-
-
-@dataclass(frozen=True)
 class Mail:
     """What one stack publishes for email: its record sets and its MTA-STS policy."""
 
@@ -300,60 +294,39 @@ def _mail(stack: str, doc: Mapping[str, Any]) -> Mail:
     policy = None
     for body in resources.get("aws_s3_object", {}).values():
         if str(body.get("key", "")).lstrip("/") == POLICY_PATH and isinstance(body.get("content"), str):
-            policy = _policy(body["content"])
+            policy = parse_policy(body["content"])
     return Mail(_domain(stack, doc, records), records, policy)
 
 
 def _domain(stack: str, doc: Mapping[str, Any], records: Mapping[tuple[str, str], RecordSet]) -> str:
     """The mail domain of a stack: where its DMARC record sits, else its zone, else the stack name."""
     for name, type_ in records:
-        if type_ == "TXT" and name.startswith("_dmarc."):
-            return name.removeprefix("_dmarc.")
+        if type_ == "TXT" and (domain := dmarc_domain(name)) is not None:
+            return domain
     for body in doc.get("data", {}).get("aws_route53_zone", {}).values():
         if isinstance(body.get("name"), str):
             return str(body["name"]).rstrip(".")
     return stack
 
 
-def _policy(text: str) -> Policy:
-    fields: dict[str, list[str]] = {}
-    for line in text.replace("\r\n", "\n").split("\n"):
-        key, colon, value = line.partition(":")
-        if colon:
-            fields.setdefault(key.strip(), []).append(value.strip())
-    max_age = fields.get("max_age", [""])[0]
-    return Policy(text, fields.get("mode", [None])[0], int(max_age) if max_age.isdigit() else None, tuple(fields.get("mx", [])))
-
-
-def _tags(value: str) -> dict[str, str]:
-    """``k=v; k=v`` (DMARC, TLS-RPT, MTA-STS TXT, DKIM): the first of each tag, as receivers read it."""
-    tags: dict[str, str] = {}
-    for part in value.split(";"):
-        key, eq, tag_value = part.partition("=")
-        if eq:
-            tags.setdefault(key.strip().lower(), tag_value.strip())
-    return tags
-
-
-def _find(mail: Mail, prefix: str, name: str | None = None) -> str | None:
-    """The TXT value at ``name`` (default: the domain) that starts with ``prefix``."""
+def _find(mail: Mail, kind: Callable[[str], bool], name: str | None = None) -> str | None:
+    """The TXT value at ``name`` (default: the domain) that ``kind`` recognises."""
     rs = mail.records.get(((name or mail.domain).lower(), "TXT"))
     for value in rs.values if rs else ():
-        if value.lower().startswith(prefix.lower()):
+        if kind(value):
             return value
     return None
 
 
 def _uris(value: str | None) -> set[str]:
     """Report URIs of a ``rua``/``ruf`` tag, without the ``!size`` suffix (RFC 7489 6.2)."""
-    if not value:
-        return set()
-    return {re.sub(r"![0-9]+[kmgt]?$", "", u.strip(), flags=re.IGNORECASE) for u in value.split(",") if u.strip()}
+    return {split_size(uri)[0] for uri in report_uris(value)}
 
 
 def _mx_hosts(mail: Mail) -> set[str]:
     rs = mail.records.get((mail.domain.lower(), "MX"))
-    return {v.split()[-1].lower().rstrip(".") for v in rs.values if v.split()} if rs else set()
+    parsed = [parse_mx(v) for v in rs.values] if rs else []
+    return {mx[1] for mx in parsed if isinstance(mx, tuple) and mx[1] != NULL_MX_HOST}
 
 
 def _duration(seconds: int) -> str:
@@ -390,14 +363,14 @@ _ALL_NAME = {"+": "+all (pass)", "?": "?all (neutral)", "~": "~all (softfail)", 
 
 
 def _dmarc_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
-    name = f"_dmarc.{old.domain}"
-    before, after = _find(old, "v=DMARC1", name), _find(new, "v=DMARC1", name)
+    name = dmarc_name(old.domain)
+    before, after = _find(old, is_dmarc, name), _find(new, is_dmarc, name)
     if before is None:
         return
     if after is None:
         yield "high", "dmarc-removed", f"DMARC record {name} removed: receivers apply no policy to mail that fails SPF and DKIM"
         return
-    a, b = _tags(before), _tags(after)
+    a, b = parse_dmarc(before).tags, parse_dmarc(after).tags
     for tag, fallback in (("p", None), ("sp", "p")):
         if tag == "sp" and "sp" not in a and "sp" not in b:
             continue  # sp follows p on both sides: the p flag says it (RFC 7489 6.3)
@@ -426,19 +399,17 @@ def _dmarc_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
             )
 
 
-def _spf_all(terms: Sequence[str]) -> str | None:
+def _spf_all(record: SpfRecord) -> str | None:
     """The ``all`` qualifier, ``?`` when there is neither ``all`` nor ``redirect`` (RFC 7208 4.7)."""
-    for term in terms:
-        match = re.fullmatch(r"([-+~?]?)all", term, re.IGNORECASE)
-        if match:
-            return match.group(1) or "+"
-    return None if any(t.lower().startswith("redirect=") for t in terms) else "?"
+    if record.all is not None:
+        return record.all
+    return None if any(t.name == "redirect" for t in record.terms) else "?"
 
 
 def _spf_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
     names = sorted({n for n, t in old.records if t == "TXT"} | {n for n, t in new.records if t == "TXT"})
     for name in names:
-        before, after = _find(old, "v=spf1", name), _find(new, "v=spf1", name)
+        before, after = _find(old, is_spf, name), _find(new, is_spf, name)
         if before is None:
             continue
         if after is None:
@@ -448,7 +419,7 @@ def _spf_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
                 f"SPF record of {name} removed: receivers can no longer tell authorised senders from forgers (RFC 7208 2.6.1 none)",
             )
             continue
-        a, b = before.split()[1:], after.split()[1:]
+        a, b = parse_spf(before), parse_spf(after)
         was, now = _spf_all(a), _spf_all(b)
         if was is not None and now is not None and _ALL_RANK[now] < _ALL_RANK[was]:
             yield (
@@ -457,8 +428,8 @@ def _spf_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
                 f"SPF of {name} loosened {_ALL_NAME[was]} -> {_ALL_NAME[now]}: mail from unlisted hosts is rejected less (RFC 7208 4.7, 8)",
             )
 
-        def includes(terms: Sequence[str]) -> set[str]:
-            return {t.lstrip("+-~?").lower() for t in terms if t.lstrip("+-~?").lower().startswith("include:")}
+        def includes(record: SpfRecord) -> set[str]:
+            return {t.text.lstrip("+-~?").lower() for t in record.terms if t.name == "include"}
 
         for term in sorted(includes(b) - includes(a)):
             yield "medium", "spf-include-added", f"SPF of {name} adds {term}: everyone that domain authorises may now send as {name}"
@@ -504,9 +475,9 @@ def _mta_sts_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
             "mta-sts-mode-lowered",
             f"MTA-STS mode lowered {a.mode} -> {now}: senders stop refusing unauthenticated TLS to the MX hosts (RFC 8461 5)",
         )
-    name = f"_mta-sts.{old.domain}"
-    id_before = _tags(_find(old, "v=STSv1", name) or "").get("id")
-    id_after = _tags(_find(new, "v=STSv1", name) or "").get("id")
+    name = sts_txt_name(old.domain)
+    id_before = parse_sts_txt(_find(old, is_sts_txt, name) or "").get("id")
+    id_after = parse_sts_txt(_find(new, is_sts_txt, name) or "").get("id")
     if id_before and id_after and id_before != id_after:
         keep = (
             f"senders keep the old policy up to its max_age ({_duration(a.max_age)})"
@@ -526,7 +497,7 @@ def _mta_sts_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
 
 def _dkim_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
     for key, rs in sorted(old.records.items()):
-        if "._domainkey." not in key[0]:
+        if not is_dkim_name(key[0]):
             continue
         after = new.records.get(key)
         if after is None:
@@ -544,9 +515,9 @@ def _dkim_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
 
 
 def _tls_rpt_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
-    name = f"_smtp._tls.{old.domain}"
-    before = _tags(_find(old, "v=TLSRPTv1", name) or "").get("rua")
-    after = _tags(_find(new, "v=TLSRPTv1", name) or "").get("rua")
+    name = tls_rpt_name(old.domain)
+    before = parse_tls_rpt(_find(old, is_tls_rpt, name) or "").get("rua")
+    after = parse_tls_rpt(_find(new, is_tls_rpt, name) or "").get("rua")
     for uri in sorted(_uris(before) - _uris(after)):
         yield "medium", "report-address-removed", f"TLS-RPT rua address {uri} removed: its owner stops receiving TLS reports (RFC 8460 3)"
 

@@ -8,7 +8,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from maildns.errors import RuleError
-from maildns.records.names import domain_name
+from maildns.records.spf_macros import MACRO, expand
+from maildns.records.spf_macros import domain_spec as domain_spec  # noqa: PLC0414  # re-exported: config reads spf.domain_spec
+from maildns.records.tags import Finding
 from maildns.records.txt import parse_txt_value
 
 VERSION = "v=spf1"
@@ -24,21 +26,19 @@ WARN_OCTETS = 450  # checkdmarc's margin for the other records in the same answe
 MAX_APEX_VALUES = 40
 
 
+def is_spf(text: str) -> bool:
+    """Whether a TXT value is an SPF record: ``v=spf1`` alone or followed by a space, without
+    case (RFC 7208 4.5); ``v=spf10`` is not one."""
+    lowered = text.lower()
+    return lowered == VERSION or lowered.startswith(VERSION + " ")
+
+
 def answer_octets(texts: Iterable[str]) -> int:
     """Octets of TXT text a query for the name returns, counted as for the SPF record alone."""
     return sum(len(text) for text in texts)
 
 
 _MECHANISM = re.compile(r"^(?P<qualifier>[-+~?]?)(?P<name>[a-z0-9]+)(?P<rest>.*)$", re.IGNORECASE)
-_MACRO = re.compile(r"%(?:\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%|_|-)", re.IGNORECASE)
-# c, r and t expand only in the explanation text itself, never in a domain-spec (RFC 7208 7.3).
-_EXP_ONLY_MACRO = re.compile(r"%\{[crt]", re.IGNORECASE)
-# domain-end: "." toplabel ["."], or a macro-expand (RFC 7208 7.1); toplabel is RFC 7208 12.
-_DOMAIN_END = re.compile(
-    r"(?:\.(?:[a-z0-9]*[a-z][a-z0-9]*|[a-z0-9]+-[a-z0-9-]*[a-z0-9])\.?"
-    r"|%\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%%|%_|%-)$",
-    re.IGNORECASE,
-)
 # A whole term as RFC 7208 section 12 writes it: every term maildns publishes must match, so a
 # value that slipped through a per-mechanism check (a zone id, a stray %) is refused, not published.
 _QNUM = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
@@ -50,6 +50,7 @@ TERM_GRAMMAR = re.compile(
     rf"|(?:a|mx)(?::{_DOMAIN_SPEC})?{_DUAL_CIDR}"
     rf"|ip4:{_QNUM}(?:\.{_QNUM}){{3}}(?:/(?:0|[1-9][0-9]?))?"
     r"|ip6:[0-9a-f:.]+(?:/(?:0|[1-9][0-9]{0,2}))?"
+    rf"|all|ptr(?::{_DOMAIN_SPEC})?"
     r")",
     re.IGNORECASE,
 )
@@ -71,21 +72,6 @@ class SpfTerm:
     @property
     def lookups(self) -> int:
         return 1 if self.mechanism in LOOKUP_MECHANISMS else 0
-
-
-def domain_spec(value: object) -> str:
-    """A domain-spec (RFC 7208 7.1): a domain name, or a macro-string ending in a name or macro."""
-    if not isinstance(value, str) or "%" not in value:
-        return domain_name(value, underscore=True)
-    if _MACRO.sub("", value).count("%"):
-        raise RuleError("has a malformed macro; use %{letter}, %%, %_ or %-", "RFC 7208 7.1")
-    if not re.fullmatch(r"[!-~]+", value):
-        raise RuleError("must be visible ASCII characters without spaces", "RFC 7208 7.1")
-    if _EXP_ONLY_MACRO.search(value):
-        raise RuleError("uses a c, r or t macro, which only the explanation text may use", "RFC 7208 7.3")
-    if not _DOMAIN_END.search(value):
-        raise RuleError("must end in a macro or in .<top-level label>", "RFC 7208 7.1")
-    return value
 
 
 def _cidr(text: str, term: str) -> str:
@@ -118,7 +104,7 @@ def _network(version: int, text: str) -> tuple[str, str]:
     if slash and not prefix:
         raise RuleError("has an empty prefix length", "RFC 7208 5.6")
     if prefix:
-        if not prefix.isdigit() or int(prefix) > limit:
+        if not (prefix.isascii() and prefix.isdigit()) or int(prefix) > limit:
             raise RuleError(f"has prefix length {prefix!r}; it is 0-{limit}", "RFC 7208 5.6")
         return str(ip), f"/{int(prefix)}"
     return str(ip), ""
@@ -149,13 +135,31 @@ def _parse_term(text: object) -> SpfTerm:
     match = _MECHANISM.match(term)
     if not match:
         raise RuleError("is not an SPF mechanism", "RFC 7208 5")
-    qualifier, name, rest = match["qualifier"], match["name"].lower(), match["rest"]
-    if qualifier == "+":
-        qualifier = ""  # "+" is the default qualifier (RFC 7208 4.6.2)
+    name = match["name"].lower()
     if name == "all":
         raise RuleError("is 'all'; set spf.all (fail or softfail) instead, it is always last", "RFC 7208 5.1")
     if name == "ptr":
         raise RuleError("uses ptr, which is slow and unreliable and SHOULD NOT be published", "RFC 7208 5.5")
+    return directive(term)
+
+
+def directive(term: str) -> SpfTerm:
+    """One directive as receivers read it (RFC 7208 5): any mechanism, ``all`` and ``ptr``
+    included; RuleError for what makes them return permerror."""
+    match = _MECHANISM.match(term)
+    if not match:
+        raise RuleError("is not an SPF mechanism", "RFC 7208 5")
+    qualifier, name, rest = match["qualifier"], match["name"].lower(), match["rest"]
+    if qualifier == "+":
+        qualifier = ""  # "+" is the default qualifier (RFC 7208 4.6.2)
+    if name == "all":
+        if rest:
+            raise RuleError("has an argument after all, which takes none", "RFC 7208 5.1")
+        return SpfTerm(qualifier, name)
+    if name == "ptr":
+        if rest and (not rest.startswith(":") or len(rest) < 2):
+            raise RuleError("needs a domain after ptr:", "RFC 7208 5.5")
+        return SpfTerm(qualifier, name, domain_spec(rest[1:]) if rest else "")
     if name in ("include", "exists"):
         if not rest.startswith(":") or len(rest) < 2:
             raise RuleError(f"needs a domain: {name}:<domain>", "RFC 7208 5.2" if name == "include" else "RFC 7208 5.7")
@@ -230,8 +234,7 @@ def parse_apex_value(value: object) -> str:
     """Another TXT value at the apex: any text but a second SPF record."""
     text = parse_txt_value(value)
     # A second v=spf1 record makes every SPF check a permerror (RFC 7208 4.5).
-    lowered = text.lower()
-    if lowered == VERSION or lowered.startswith(VERSION + " "):
+    if is_spf(text):
         raise RuleError("must not be a second SPF record: set spf.terms instead", "RFC 7208 4.5")
     return text
 
@@ -278,3 +281,127 @@ def check_record(terms: Sequence[SpfTerm], *, all: str | None, redirect: str | N
         raise RuleError(
             f"render a record of {len(text)} octets; at most {MAX_OCTETS} fit a DNS answer", "RFC 7208 3.4", value=text, path=("terms",)
         )
+
+
+# --- published records, read as receivers read them ------------------------------------------
+
+_MODIFIER = re.compile(r"(?P<name>[a-z][a-z0-9_.-]*)=(?P<value>.*)", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class PublishedTerm:
+    """One term of a published record: a directive (``term`` holds it parsed) or a modifier
+    (``name=value``); ``problem`` when receivers refuse it."""
+
+    text: str
+    name: str  # the mechanism or modifier name, lower case
+    value: str = ""  # the modifier's value, or the directive's argument
+    term: SpfTerm | None = None
+    problem: Finding | None = None
+    modifier: bool = False
+
+    @property
+    def lookups(self) -> int:
+        """1 for a term that makes receivers query DNS (RFC 7208 4.6.4): the lookup mechanisms and redirect."""
+        if self.term is not None:
+            return self.term.lookups
+        return 1 if self.modifier and self.name == "redirect" and self.problem is None else 0
+
+
+@dataclass(frozen=True)
+class SpfRecord:
+    """A published SPF record: its terms in order and every problem that makes it a permerror."""
+
+    text: str
+    terms: tuple[PublishedTerm, ...]
+    problems: tuple[Finding, ...]
+
+    def _first(self, name: str) -> PublishedTerm | None:
+        """The first valid ``all`` directive, or ``redirect``/``exp`` modifier, by name."""
+        modifier = name != "all"
+        return next((t for t in self.terms if t.name == name and t.modifier is modifier and t.problem is None), None)
+
+    @property
+    def all(self) -> str | None:
+        """The qualifier of the first ``all`` (``+`` for pass), or None."""
+        term = self._first("all")
+        return None if term is None or term.term is None else term.term.qualifier or "+"
+
+    @property
+    def redirect(self) -> str | None:
+        term = self._first("redirect")
+        return None if term is None else term.value
+
+    @property
+    def exp(self) -> str | None:
+        term = self._first("exp")
+        return None if term is None else term.value
+
+    @property
+    def directives(self) -> tuple[SpfTerm, ...]:
+        return tuple(t.term for t in self.terms if t.term is not None)
+
+
+def _published_term(text: str) -> PublishedTerm:
+    match = _MODIFIER.fullmatch(text)
+    if match:
+        name, value = match["name"].lower(), match["value"]
+        try:
+            if name in ("redirect", "exp"):
+                value = domain_spec(value)
+            elif MACRO.sub("", value).count("%") or not re.fullmatch(r"[!-~]*", value):
+                raise RuleError("has a malformed macro-string", "RFC 7208 7.1")
+        except RuleError as exc:
+            return PublishedTerm(text, name, value, problem=Finding(f"{text}: {exc.message}", exc.rule), modifier=True)
+        return PublishedTerm(text, name, value, modifier=True)
+    mechanism = _MECHANISM.match(text)
+    name = mechanism["name"].lower() if mechanism else text.lower()
+    try:
+        term = directive(text)
+        if not TERM_GRAMMAR.fullmatch(text):
+            raise RuleError("is not a term of the SPF grammar", "RFC 7208 12")
+    except RuleError as exc:
+        return PublishedTerm(text, name, problem=Finding(f"{text}: {exc.message}", exc.rule))
+    return PublishedTerm(text, term.mechanism, term.argument, term)
+
+
+def parse_spf(text: str) -> SpfRecord:
+    """A published SPF record as receivers read it (RFC 7208 4.6): terms separated by spaces,
+    each directive checked against the grammar, ``redirect``/``exp`` at most once (RFC 7208 6),
+    unknown modifiers kept (receivers ignore them). Every problem listed is a permerror; a text
+    that is not an SPF record at all has one problem, and no terms."""
+    if not is_spf(text):
+        return SpfRecord(text, (), (Finding("is not an SPF record: it must start with v=spf1", "RFC 7208 4.5"),))
+    terms = tuple(_published_term(word) for word in text.split(" ")[1:] if word)
+    problems = [t.problem for t in terms if t.problem is not None]
+    for name in ("redirect", "exp"):
+        if sum(t.name == name and t.modifier for t in terms) > 1:
+            problems.append(Finding(f"has {name}= twice", "RFC 7208 6"))
+    return SpfRecord(text, terms, tuple(problems))
+
+
+def self_references(domain: str, terms: Sequence[SpfTerm], redirect: str | None) -> list[RuleError]:
+    """Every ``include``/``redirect`` that evaluates the domain's own record again: by name, or
+    through ``%{d}``/``%{o}`` macros that expand to it (``include:%{d}``, ``redirect=%{o}``,
+    ``include:%{d2}`` on a two-label domain). Receivers loop until the lookup limit turns it into
+    a permerror (RFC 7208 4.6.4, 5.2, 6.1); the path is relative to the ``spf`` settings."""
+    found: list[RuleError] = []
+    for i, term in enumerate(terms):
+        if term.mechanism == "include" and expand(term.argument, d=domain, o=domain) == domain:
+            how = "" if term.argument == domain else f" ({term.argument} expands to {domain})"
+            found.append(
+                RuleError(
+                    f"includes the domain's own record{how}, a loop that ends in permerror",
+                    "RFC 7208 5.2",
+                    value=str(term),
+                    path=("terms", i),
+                )
+            )
+    if redirect is not None and expand(redirect, d=domain, o=domain) == domain:
+        how = "" if redirect == domain else f" ({redirect} expands to {domain})"
+        found.append(
+            RuleError(
+                f"points to the domain's own record{how}, a loop that ends in permerror", "RFC 7208 6.1", value=redirect, path=("redirect",)
+            )
+        )
+    return found
