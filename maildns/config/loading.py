@@ -11,11 +11,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from maildns.config import defaults
+from maildns.config import defaults, parked
+from maildns.config.domain import Config
 from maildns.config.features import cross_domain_problems
 from maildns.config.fields import SCHEMA_RULE
 from maildns.config.messages import problems
-from maildns.config.models import Config
 from maildns.errors import _UNSET, ConfigError, Problem, RuleError, show
 from maildns.records.names import domain_name
 
@@ -236,7 +236,7 @@ def _with_defaults(data: Any, path: Path, source: str) -> Config:
     stat = shared.stat()
     base = _read_defaults(shared, (stat.st_mtime_ns, stat.st_size))
     mail = data.get("mail", base.get("mail"))
-    merged, origins = defaults.merge(defaults.for_parked(base) if mail == "none" else base, data, str(shared))
+    merged, origins = defaults.merge(parked.for_parked(base) if mail == "none" else base, data, str(shared))
     try:
         config = parse_config(merged, source)
     except ConfigError as exc:

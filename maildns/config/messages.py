@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from maildns.config.fields import SCHEMA_RULE, Rule, RuleErrors
-from maildns.config.models import Config
+from maildns.config.models import ConfigFields as Config
 from maildns.errors import _UNSET, FieldPath, Problem, RuleError
 
 
