@@ -6,6 +6,7 @@ five problems prints five lines. The rules across a domain's sections live in ``
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, model_validator
@@ -34,9 +35,9 @@ from maildns.config.fields import (
     MxHostName,
     PolicyBucket,
     Profile,
+    ReportFormat,
     Rule,
     RuleErrors,
-    ReportFormat,
     S3Bucket,
     SesIdentity,
     SesRegion,
@@ -153,10 +154,8 @@ class DkimKey(Model):
         # A key pasted across lines: p= is base64 without white space (RFC 6376 3.6.1). A key
         # that is not base64 is left as written for ``rules`` to report.
         if not self.revoked:
-            try:
+            with contextlib.suppress(RuleError):
                 object.__setattr__(self, "public_key", dkim_records.public_key_bytes(self.public_key)[0])
-            except RuleError:
-                pass
         return self
 
     def rules(self) -> list[RuleError]:

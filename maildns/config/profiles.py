@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from maildns.config.fields import PROFILE_RULE
 from maildns.config.models import ConfigFields
 from maildns.errors import RuleError
