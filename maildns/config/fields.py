@@ -56,22 +56,34 @@ def checked(fn: Callable[[Any], Any]) -> PlainValidator:
 TEXT_EXPECTED = "must be text, and "
 
 
-def yaml_reading(value: Any, written: str | None = None) -> str:
-    """What YAML made of a plain scalar, and how to keep it as written: YAML 1.1 reads 20230601
-    and 1:20 as numbers (the second in base 60), 0755 as octal, yes/no/on/off as true/false."""
+def yaml_reading(value: Any, written: str | None = None, *, quote: bool = True) -> str:
+    """What YAML made of a plain scalar, and how to keep it as written: YAML 1.1 reads 20230601,
+    1:20 (base 60) and 0755 (octal) as numbers, yes/no/on/off as true/false and ~ as null."""
     if isinstance(value, bool):
         shown, kind = str(value).lower(), "true/false value"
     elif value is None:
-        shown, kind = "null", "null: no value"
+        shown, kind = "null", "null"
     else:
         shown, kind = str(value), "number"
-    if written is None or written == shown:
-        text = written or shown
-        what = f"a {kind}" if value is not None else kind
+    text = shown if written is None else written
+    if text == shown:
+        what = "null, no value" if value is None else f"a {kind}"
+    elif value is None:
+        what = "null, no value"
     else:
-        text = written
-        what = f"the {kind} {shown}" if value is not None else kind
-    return f"YAML reads {text} as {what}: quote it ('{text}')"
+        what = f"the {kind} {shown}{_notation(text)}"
+    return f"YAML reads {text} as {what}" + (f": quote it ('{text}')" if quote else "")
+
+
+def _notation(written: str) -> str:
+    digits = written.lstrip("+-").replace("_", "")
+    if ":" in digits:
+        return " (base 60)"
+    if re.fullmatch(r"0[0-7]+|0o[0-7]+", digits):
+        return " (octal)"
+    if digits.startswith("0x"):
+        return " (hexadecimal)"
+    return ""
 
 
 def integer(lo: int, hi: int, rule: str) -> PlainValidator:
@@ -234,6 +246,32 @@ def _sns_topic_arn(value: Any) -> str:
     return value.strip()
 
 
+_SPF_MACRO = re.compile(r"%\{[^}]*\}")
+
+
+def _labels_of_macro_string(spec: str) -> None:
+    """A macro-string's literal dots still separate labels: none may be empty (RFC 1035 2.3.4),
+    and only one trailing dot is allowed. A macro stands for a label of its own (RFC 7208 7.1)."""
+    text = _SPF_MACRO.sub("m", spec)
+    text = text[:-1] if text.endswith(".") else text
+    if "" in text.split("."):
+        raise RuleError("has an empty label", "RFC 1035 2.3.4")
+
+
+def _spf_domain_spec(value: Any) -> str:
+    spec = spf_records.domain_spec(value)
+    if "%" in spec:
+        _labels_of_macro_string(spec)
+    return spec
+
+
+def _spf_term(value: Any) -> spf_records.SpfTerm:
+    term = spf_records.parse_term(value)
+    if "%" in term.argument:
+        _labels_of_macro_string(term.argument)
+    return term
+
+
 Ttl = Annotated[int, integer(0, 2147483647, TTL_RULE)]
 DomainName = Annotated[str, checked(domain_name)]
 MxHostName = Annotated[str, checked(mx_records.parse_exchange)]
@@ -242,8 +280,8 @@ SesRegion = Annotated[str, checked(_ses_region)]
 Flag = Annotated[bool, PlainValidator(flag)]
 DmarcUri = Annotated[str, checked(uri.dmarc_uri)]
 TlsRptUri = Annotated[str, checked(uri.tlsrpt_uri)]
-SpfTerm = Annotated[spf_records.SpfTerm, checked(spf_records.parse_term)]
-SpfDomainSpec = Annotated[str, checked(spf_records.domain_spec)]
+SpfTerm = Annotated[spf_records.SpfTerm, checked(_spf_term)]
+SpfDomainSpec = Annotated[str, checked(_spf_domain_spec)]
 DkimSelector = Annotated[str, checked(dkim_records.parse_selector)]
 
 ZoneId = Annotated[str, checked(_zone_id)]

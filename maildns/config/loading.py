@@ -16,9 +16,10 @@ from maildns.config.domain import Config
 from maildns.config.features import cross_domain_problems
 from maildns.config.fields import SCHEMA_RULE
 from maildns.config.messages import problems
-from maildns.errors import _UNSET, ConfigError, Problem, RuleError, show
+from maildns.errors import _UNSET, ConfigError, FieldPath, Problem, RuleError, show
 from maildns.records.names import domain_name
 
+Written = dict[FieldPath, tuple[str, Any]]
 MAX_VALUES = 100_000  # values a config may expand to through aliases; a real one has a few hundred
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -57,7 +58,7 @@ if yaml.__with_libyaml__:
         construct_mapping = _UniqueKeyLoader.construct_mapping
 
 
-def _parse(text: str, source: str) -> Any:
+def _parse(text: str, source: str) -> tuple[Any, Written]:
     """The YAML data of ``text``: libyaml for valid text; the pure-Python parser otherwise, whose
     messages and limits decide what is reported (libyaml refuses nesting deeper than 1000 levels).
     Both go through the same alias limits (``_load_yaml``)."""
@@ -109,13 +110,14 @@ def _expanded_size(root: yaml.Node) -> int:
     return size(root)
 
 
-def _load_yaml(text: str, source: str, loader_class: Any = _UniqueKeyLoader) -> Any:
-    """Parse ``text``; aliases may not expand it beyond MAX_VALUES values nor refer to themselves."""
+def _load_yaml(text: str, source: str, loader_class: Any = _UniqueKeyLoader) -> tuple[Any, Written]:
+    """Parse ``text``; aliases may not expand it beyond MAX_VALUES values nor refer to themselves.
+    Beside the data, what was written for each value YAML read as other than text (``_written``)."""
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return None
+            return None, {}
         try:
             _expanded_size(node)
         except _TooLarge:
@@ -127,9 +129,41 @@ def _load_yaml(text: str, source: str, loader_class: Any = _UniqueKeyLoader) -> 
             raise ConfigError(
                 [Problem(source, (line,), "has an alias inside the value it names, which never ends", _UNSET, "YAML 1.1")]
             ) from None
-        return loader.construct_document(node)
+        data = loader.construct_document(node)
+        return data, _written(node, data)
     finally:
         loader.dispose()
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _written(root: yaml.Node, data: Any) -> Written:
+    """For each plain scalar YAML read as something else than text (1:20 as 80, 0755 as 493, yes
+    as true, ~ as null), its path, the text written and the value YAML made of it, so a message
+    can quote what the user wrote (YAML 1.1 "Resolved tags")."""
+    found: Written = {}
+
+    def walk(node: yaml.Node, item: Any, path: FieldPath, skip: frozenset[str] = frozenset()) -> None:
+        if isinstance(node, yaml.MappingNode) and isinstance(item, dict):
+            own = frozenset(k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode) and k.tag == _STR_TAG)
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE_TAG:
+                    # Merged mappings: keys written beside the merge key (or an earlier merge) win.
+                    for merged in value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]:
+                        walk(merged, item, path, skip | own)
+                elif isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR_TAG:
+                    key = key_node.value
+                    if key not in skip and key in item:
+                        walk(value_node, item[key], (*path, key))
+        elif isinstance(node, yaml.SequenceNode) and isinstance(item, list):
+            for i, (child, value) in enumerate(zip(node.value, item, strict=False)):
+                walk(child, value, (*path, i))
+        elif isinstance(node, yaml.ScalarNode) and not node.style and node.tag != _STR_TAG and path not in found:
+            found[path] = (node.value, item)
+
+    walk(root, data, ())
+    return found
 
 
 def _text_keys(data: Any, source: str) -> list[Problem]:
@@ -153,8 +187,10 @@ def _text_keys(data: Any, source: str) -> list[Problem]:
     return found
 
 
-def parse_config(data: Any, source: str = "<config>") -> Config:
-    """Validate already-parsed YAML data; raise ConfigError with one line per problem."""
+def parse_config(data: Any, source: str = "<config>", written: Written | None = None) -> Config:
+    """Validate already-parsed YAML data; raise ConfigError with one line per problem.
+
+    ``written`` (from the loader) lets a message about a value YAML changed quote what was written."""
     if not isinstance(data, dict):
         raise ConfigError([Problem(source, (), "must be a mapping of settings", data, SCHEMA_RULE)])
     bad_keys = _text_keys(data, source)
@@ -163,7 +199,7 @@ def parse_config(data: Any, source: str = "<config>") -> Config:
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(problems(source, exc)) from None
+        raise ConfigError(problems(source, exc, written or {})) from None
     config._source = source
     return config
 
@@ -183,11 +219,16 @@ def load_config(path: str | Path) -> Config:
                 )
             ]
         )
-    return _with_defaults(read_yaml(path), Path(path), source)
+    return _with_defaults(*read_yaml_written(path), Path(path), source)
 
 
 def read_yaml(path: str | Path) -> Any:
     """The data of one YAML file; ConfigError when it cannot be read or parsed."""
+    return read_yaml_written(path)[0]
+
+
+def read_yaml_written(path: str | Path) -> tuple[Any, Written]:
+    """The data of one YAML file and what was written for the values YAML changed (``_written``)."""
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -195,7 +236,7 @@ def read_yaml(path: str | Path) -> Any:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ConfigError([Problem(source, ("file",), f"cannot be read: {reason}", source, "a readable UTF-8 YAML file")]) from None
     try:
-        data = _parse(text, source)
+        data, written = _parse(text, source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "file"
@@ -208,17 +249,21 @@ def read_yaml(path: str | Path) -> Any:
         # PyYAML's constructors raise these for scalars that parse but do not convert
         # (a timestamp such as 2020-13-01); they are still bad input, not a crash.
         raise ConfigError([Problem(source, ("file",), f"is not valid YAML: {' '.join(str(exc).split())}", _UNSET, "YAML 1.1")]) from None
-    return data
+    return data, written
 
 
 @functools.lru_cache(maxsize=64)
-def _read_defaults(path: Path, stamp: tuple[int, int]) -> Any:
-    """The defaults file of a folder, read once per version of it (``stamp``: mtime and size)."""
-    data = read_yaml(path)
+def _read_defaults(path: Path, stamp: tuple[int, int]) -> tuple[Any, Written]:
+    """The defaults file of a folder, read once per version of it (``stamp``: mtime and size).
+
+    An empty file, or one of only comments, holds no defaults (YAML reads it as null)."""
+    data, written = read_yaml_written(path)
+    if data is None:
+        return {}, {}
     found = defaults.check_defaults(data, str(path))
     if found:
         raise ConfigError(found)
-    return data
+    return data, written
 
 
 def defaults_file(folder: Path) -> Path | None:
@@ -229,16 +274,18 @@ def defaults_file(folder: Path) -> Path | None:
     return None
 
 
-def _with_defaults(data: Any, path: Path, source: str) -> Config:
+def _with_defaults(data: Any, written: Written, path: Path, source: str) -> Config:
     shared = defaults_file(path.parent)
     if shared is None or not isinstance(data, dict):
-        return parse_config(data, source)
+        return parse_config(data, source, written)
     stat = shared.stat()
-    base = _read_defaults(shared, (stat.st_mtime_ns, stat.st_size))
+    base, base_written = _read_defaults(shared, (stat.st_mtime_ns, stat.st_size))
     mail = data.get("mail", base.get("mail"))
     merged, origins = defaults.merge(parked.for_parked(base) if mail == "none" else base, data, str(shared))
+    # What was written for each value, in the file that holds it.
+    inherited = {p: w for p, w in base_written.items() if defaults.origin(p, origins, source) != source}
     try:
-        config = parse_config(merged, source)
+        config = parse_config(merged, source, {**inherited, **written})
     except ConfigError as exc:
         raise ConfigError(defaults.relocate(exc.problems, origins)) from None
     config._inherited = tuple(defaults.inherited(merged, origins))
