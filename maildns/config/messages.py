@@ -71,11 +71,9 @@ def as_written(problem: Problem, written: dict[FieldPath, tuple[str, Any]]) -> P
         return problem  # a problem about another value at this path, or nothing written
     # Quoting turns the value into text: the fix where text belongs, not in a number field.
     note = yaml_reading(value, text, quote=not _expects_number(problem.path))
-    if problem.message == TEXT_EXPECTED + yaml_reading(value):
-        message = TEXT_EXPECTED + note
-    else:
-        message = f"{problem.message}; {note}"
-    return replace(problem, message=message, value=text)
+    # checked() already says "must be text, and YAML reads ..." from the value alone: say it from what was written.
+    text_expected = problem.message == TEXT_EXPECTED + yaml_reading(value)
+    return replace(problem, message=TEXT_EXPECTED + note if text_expected else f"{problem.message}; {note}", value=text)
 
 
 def _expects_number(loc: FieldPath) -> bool:
