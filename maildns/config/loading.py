@@ -144,6 +144,8 @@ def _written(root: yaml.Node, data: Any) -> Written:
     can quote what the user wrote (YAML 1.1 "Resolved tags")."""
     found: Written = {}
 
+    # Constructing the data flattens merge keys in place: merged pairs first, written ones after,
+    # so the last value seen at a path is the one the data holds, as in the mapping itself.
     def walk(node: yaml.Node, item: Any, path: FieldPath, skip: frozenset[str] = frozenset()) -> None:
         if isinstance(node, yaml.MappingNode) and isinstance(item, dict):
             own = frozenset(k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode) and k.tag == _STR_TAG)
@@ -159,8 +161,11 @@ def _written(root: yaml.Node, data: Any) -> Written:
         elif isinstance(node, yaml.SequenceNode) and isinstance(item, list):
             for i, (child, value) in enumerate(zip(node.value, item, strict=False)):
                 walk(child, value, (*path, i))
-        elif isinstance(node, yaml.ScalarNode) and not node.style and node.tag != _STR_TAG and path not in found:
-            found[path] = (node.value, item)
+        elif isinstance(node, yaml.ScalarNode):
+            if not node.style and node.tag != _STR_TAG:
+                found[path] = (node.value, item)
+            else:
+                found.pop(path, None)  # text written over a merged value
 
     walk(root, data, ())
     return found

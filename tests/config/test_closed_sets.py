@@ -82,7 +82,11 @@ def test_a_doubled_last_letter_gets_the_value_suggested(refused, model, field, v
 @pytest.mark.parametrize(
     ("data", "line"),
     [
-        pytest.param(domain(dmarc={"p": "rejct"}), "dmarc.p: must be none, quarantine or reject (got rejct; did you mean reject? RFC 7489 6.3)", id="dmarc.p: rejct"),
+        pytest.param(
+            domain(dmarc={"p": "rejct"}),
+            "dmarc.p: must be none, quarantine or reject (got rejct; did you mean reject? RFC 7489 6.3)",
+            id="dmarc.p: rejct",
+        ),
         pytest.param(
             domain(mta_sts={"mode": "enforcing"}),
             "mta_sts.mode: must be enforce, testing or none (got enforcing; did you mean enforce? RFC 8461 3.2)",
@@ -93,13 +97,21 @@ def test_a_doubled_last_letter_gets_the_value_suggested(refused, model, field, v
             "mail: must be full or none (got nun; did you mean none? RFC 7505 3, RFC 7208 5.1, RFC 7489 6.3: a parked domain publishes only the lockdown set)",
             id="mail: nun",
         ),
-        pytest.param(domain(spf={"all": "sofftfail"}), "spf.all: must be fail or softfail (got sofftfail; did you mean softfail? RFC 7208 5.1)", id="spf.all: sofftfail"),
+        pytest.param(
+            domain(spf={"all": "sofftfail"}),
+            "spf.all: must be fail or softfail (got sofftfail; did you mean softfail? RFC 7208 5.1)",
+            id="spf.all: sofftfail",
+        ),
         pytest.param(
             domain(adopt=["dmark"]),
             "adopt[0]: must be one of mx, spf, dmarc, tls_rpt, mta_sts, mta_sts_a, mta_sts_aaaa or dkim:<selector> (got dmark; did you mean dmarc? see README: Adopting a live domain)",
             id="adopt: dmark",
         ),
-        pytest.param(domain(dmarc={"p": "block"}), "dmarc.p: must be none, quarantine or reject (got block; RFC 7489 6.3)", id="no near value: no suggestion"),
+        pytest.param(
+            domain(dmarc={"p": "block"}),
+            "dmarc.p: must be none, quarantine or reject (got block; RFC 7489 6.3)",
+            id="no near value: no suggestion",
+        ),
     ],
 )
 def test_examples(refused, data, line):

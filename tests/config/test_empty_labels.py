@@ -57,7 +57,9 @@ def test_an_empty_label_is_refused(refused, field, data, path):
     [
         pytest.param({"domain": "example.gov."}, "domain", "example.gov", id="one trailing dot on the domain is the root's"),
         pytest.param(domain(zone="example.gov."), "zone", "example.gov", id="one trailing dot on the zone"),
-        pytest.param(domain(spf={"redirect": "_spf.example.net."}), "spf.redirect", "_spf.example.net", id="one trailing dot on a redirect"),
+        pytest.param(
+            domain(spf={"redirect": "_spf.example.net."}), "spf.redirect", "_spf.example.net", id="one trailing dot on a redirect"
+        ),
     ],
 )
 def test_a_single_trailing_dot_is_normalised(accepted, data, attribute, expected):
