@@ -59,12 +59,8 @@ TEXT_EXPECTED = "must be text, and "
 def yaml_reading(value: Any, written: str | None = None, *, quote: bool = True) -> str:
     """What YAML made of a plain scalar, and how to keep it as written: YAML 1.1 reads 20230601,
     1:20 (base 60) and 0755 (octal) as numbers, yes/no/on/off as true/false and ~ as null."""
-    if isinstance(value, bool):
-        shown, kind = str(value).lower(), "true/false value"
-    elif value is None:
-        shown, kind = "null", "null"
-    else:
-        shown, kind = str(value), "number"
+    shown = yaml_shown(value)
+    kind = "true/false value" if isinstance(value, bool) else "null" if value is None else "number"
     text = shown if written is None else written
     if text == shown:
         what = "null, no value" if value is None else f"a {kind}"
@@ -73,6 +69,11 @@ def yaml_reading(value: Any, written: str | None = None, *, quote: bool = True) 
     else:
         what = f"the {kind} {shown}{_notation(text)}"
     return f"YAML reads {text} as {what}" + (f": quote it ('{text}')" if quote else "")
+
+
+def yaml_shown(value: Any) -> str:
+    """A YAML scalar as YAML itself would write it back: true, null, 80."""
+    return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _notation(written: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from maildns.config.fields import SCHEMA_RULE, TEXT_EXPECTED, Rule, RuleErrors, yaml_reading
+from maildns.config.fields import SCHEMA_RULE, TEXT_EXPECTED, Rule, RuleErrors, yaml_reading, yaml_shown
 from maildns.config.models import ConfigFields as Config
 from maildns.errors import _UNSET, FieldPath, Problem, RuleError
 
@@ -67,8 +67,10 @@ def as_written(problem: Problem, written: dict[FieldPath, tuple[str, Any]]) -> P
         return problem
     text, value = entry
     shown = problem.value
-    if not text or (shown is not _UNSET and not (type(shown) is type(value) and shown == value)):
-        return problem  # a problem about another value at this path, or nothing written
+    if not text or text == yaml_shown(value):
+        return problem  # nothing written, or YAML kept it as written (the message already shows it)
+    if shown is not _UNSET and not (type(shown) is type(value) and shown == value):
+        return problem  # a problem about another value at this path
     # Quoting turns the value into text: the fix where text belongs, not in a number field.
     note = yaml_reading(value, text, quote=not _expects_number(problem.path))
     # checked() already says "must be text, and YAML reads ..." from the value alone: say it from what was written.

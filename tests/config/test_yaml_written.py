@@ -65,6 +65,11 @@ def lines(tmp_path: Path, text: str) -> list[str]:
             id="a float in exponent form",
         ),
         pytest.param(
+            "dmarc: {pct: 101}\n",
+            "dmarc.pct: must be 0-100 (got 101; RFC 7489 6.3)",
+            id="a number YAML kept as written: nothing to add",
+        ),
+        pytest.param(
             "dmarc: {pct: 0150}\n",
             "dmarc.pct: must be 0-100; YAML reads 0150 as the number 104 (octal) (got 0150; RFC 7489 6.3)",
             id="octal in a number field: no advice to quote",
@@ -75,8 +80,8 @@ def lines(tmp_path: Path, text: str) -> list[str]:
             id="null in a number field",
         ),
         pytest.param(
-            "bimi: {logo: null}\ndmarc: {p: reject}\n",
-            "bimi.logo: must be an https: URI such as https://example.gov/logo.svg; YAML reads null as null, no value: quote it ('null') (got null; BIMI draft-10 4.3)",
+            "bimi: {logo: ~}\ndmarc: {p: reject}\n",
+            "bimi.logo: must be an https: URI such as https://example.gov/logo.svg; YAML reads ~ as null, no value: quote it ('~') (got ~; BIMI draft-10 4.3)",
             id="null where text belongs",
         ),
         pytest.param(
