@@ -17,13 +17,6 @@ DEFAULTS_FILE = "_defaults.yaml"
 DEFAULTS_FILES = (DEFAULTS_FILE, "_defaults.yml")
 DEFAULTS_RULE = "shared defaults hold only what every domain may share"
 
-# What a parked domain (mail: none) does not take from the defaults: organisation-wide mail
-# settings describe domains that send and receive mail; a parked domain publishes the lockdown
-# set instead (RFC 7505). Its DMARC keeps only the organisation's rua.
-PARKED_IGNORES = ("mx", "spf", "dkim", "ses", "mta_sts", "tls_rpt", "bimi")
-PARKED_DMARC_KEEPS = ("rua",)
-PARKED_ADOPTS = ("mx", "spf", "dmarc")  # the record sets of the lockdown set that adopt can name
-
 # Per-domain values that would collide if every domain shared them.
 NOT_SHARED: dict[FieldPath, str] = {
     ("domain",): "must not be set in the shared defaults: each domain file names its domain",
@@ -46,18 +39,6 @@ def check_defaults(data: object, source: str) -> list[Problem]:
         if node is not None:
             found.append(Problem(source, path, message, node, DEFAULTS_RULE))
     return found
-
-
-def for_parked(defaults: Mapping[str, Any]) -> dict[str, Any]:
-    """The defaults a parked domain takes: no mail settings, DMARC reduced to its rua, adopt
-    reduced to the record sets of the lockdown set."""
-    kept = {k: v for k, v in defaults.items() if k not in PARKED_IGNORES}
-    if isinstance(kept.get("dmarc"), Mapping):
-        kept["dmarc"] = {k: v for k, v in kept["dmarc"].items() if k in PARKED_DMARC_KEEPS}
-    if isinstance(kept.get("adopt"), list):
-        # An organisation-wide adopt list names the mail records too; a parked domain has only these.
-        kept["adopt"] = [name for name in kept["adopt"] if isinstance(name, str) and name.strip().lower() in PARKED_ADOPTS]
-    return kept
 
 
 def merge(defaults: Mapping[Any, Any], own: Mapping[Any, Any], source: str) -> tuple[dict[Any, Any], Origins]:

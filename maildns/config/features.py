@@ -2,42 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any
 
-from maildns.config.fields import SCHEMA_RULE, checked
+from maildns.config.fields import SCHEMA_RULE
+from maildns.config.models import ConfigFields
 from maildns.errors import Problem, RuleError
 from maildns.records import bimi as bimi_records
 from maildns.records import mail_from as mail_from_records
 from maildns.records.names import MAX_NAME
 
-if TYPE_CHECKING:
-    from maildns.config.models import Config
-
 DNSSEC_RULE = "Route53 DNSSEC signs a whole hosted zone"
-_SNS_TOPIC_ARN = re.compile(r"arn:aws(-[a-z]+)*:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
 
 
-def _sns_topic_arn(value: Any) -> str:
-    if not isinstance(value, str) or not _SNS_TOPIC_ARN.fullmatch(value.strip()):
-        raise RuleError("must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:dns-alarms", "Amazon SNS ARNs")
-    return value.strip()
-
-
-BimiUri = Annotated[str, checked(bimi_records.authority_uri)]
-BimiLogo = Annotated[str, checked(bimi_records.logo_uri)]
-BimiSelector = Annotated[str, checked(bimi_records.selector)]
-MailFromLabel = Annotated[str, checked(mail_from_records.label)]
-SnsTopicArn = Annotated[str, checked(_sns_topic_arn)]
-
-
-def feature_rules(config: Config) -> list[RuleError]:
+def feature_rules(config: ConfigFields) -> list[RuleError]:
     """Every broken rule of the bimi, ses.mail_from and dnssec sections, each its own problem."""
     return [*_bimi(config), *_mail_from(config), *_dnssec(config)]
 
 
-def _bimi(config: Config) -> list[RuleError]:
+def _bimi(config: ConfigFields) -> list[RuleError]:
     if config.bimi is None:
         return []
     dmarc = config.dmarc
@@ -58,7 +40,7 @@ def _bimi(config: Config) -> list[RuleError]:
     return found
 
 
-def _mail_from(config: Config) -> list[RuleError]:
+def _mail_from(config: ConfigFields) -> list[RuleError]:
     ses = config.ses
     if ses is None or ses.mail_from is None:
         return []
@@ -83,7 +65,7 @@ def _mail_from(config: Config) -> list[RuleError]:
     return found
 
 
-def _dnssec(config: Config) -> list[RuleError]:
+def _dnssec(config: ConfigFields) -> list[RuleError]:
     dnssec = config.dnssec
     if dnssec is None:
         return []
@@ -115,7 +97,7 @@ def _dnssec(config: Config) -> list[RuleError]:
     return found
 
 
-def cross_domain_problems(configs: Sequence[Config]) -> list[Problem]:
+def cross_domain_problems(configs: Sequence[ConfigFields]) -> list[Problem]:
     """Names one domain's MAIL FROM subdomains would share with another domain loaded in the same run."""
     domains = {config.domain: config for config in configs}
     found: list[Problem] = []

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import PlainValidator
 
 from maildns.errors import RuleError
+from maildns.records import bimi as bimi_records
 from maildns.records import dkim as dkim_records
+from maildns.records import mail_from as mail_from_records
 from maildns.records import mta_sts as mta_sts_records
 from maildns.records import mx as mx_records
 from maildns.records import spf as spf_records
@@ -44,15 +47,44 @@ def checked(fn: Callable[[Any], Any]) -> PlainValidator:
             return fn(value)
         except RuleError as exc:
             if isinstance(value, int | float) and not isinstance(value, str):
-                # YAML reads 20230601 and yes as a number and a boolean; quotes keep them text.
-                shown = str(value).lower() if isinstance(value, bool) else str(value)
-                raise RuleError(
-                    f"must be text, and YAML reads {shown} as a {'true/false value' if isinstance(value, bool) else 'number'}: quote it ('{shown}')",
-                    exc.rule,
-                ) from None
+                raise RuleError(TEXT_EXPECTED + yaml_reading(value), exc.rule) from None
             raise
 
     return PlainValidator(check)
+
+
+TEXT_EXPECTED = "must be text, and "
+
+
+def yaml_reading(value: Any, written: str | None = None, *, quote: bool = True) -> str:
+    """What YAML made of a plain scalar, and how to keep it as written: YAML 1.1 reads 20230601,
+    1:20 (base 60) and 0755 (octal) as numbers, yes/no/on/off as true/false and ~ as null."""
+    shown = yaml_shown(value)
+    kind = "true/false value" if isinstance(value, bool) else "null" if value is None else "number"
+    text = shown if written is None else written
+    if text == shown:
+        what = "null, no value" if value is None else f"a {kind}"
+    elif value is None:
+        what = "null, no value"
+    else:
+        what = f"the {kind} {shown}{_notation(text)}"
+    return f"YAML reads {text} as {what}" + (f": quote it ('{text}')" if quote else "")
+
+
+def yaml_shown(value: Any) -> str:
+    """A YAML scalar as YAML itself would write it back: true, null, 80."""
+    return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _notation(written: str) -> str:
+    digits = written.lstrip("+-").replace("_", "")
+    if ":" in digits:
+        return " (base 60)"
+    if re.fullmatch(r"0[0-7]+|0o[0-7]+", digits):
+        return " (octal)"
+    if digits.startswith("0x"):
+        return " (hexadecimal)"
+    return ""
 
 
 def integer(lo: int, hi: int, rule: str) -> PlainValidator:
@@ -69,6 +101,8 @@ def integer(lo: int, hi: int, rule: str) -> PlainValidator:
 
 
 def choice(values: Sequence[str], rule: str, refused: dict[str, str] | None = None) -> PlainValidator:
+    """One of a closed set, compared without case; a near miss gets a "did you mean"."""
+
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise RuleError("must be " + _one_of(values), rule)
@@ -76,10 +110,17 @@ def choice(values: Sequence[str], rule: str, refused: dict[str, str] | None = No
         if refused and text in refused:
             raise RuleError(refused[text], rule)
         if text not in values:
-            raise RuleError("must be " + _one_of(values), rule)
+            raise RuleError("must be " + _one_of(values), did_you_mean(text, values) + rule)
         return text
 
     return PlainValidator(check)
+
+
+def did_you_mean(text: str, values: Sequence[str]) -> str:
+    """``did you mean reject? `` for a near miss of one of ``values``, else nothing (as unknown keys get)."""
+    # 0.55 rather than difflib's 0.6: a short slip such as nun for none scores 0.57.
+    close = difflib.get_close_matches(text, values, n=1, cutoff=0.55)
+    return f"did you mean {close[0]}? " if close else ""
 
 
 def _one_of(values: Sequence[str]) -> str:
@@ -92,7 +133,7 @@ def flag(value: Any) -> bool:
     return value
 
 
-def unique(
+def repeats(
     items: Sequence[Any],
     key: Callable[[Any], Any],
     field: str,
@@ -101,14 +142,17 @@ def unique(
     *,
     prefix: tuple[str, ...] = (),
     show: Callable[[Any], Any] | None = None,
-) -> None:
+) -> list[RuleError]:
+    """One error for each item whose ``key`` an earlier item already has."""
     seen: set[Any] = set()
+    found: list[RuleError] = []
     for i, item in enumerate(items):
         k = key(item)
         if k in seen:
             value = k if show is None else show(item)
-            raise RuleError(f"repeats {what}", rule, value=value, path=(*prefix, i, field) if field else (*prefix, i))
+            found.append(RuleError(f"repeats {what}", rule, value=value, path=(*prefix, i, field) if field else (*prefix, i)))
         seen.add(k)
+    return found
 
 
 def _zone_id(value: Any) -> str:
@@ -194,22 +238,39 @@ def _policy_bucket(value: Any) -> str:
     return name
 
 
-# Record sets `adopt` can name: the ones `maildns import` finds live (README: Adopting a live domain).
-ADOPT_RULE = "see README: Adopting a live domain"
-ADOPTABLE = ("mx", "spf", "dmarc", "tls_rpt", "mta_sts", "mta_sts_a", "mta_sts_aaaa")
-DKIM_ADOPT_PREFIX = "dkim:"
+_SNS_TOPIC_ARN = re.compile(r"arn:aws(-[a-z]+)*:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
 
 
-def _adopt_name(value: Any) -> str:
-    text = value.strip().lower() if isinstance(value, str) else value
-    if isinstance(text, str) and text.startswith(DKIM_ADOPT_PREFIX):
-        try:
-            return DKIM_ADOPT_PREFIX + dkim_records.parse_selector(text.removeprefix(DKIM_ADOPT_PREFIX))
-        except RuleError as exc:
-            raise RuleError(f"names a DKIM selector that is not valid: it {exc.message}", exc.rule) from None
-    if text not in ADOPTABLE:
-        raise RuleError(f"must be one of {', '.join(ADOPTABLE)} or dkim:<selector>", ADOPT_RULE)
-    return str(text)
+def _sns_topic_arn(value: Any) -> str:
+    if not isinstance(value, str) or not _SNS_TOPIC_ARN.fullmatch(value.strip()):
+        raise RuleError("must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:dns-alarms", "Amazon SNS ARNs")
+    return value.strip()
+
+
+_SPF_MACRO = re.compile(r"%\{[^}]*\}")
+
+
+def _labels_of_macro_string(spec: str) -> None:
+    """A macro-string's literal dots still separate labels: none may be empty (RFC 1035 2.3.4),
+    and only one trailing dot is allowed. A macro stands for a label of its own (RFC 7208 7.1)."""
+    text = _SPF_MACRO.sub("m", spec)
+    text = text[:-1] if text.endswith(".") else text
+    if "" in text.split("."):
+        raise RuleError("has an empty label", "RFC 1035 2.3.4")
+
+
+def _spf_domain_spec(value: Any) -> str:
+    spec = spf_records.domain_spec(value)
+    if "%" in spec:
+        _labels_of_macro_string(spec)
+    return spec
+
+
+def _spf_term(value: Any) -> spf_records.SpfTerm:
+    term = spf_records.parse_term(value)
+    if "%" in term.argument:
+        _labels_of_macro_string(term.argument)
+    return term
 
 
 Ttl = Annotated[int, integer(0, 2147483647, TTL_RULE)]
@@ -220,11 +281,9 @@ SesRegion = Annotated[str, checked(_ses_region)]
 Flag = Annotated[bool, PlainValidator(flag)]
 DmarcUri = Annotated[str, checked(uri.dmarc_uri)]
 TlsRptUri = Annotated[str, checked(uri.tlsrpt_uri)]
-SpfTerm = Annotated[spf_records.SpfTerm, checked(spf_records.parse_term)]
-SpfDomainSpec = Annotated[str, checked(spf_records.domain_spec)]
+SpfTerm = Annotated[spf_records.SpfTerm, checked(_spf_term)]
+SpfDomainSpec = Annotated[str, checked(_spf_domain_spec)]
 DkimSelector = Annotated[str, checked(dkim_records.parse_selector)]
-DmarcPolicy = Annotated[Literal["none", "quarantine", "reject"], choice(("none", "quarantine", "reject"), "RFC 7489 6.3")]
-Alignment = Annotated[Literal["r", "s"], choice(("r", "s"), "RFC 7489 6.3")]
 
 ZoneId = Annotated[str, checked(_zone_id)]
 S3Bucket = Annotated[str, checked(_bucket)]
@@ -234,7 +293,30 @@ StsPattern = Annotated[str, checked(mta_sts_records.parse_pattern)]
 PolicyBucket = Annotated[str, checked(_policy_bucket)]
 ApexTxt = Annotated[str, checked(spf_records.parse_apex_value)]
 HashAlgorithm = Annotated[str, checked(dkim_records.parse_hash_algorithm)]
-AdoptName = Annotated[str, checked(_adopt_name)]
+BimiUri = Annotated[str, checked(bimi_records.authority_uri)]
+BimiLogo = Annotated[str, checked(bimi_records.logo_uri)]
+BimiSelector = Annotated[str, checked(bimi_records.selector)]
+MailFromLabel = Annotated[str, checked(mail_from_records.label)]
+SnsTopicArn = Annotated[str, checked(_sns_topic_arn)]
+
+# Closed sets: each a Literal whose values ``choice`` accepts (without case) and suggests.
 StsMode = Literal["enforce", "testing", "none"]
 SpfAll = Literal["fail", "softfail"]
 KeyType = Literal["rsa", "ed25519"]
+MailUse = Literal["full", "none"]
+Profile = Literal["bod-18-01"]
+SesIdentity = Literal["managed", "existing"]
+ReportFormat = Literal["afrf"]
+Policy = Literal["none", "quarantine", "reject"]
+AlignmentMode = Literal["r", "s"]
+MAIL_RULE = "RFC 7505 3, RFC 7208 5.1, RFC 7489 6.3: a parked domain publishes only the lockdown set"
+PROFILE_RULE = "BOD 18-01"
+
+
+def one_of(closed: Any, rule: str, refused: dict[str, str] | None = None) -> PlainValidator:
+    """``choice`` over the values of a Literal."""
+    return choice(get_args(closed), rule, refused)
+
+
+DmarcPolicy = Annotated[Policy, one_of(Policy, "RFC 7489 6.3")]
+Alignment = Annotated[AlignmentMode, one_of(AlignmentMode, "RFC 7489 6.3")]

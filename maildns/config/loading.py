@@ -1,4 +1,4 @@
-"""Reading config files: YAML with no duplicate keys, into validated models, every problem collected."""
+"""Reading config files: YAML (``reading``) into validated models, with shared defaults, every problem collected."""
 
 from __future__ import annotations
 
@@ -8,128 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from maildns.config import defaults
+from maildns.config import defaults, parked
+from maildns.config.domain import Config
 from maildns.config.features import cross_domain_problems
 from maildns.config.fields import SCHEMA_RULE
 from maildns.config.messages import problems
-from maildns.config.models import Config
-from maildns.errors import _UNSET, ConfigError, Problem, RuleError, show
+from maildns.config.reading import Written, read_yaml_written
+from maildns.errors import ConfigError, Problem, RuleError, show
 from maildns.records.names import domain_name
-
-MAX_VALUES = 100_000  # values a config may expand to through aliases; a real one has a few hundred
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML loader that refuses a key given twice (PyYAML silently keeps the last).
-
-    Merge keys (``<<: *defaults``, YAML 1.1) are supported: keys written in the mapping itself
-    override merged ones, as the merge key type specifies; only written keys count as duplicates.
-    """
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            if key_node.tag == _MERGE_TAG:
-                continue
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                hash(key)
-            except TypeError:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be text, not a list or mapping", key_node.start_mark
-                ) from None
-            if key in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-            seen.add(key)
-        # Named, not super(): _FastLoader (libyaml) borrows this method.
-        return yaml.constructor.SafeConstructor.construct_mapping(self, node, deep=deep)
-
-
-# libyaml, when PyYAML is built with it, parses a thousand domain files in a tenth of the time.
-_FastLoader: type | None = None
-if yaml.__with_libyaml__:
-
-    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
-        construct_mapping = _UniqueKeyLoader.construct_mapping
-
-
-def _parse(text: str, source: str) -> Any:
-    """The YAML data of ``text``: libyaml for valid text; the pure-Python parser otherwise, whose
-    messages and limits decide what is reported (libyaml refuses nesting deeper than 1000 levels).
-    Both go through the same alias limits (``_load_yaml``)."""
-    if _FastLoader is not None:
-        try:
-            return _load_yaml(text, source, _FastLoader)
-        except ConfigError:
-            raise
-        except Exception:
-            pass
-    return _load_yaml(text, source)
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _Cycle(Exception):
-    def __init__(self, node: yaml.Node):
-        self.node = node
-
-
-def _expanded_size(root: yaml.Node) -> int:
-    """How many values the document holds once every alias is expanded, counted without
-    expanding: an alias bomb (a few hundred bytes, billions of values) is refused at once."""
-    sizes: dict[int, int] = {}
-    open_: set[int] = set()
-
-    def size(node: yaml.Node) -> int:
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if key in open_:
-            raise _Cycle(node)
-        open_.add(key)
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
-        else:
-            total += len(str(node.value)) // 256  # a long scalar repeated by aliases costs its length
-        open_.discard(key)
-        if total > MAX_VALUES:
-            raise _TooLarge
-        sizes[key] = total
-        return total
-
-    return size(root)
-
-
-def _load_yaml(text: str, source: str, loader_class: Any = _UniqueKeyLoader) -> Any:
-    """Parse ``text``; aliases may not expand it beyond MAX_VALUES values nor refer to themselves."""
-    loader = loader_class(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        try:
-            _expanded_size(node)
-        except _TooLarge:
-            raise ConfigError(
-                [Problem(source, ("file",), f"expands to more than {MAX_VALUES} values through aliases", _UNSET, "YAML 1.1")]
-            ) from None
-        except _Cycle as exc:
-            line = f"line {exc.node.start_mark.line + 1}"
-            raise ConfigError(
-                [Problem(source, (line,), "has an alias inside the value it names, which never ends", _UNSET, "YAML 1.1")]
-            ) from None
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
 
 
 def _text_keys(data: Any, source: str) -> list[Problem]:
@@ -153,8 +41,10 @@ def _text_keys(data: Any, source: str) -> list[Problem]:
     return found
 
 
-def parse_config(data: Any, source: str = "<config>") -> Config:
-    """Validate already-parsed YAML data; raise ConfigError with one line per problem."""
+def parse_config(data: Any, source: str = "<config>", written: Written | None = None) -> Config:
+    """Validate already-parsed YAML data; raise ConfigError with one line per problem.
+
+    ``written`` (from the loader) lets a message about a value YAML changed quote what was written."""
     if not isinstance(data, dict):
         raise ConfigError([Problem(source, (), "must be a mapping of settings", data, SCHEMA_RULE)])
     bad_keys = _text_keys(data, source)
@@ -163,7 +53,7 @@ def parse_config(data: Any, source: str = "<config>") -> Config:
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(problems(source, exc)) from None
+        raise ConfigError(problems(source, exc, written or {})) from None
     config._source = source
     return config
 
@@ -183,42 +73,21 @@ def load_config(path: str | Path) -> Config:
                 )
             ]
         )
-    return _with_defaults(read_yaml(path), Path(path), source)
-
-
-def read_yaml(path: str | Path) -> Any:
-    """The data of one YAML file; ConfigError when it cannot be read or parsed."""
-    source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ConfigError([Problem(source, ("file",), f"cannot be read: {reason}", source, "a readable UTF-8 YAML file")]) from None
-    try:
-        data = _parse(text, source)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "file"
-        what = " ".join((getattr(exc, "problem", None) or str(exc)).split())  # one line, whatever PyYAML says
-        snippet = text.splitlines()[mark.line].strip() if mark and mark.line < len(text.splitlines()) else ""
-        raise ConfigError([Problem(source, (where,), f"is not valid YAML: {what}", snippet, "YAML 1.1")]) from None
-    except RecursionError:
-        raise ConfigError([Problem(source, ("file",), "is not valid YAML: nested too deeply", _UNSET, "YAML 1.1")]) from None
-    except (ValueError, TypeError, OverflowError) as exc:
-        # PyYAML's constructors raise these for scalars that parse but do not convert
-        # (a timestamp such as 2020-13-01); they are still bad input, not a crash.
-        raise ConfigError([Problem(source, ("file",), f"is not valid YAML: {' '.join(str(exc).split())}", _UNSET, "YAML 1.1")]) from None
-    return data
+    return _with_defaults(*read_yaml_written(path), Path(path), source)
 
 
 @functools.lru_cache(maxsize=64)
-def _read_defaults(path: Path, stamp: tuple[int, int]) -> Any:
-    """The defaults file of a folder, read once per version of it (``stamp``: mtime and size)."""
-    data = read_yaml(path)
+def _read_defaults(path: Path, stamp: tuple[int, int]) -> tuple[Any, Written]:
+    """The defaults file of a folder, read once per version of it (``stamp``: mtime and size).
+
+    An empty file, or one of only comments, holds no defaults (YAML reads it as null)."""
+    data, written = read_yaml_written(path)
+    if data is None:
+        return {}, {}
     found = defaults.check_defaults(data, str(path))
     if found:
         raise ConfigError(found)
-    return data
+    return data, written
 
 
 def defaults_file(folder: Path) -> Path | None:
@@ -229,16 +98,18 @@ def defaults_file(folder: Path) -> Path | None:
     return None
 
 
-def _with_defaults(data: Any, path: Path, source: str) -> Config:
+def _with_defaults(data: Any, written: Written, path: Path, source: str) -> Config:
     shared = defaults_file(path.parent)
     if shared is None or not isinstance(data, dict):
-        return parse_config(data, source)
+        return parse_config(data, source, written)
     stat = shared.stat()
-    base = _read_defaults(shared, (stat.st_mtime_ns, stat.st_size))
+    base, base_written = _read_defaults(shared, (stat.st_mtime_ns, stat.st_size))
     mail = data.get("mail", base.get("mail"))
-    merged, origins = defaults.merge(defaults.for_parked(base) if mail == "none" else base, data, str(shared))
+    merged, origins = defaults.merge(parked.for_parked(base) if mail == "none" else base, data, str(shared))
+    # What was written for each value, in the file that holds it.
+    inherited = {p: w for p, w in base_written.items() if defaults.origin(p, origins, source) != source}
     try:
-        config = parse_config(merged, source)
+        config = parse_config(merged, source, {**inherited, **written})
     except ConfigError as exc:
         raise ConfigError(defaults.relocate(exc.problems, origins)) from None
     config._inherited = tuple(defaults.inherited(merged, origins))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from maildns.config.fields import SCHEMA_RULE, Rule, RuleErrors
-from maildns.config.models import Config
+from maildns.config.fields import SCHEMA_RULE, TEXT_EXPECTED, Rule, RuleErrors, yaml_reading, yaml_shown
+from maildns.config.models import ConfigFields as Config
 from maildns.errors import _UNSET, FieldPath, Problem, RuleError
 
 
@@ -52,8 +53,41 @@ def _allowed_keys(loc: FieldPath) -> list[str]:
     return list(model.model_fields) if model else []
 
 
-def problems(file: str, exc: ValidationError) -> list[Problem]:
-    """pydantic's errors as maildns problems, in pydantic's order."""
+def problems(file: str, exc: ValidationError, written: dict[FieldPath, tuple[str, Any]] | None = None) -> list[Problem]:
+    """pydantic's errors as maildns problems, in pydantic's order; ``written`` (path -> the text
+    written and what YAML made of it) makes each problem about such a value quote what was written."""
+    found = _problems(file, exc)
+    return [as_written(p, written) for p in found] if written else found
+
+
+def as_written(problem: Problem, written: dict[FieldPath, tuple[str, Any]]) -> Problem:
+    """The problem shown with the value as written, and what YAML made of it (1:20 became 80)."""
+    entry = written.get(problem.path)
+    if entry is None:
+        return problem
+    text, value = entry
+    shown = problem.value
+    if not text or text == yaml_shown(value):
+        return problem  # nothing written, or YAML kept it as written (the message already shows it)
+    if shown is not _UNSET and not (type(shown) is type(value) and shown == value):
+        return problem  # a problem about another value at this path
+    # Quoting turns the value into text: the fix where text belongs, not in a number field.
+    note = yaml_reading(value, text, quote=not _expects_number(problem.path))
+    # checked() already says "must be text, and YAML reads ..." from the value alone: say it from what was written.
+    text_expected = problem.message == TEXT_EXPECTED + yaml_reading(value)
+    return replace(problem, message=TEXT_EXPECTED + note if text_expected else f"{problem.message}; {note}", value=text)
+
+
+def _expects_number(loc: FieldPath) -> bool:
+    info = _field_of(Config, loc)
+    return info is not None and _has_int(info.annotation)
+
+
+def _has_int(annotation: Any) -> bool:
+    return annotation is int or any(_has_int(arg) for arg in get_args(annotation))
+
+
+def _problems(file: str, exc: ValidationError) -> list[Problem]:
     found: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc: FieldPath = tuple(err["loc"])

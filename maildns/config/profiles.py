@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal
 
+from maildns.config.fields import PROFILE_RULE
+from maildns.config.models import ConfigFields
 from maildns.errors import RuleError
 from maildns.records.uri import uri_address
 
-if TYPE_CHECKING:
-    from maildns.config.models import Config
-
-Profile = Literal["bod-18-01"]
-PROFILE_RULE = BOD_18_01 = "BOD 18-01"
+BOD_18_01 = PROFILE_RULE
 BOD_18_01_RUA = "mailto:reports@dmarc.cyber.dhs.gov"  # the CISA aggregate report address BOD 18-01 requires
 
 
-def bod_18_01(config: Config) -> list[RuleError]:
+def bod_18_01(config: ConfigFields) -> list[RuleError]:
     """US federal Binding Operational Directive 18-01, required actions: DMARC ``p=reject`` at
     100 percent, no weaker ``sp``, and aggregate reports to CISA. One error per failed requirement."""
     dmarc = config.dmarc
@@ -34,4 +31,9 @@ def bod_18_01(config: Config) -> list[RuleError]:
     return failed
 
 
-PROFILES: dict[str, Callable[[Config], list[RuleError]]] = {"bod-18-01": bod_18_01}
+PROFILES: dict[str, Callable[[ConfigFields], list[RuleError]]] = {"bod-18-01": bod_18_01}
+
+
+def profile_rules(config: ConfigFields) -> list[RuleError]:
+    """The requirements of the config's profile, every failed one its own error."""
+    return PROFILES[config.profile](config) if config.profile is not None else []

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from maildns.config.fields import DKIM_ADOPT_PREFIX, SpfAll, StsMode
-from maildns.config.models import Config
+from maildns.config.adopt import adopted_record_id
+from maildns.config.domain import Config
+from maildns.config.fields import SpfAll, StsMode
 from maildns.records import bimi as bimi_records
 from maildns.records import mta_sts as mta_sts_records
 from maildns.records import parked
-from maildns.records.dkim import record_id as dkim_record_id
 from maildns.records.tls_rpt import render_tls_rpt
 
 DEFAULT_STATE_PREFIX = "maildns"  # S3 state key: maildns/<domain>.tfstate
@@ -129,13 +129,6 @@ class Resolved:
     """``full``, or ``none`` for a parked domain whose records are the lockdown set."""
     adopt: tuple[str, ...] = ()
     """Record ids (``Record.id``) of the record sets that exist already: imported, not created."""
-
-
-def adopted_record_id(name: str) -> str:
-    """The record id of an ``adopt`` name: ``tls_rpt`` -> ``tls-rpt``, ``dkim:google`` -> ``dkim-google``."""
-    if name.startswith(DKIM_ADOPT_PREFIX):
-        return dkim_record_id(name.removeprefix(DKIM_ADOPT_PREFIX))
-    return name.replace("_", "-")
 
 
 def resolve(config: Config) -> Resolved:

@@ -58,7 +58,9 @@ def domain_name(value: object, *, underscore: bool = False, wildcard: bool = Fal
         raise RuleError("must be a domain name", "RFC 1035 2.3.1")
     if is_ip_like(value):
         raise RuleError("must be a domain name: an IP address is not allowed here", "RFC 1123 2.1")
-    name = value.strip().rstrip(".") if value.strip() not in (".", "") else value.strip()
+    # Only one trailing dot is the root's; a.gov.. has an empty label (RFC 1035 2.3.4), refused below.
+    name = value.strip()
+    name = name[:-1] if name.endswith(".") and name != "." else name
     if not name or name == ".":
         raise RuleError("must be a domain name", "RFC 1035 2.3.1")
     labels = [to_a_label(label) for label in name.split(".")]

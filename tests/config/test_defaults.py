@@ -202,3 +202,18 @@ def test_show_defaults_lists_what_each_domain_inherited(tmp_path, capsys):
     table = capsys.readouterr().out.splitlines()
     assert table[0].split() == ["DOMAIN", "FIELD", "FROM", "VALUE"]
     assert table[3].split() == ["a.example", "dmarc.rua", src, '["mailto:dmarc@agency.example"]']
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="an empty file"),
+        pytest.param("# shared settings go here\n\n# none yet\n", id="only comments"),
+        pytest.param("---\n", id="only a document marker"),
+    ],
+)
+def test_an_empty_defaults_file_means_no_defaults(tmp_path, text):
+    """YAML reads an empty document as null: the folder has no shared defaults, not a broken file."""
+    path = folder(tmp_path, text, **{"example.gov": "domain: example.gov\nttl: 60\n"})
+    (config,) = load_configs([path])
+    assert (config.domain, config.ttl, config.inherited) == ("example.gov", 60, ())

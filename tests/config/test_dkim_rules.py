@@ -66,7 +66,7 @@ REFUSED = [
     ),
     pytest.param(
         key(key_type="dsa"),
-        "dkim[0].key_type: must be rsa or ed25519 (got dsa; RFC 6376 3.6.1, RFC 8463)",
+        "dkim[0].key_type: must be rsa or ed25519 (got dsa; did you mean rsa? RFC 6376 3.6.1, RFC 8463)",
         id="RFC 6376 3.6.1: k is rsa or ed25519",
     ),
     pytest.param(

@@ -53,7 +53,9 @@ def test_every_failed_requirement_is_listed(refused):
 
 
 def test_unknown_profile_is_refused(refused):
-    assert refused(domain(profile="bod-18-02")) == [f"{FILE}: profile: must be bod-18-01 (got bod-18-02; BOD 18-01)"]
+    assert refused(domain(profile="bod-18-02")) == [
+        f"{FILE}: profile: must be bod-18-01 (got bod-18-02; did you mean bod-18-01? BOD 18-01)"
+    ]
 
 
 ACCEPTED = [

@@ -151,7 +151,7 @@ def test_a_malformed_dmarc_record_is_written_for_validate_to_name(tmp_path, dns,
     assert code == 1 and out == [f"{file}: adopts spf, dmarc"]
     assert err == [
         f"warning: {file}: dmarc: has the tag np, which maildns does not publish; it is left out (got np=reject; RFC 7489 6.3)",
-        f"{file}: dmarc.p: must be none, quarantine or reject (got rejectt; RFC 7489 6.3)",
+        f"{file}: dmarc.p: must be none, quarantine or reject (got rejectt; did you mean reject? RFC 7489 6.3)",
         f"{file}: dmarc.pct: must be 0-100 (got 200; RFC 7489 6.3)",
     ]
     capsys.readouterr()
