@@ -10,10 +10,8 @@ import json
 import math
 import os
 import re
-import shutil
 import ssl
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from importlib import metadata
@@ -211,37 +209,21 @@ def show_defaults(configs: Sequence[Config], format: str) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from maildns.fanout import synth, workers
+    from maildns.fanout import workers
+    from maildns.synthesis import OutError, synthesize
 
     configs = _load(args)  # refuse bad input before anything is written
     try:
         count = args.jobs or workers()
     except ValueError as exc:  # MAILDNS_JOBS is not a number
         raise UsageError(str(exc)) from None
-    out = Path(args.out)
-    names = [config.stack_name for config in configs]
-    _writable_out(out, names)
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-
-    # Synthesize into a staging folder inside --out, then move the result into place: a failure
-    # leaves the previous output as it was, never half of a new one.
     try:
-        staging = Path(tempfile.mkdtemp(prefix=".maildns-synth-", dir=out))
-    except OSError as exc:
-        raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from None
-    try:
-        try:
-            # Many stacks: one process per core, the same bytes as one app (maildns.fanout).
-            with progress(len(configs), "synthesizing") as advance:
-                synth(configs, str(staging), jobs=count, progress=advance)
-        except Exception as exc:
-            raise UsageError(f"--out {args.out}: cannot write: {_first_line(exc)}") from None
-        removed = _publish(staging, out, names)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    for name in names:
-        print(out / "stacks" / name / "cdk.tf.json")
-    for path in removed:
+        published = synthesize(configs, Path(args.out), jobs=count)
+    except OutError as exc:
+        raise UsageError(str(exc)) from None
+    for path in published.stacks:
+        print(path)
+    for path in published.removed:
         print(f"removed {path}")
     return EXIT_OK
 
@@ -271,55 +253,6 @@ def cmd_stacks(args: argparse.Namespace) -> int:
             print(f"maildns stacks: {name} is no longer configured; its resources stay until it is destroyed", file=sys.stderr)
     print(json.dumps(names) if args.format == "json" else "\n".join(names), end="\n" if names or args.format == "json" else "")
     return EXIT_OK
-
-
-def _first_line(exc: BaseException) -> str:
-    return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
-
-
-def _writable_out(out: Path, names: Sequence[str]) -> None:
-    """Refuse (exit 2) an --out whose stacks/ cannot take the new stacks, before anything is written."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"--out {out}: {exc.strerror or exc}") from None
-    stacks = out / "stacks"
-    for path in (stacks, *(stacks / name for name in names)):
-        if path.exists() or path.is_symlink():
-            if not path.is_dir():
-                raise UsageError(f"--out {out}: {path} is not a folder")
-            if not os.access(path, os.W_OK | os.X_OK):
-                raise UsageError(f"--out {out}: {path} is not writable")
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise UsageError(f"--out {out}: is not writable")
-
-
-def _publish(staging: Path, out: Path, names: Sequence[str]) -> list[Path]:
-    """Move the staged stacks and manifest into ``out``; remove the stack folders no config names.
-
-    Synth owns ``out/stacks/``: a stack left from a removed config would hide its removal from
-    ``maildns diff``. Returns the removed paths.
-    """
-    stacks = out / "stacks"
-    try:
-        stacks.mkdir(exist_ok=True)
-        for name in names:
-            target = stacks / name
-            if target.exists():
-                shutil.rmtree(target)
-            os.replace(staging / "stacks" / name, target)
-        removed = sorted(p for p in stacks.iterdir() if p.name not in names)
-        for path in removed:
-            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
-        for entry in staging.iterdir():
-            if entry.name != "stacks":
-                target = out / entry.name
-                if target.is_dir() and not target.is_symlink():
-                    shutil.rmtree(target)
-                os.replace(entry, target)
-    except OSError as exc:
-        raise UsageError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
-    return removed
 
 
 def cmd_policy(args: argparse.Namespace) -> int:
