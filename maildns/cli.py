@@ -218,7 +218,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     except ValueError as exc:  # MAILDNS_JOBS is not a number
         raise UsageError(str(exc)) from None
     try:
-        published = synthesize(configs, Path(args.out), jobs=count)
+        published = synthesize(configs, Path(args.out), jobs=count, cache=not args.no_cache)
     except OutError as exc:
         raise UsageError(str(exc)) from None
     for path in published.stacks:
@@ -486,6 +486,7 @@ def parser() -> argparse.ArgumentParser:
     synth = command("synth", "write Terraform JSON, as `cdktf synth` does", cmd_synth)
     synth.add_argument("--out", default="cdktf.out", metavar="DIR", help="output folder (default: cdktf.out)")
     synth.add_argument("--jobs", type=jobs, default=None, metavar="N", help="processes for many stacks (default: one per core)")
+    synth.add_argument("--no-cache", action="store_true", help="synthesize every stack, reusing nothing from earlier synths")
     check = command("check", "compare live DNS and the MTA-STS policy file with the configs", cmd_check)
     check.add_argument("--nameserver", type=nameserver, metavar="ADDR[:PORT]", help="ask this server instead of the system resolver")
     check.add_argument("--ca-file", metavar="PEM", help="trust these CA certificates for the policy host")

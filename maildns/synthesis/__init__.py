@@ -1,22 +1,24 @@
-"""``maildns synth``: write every stack into ``--out`` atomically.
+"""``maildns synth``: write every stack into ``--out`` atomically, reusing what has not changed.
 
-The stacks are synthesized into a staging folder inside ``--out`` (``maildns.fanout``), then
-moved into place: a failure leaves the previous output as it was, never half of a new one.
+The stacks are synthesized into a staging folder inside ``--out`` (``maildns.fanout``; stacks
+whose inputs are unchanged come from the cache, ``maildns.synthesis.cache``), then moved into
+place: a failure leaves the previous output as it was, never half of a new one. SIGTERM and
+SIGHUP end a synth as Ctrl-C does (``maildns.synthesis.staging``).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from maildns.config import Config
 from maildns.progress import progress
+from maildns.synthesis.staging import LOCK, STAGING_PREFIX, end_children, ending_cleanly, staging_folder
 
-STAGING_PREFIX = ".maildns-synth-"
+__all__ = ["STAGING_PREFIX", "OutError", "Published", "publish", "synthesize", "writable_out"]
 
 
 class OutError(Exception):
@@ -31,27 +33,29 @@ class Published:
     """The stack folders no config names any more, removed from ``out/stacks``."""
 
 
-def synthesize(configs: Sequence[Config], out: Path, *, jobs: int) -> Published:
-    """Synthesize ``configs`` into ``out`` (stacks/ and manifest.json) with ``jobs`` processes."""
+def synthesize(configs: Sequence[Config], out: Path, *, jobs: int, cache: bool = True) -> Published:
+    """Synthesize ``configs`` into ``out`` (stacks/ and manifest.json) with ``jobs`` processes;
+    ``cache=False`` synthesizes every stack (``--no-cache``)."""
     from maildns.fanout import synth
 
     names = [config.stack_name for config in configs]
     writable_out(out, names)
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
-    except OSError as exc:
-        raise OutError(f"--out {out}: {exc.strerror or exc}") from None
-    try:
+    with ending_cleanly():
         try:
-            # Many stacks: one process per core, the same bytes as one app (maildns.fanout).
-            with progress(len(configs), "synthesizing") as advance:
-                synth(configs, str(staging), jobs=jobs, progress=advance)
-        except Exception as exc:
-            raise OutError(f"--out {out}: cannot write: {_first_line(exc)}") from None
-        removed = publish(staging, out, names)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            with staging_folder(out) as staging:
+                try:
+                    # Many stacks: one process per core, the same bytes as one app (maildns.fanout).
+                    with progress(len(configs), "synthesizing") as advance:
+                        synth(configs, str(staging), jobs=jobs, progress=advance, cache=cache)
+                except Exception as exc:
+                    raise OutError(f"--out {out}: cannot write: {_first_line(exc)}") from None
+                except BaseException:
+                    end_children()  # Ctrl-C, SIGTERM, SIGHUP: no worker or Node.js process outlives the run
+                    raise
+                removed = publish(staging, out, names)
+        except OSError as exc:  # the staging folder cannot be made
+            raise OutError(f"--out {out}: {exc.strerror or exc}") from None
     return Published(tuple(out / "stacks" / name / "cdk.tf.json" for name in names), tuple(removed))
 
 
@@ -94,7 +98,7 @@ def publish(staging: Path, out: Path, names: Sequence[str]) -> list[Path]:
         for path in removed:
             shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
         for entry in staging.iterdir():
-            if entry.name != "stacks":
+            if entry.name not in ("stacks", LOCK):
                 target = out / entry.name
                 if target.is_dir() and not target.is_symlink():
                     shutil.rmtree(target)
