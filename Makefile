@@ -69,7 +69,14 @@ lint: .venv/.synced
 unit: .venv/.synced
 	$(RUN) pytest tests/unit tests/config -q
 
-bench: .venv/.synced
+# OctoDNS is the benchmark's yardstick only, never a dependency of maildns: it lives in a
+# virtualenv of its own (bench/.venv, not committed), at a pinned version.
+OCTODNS_VERSION := 1.22.0
+bench/.venv/bin/octodns-sync:
+	$(PYTHON) -m venv bench/.venv
+	bench/.venv/bin/python -m pip install --quiet "octodns==$(OCTODNS_VERSION)"
+
+bench: .venv/.synced node_modules/.installed bench/.venv/bin/octodns-sync
 	$(RUN) python bench/synth.py
 
 clean:

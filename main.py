@@ -1,7 +1,9 @@
 """The cdktf app (``cdktf synth`` runs it): one stack per config/<domain>.yaml.
 
 MAILDNS_CONFIG names another folder or file. Bad input prints one line per problem and exits 1
-before anything is written.
+before anything is written. Stacks whose inputs are unchanged since an earlier synth come from
+the synth cache (``MAILDNS_NO_CACHE=1`` synthesizes every stack). SIGTERM and SIGHUP end the run
+as Ctrl-C does: no worker or Node.js process is left, nor any staging folder.
 """
 
 import os
@@ -11,6 +13,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")  # 
 
 from maildns.config import ConfigError, config_files, load_configs
 from maildns.fanout import synth, workers
+from maildns.synthesis.staging import end_children, ending_cleanly
 
 
 def main() -> int:
@@ -30,7 +33,12 @@ def main() -> int:
     except ValueError as exc:  # MAILDNS_JOBS is not a number
         print(f"main.py: {exc}", file=sys.stderr)
         return 2
-    synth(configs, jobs=jobs)
+    with ending_cleanly():
+        try:
+            synth(configs, jobs=jobs)
+        except BaseException:
+            end_children()
+            raise
     return 0
 
 

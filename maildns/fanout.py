@@ -23,6 +23,8 @@ from typing import Any
 
 from maildns.config import Config
 from maildns.plan import DomainPlan, plan
+from maildns.synthesis.cache import Cache, Entry, cache_folder, fingerprint, key_of
+from maildns.synthesis.staging import end_children, staging_folder
 
 MANIFEST = "manifest.json"
 PARALLEL_MIN = 40  # below this, starting a process per core costs more than it saves
@@ -49,19 +51,92 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def synth(configs: Sequence[Config], outdir: str | None = None, *, jobs: int | None = None, progress: Progress | None = None) -> None:
+def synth(
+    configs: Sequence[Config],
+    outdir: str | None = None,
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    cache: bool = True,
+) -> None:
     """Write every config's stack to ``outdir`` exactly as one cdktf app would.
 
     ``jobs`` processes (default: one per core) share the stacks when there are at least
-    ``PARALLEL_MIN``; ``progress`` is called with the number of stacks just finished.
+    ``PARALLEL_MIN``; ``progress`` is called with the number of stacks just finished. With
+    ``cache`` (and the cache not switched off, ``maildns.synthesis.cache``), a stack whose inputs
+    are those of an earlier synth is copied from that synth's output instead.
     """
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")  # before jsii starts Node.js
     plans = plan(configs)
     jobs = workers() if jobs is None else jobs
+    root = cache_folder() if cache else None
+    if root is None:
+        _synth_all(plans, outdir, jobs, progress)
+    else:
+        synth_cached(plans, Path(outdir_of(outdir)), jobs, Cache(root), progress)
+
+
+def _synth_all(plans: Sequence[DomainPlan], outdir: str | None, jobs: int, progress: Progress | None) -> None:
     if jobs <= 1 or len(plans) < PARALLEL_MIN:
         synth_group(plans, outdir, progress)
         return
     synth_parallel(plans, outdir_of(outdir), jobs, progress)
+
+
+def synth_cached(plans: Sequence[DomainPlan], out: Path, jobs: int, cache: Cache, progress: Progress | None = None) -> None:
+    """Copy each component whose key is in ``cache`` into ``out``, synthesize the others (and keep
+    them in the cache), then write the manifest of all of them."""
+    common = fingerprint()
+    found: list[Entry] = []
+    missing: list[tuple[str, list[DomainPlan]]] = []
+    for component in components(plans):
+        key = key_of(component, common)
+        entry = cache.get(key)
+        if entry is not None and set(entry.files) == {p.stack_name for p in component}:
+            found.append(entry)
+        else:
+            missing.append((key, component))
+    out.mkdir(parents=True, exist_ok=True)
+    for entry in found:
+        for stack, files in entry.files.items():
+            _write_stack(out / "stacks" / stack, files)
+        if progress is not None:
+            progress(len(entry.files))
+    entries = list(found)
+    if missing:
+        with staging_folder(out) as tmp:
+            _synth_all([p for _, component in missing for p in component], str(tmp), jobs, progress)
+            manifest = json.loads((tmp / MANIFEST).read_text())
+            top = {k: v for k, v in manifest.items() if k != "stacks"}
+            for key, component in missing:
+                names = [p.stack_name for p in component]
+                entry = Entry(
+                    {name: _read_stack(tmp / "stacks" / name) for name in names},
+                    {name: manifest["stacks"][name] for name in names},
+                    top,
+                )
+                cache.put(key, entry)
+                entries.append(entry)
+                for name in names:
+                    _move(tmp / "stacks" / name, out / "stacks" / name)
+    cache.prune()
+    merged = dict(entries[0].top) if entries else {"stacks": {}}
+    merged["stacks"] = {name: value for entry in entries for name, value in entry.manifest.items()}
+    (out / MANIFEST).write_text(stable_stringify(merged))
+
+
+def _read_stack(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _write_stack(folder: Path, files: dict[str, bytes]) -> None:
+    """A stack folder holding exactly ``files`` (what an earlier synth left there is replaced)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    for name, data in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 SEMI_SPACE_MIB = 8
@@ -144,10 +219,11 @@ def synth_parallel(plans: Sequence[DomainPlan], outdir: str, jobs: int, progress
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     groups = groups_of(plans, min(len(plans), jobs * GROUPS_PER_WORKER))
-    with tempfile.TemporaryDirectory(prefix=".maildns-synth-", dir=out) as tmp:
+    with staging_folder(out) as tmp:
         # spawn, not fork: the workers start their own Node.js process for jsii.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        try:
             pending: dict[Future[None], int] = {
                 pool.submit(synth_group, group, str(Path(tmp, str(i)))): len(group) for i, group in enumerate(groups)
             }
@@ -158,6 +234,12 @@ def synth_parallel(plans: Sequence[DomainPlan], outdir: str, jobs: int, progress
                     finished = pending.pop(future)
                     if progress is not None:
                         progress(finished)
+        except BaseException:
+            # A failure, Ctrl-C, SIGTERM: no worker (nor its Node.js process) outlives this run.
+            end_children()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         manifests = [json.loads(Path(tmp, str(i), MANIFEST).read_text()) for i in range(len(groups))]
         for i, group in enumerate(groups):
             for p in group:
@@ -165,13 +247,12 @@ def synth_parallel(plans: Sequence[DomainPlan], outdir: str, jobs: int, progress
     (out / MANIFEST).write_text(stable_stringify(merge_manifests(manifests)))
 
 
-def groups_of(plans: Sequence[DomainPlan], count: int) -> list[list[DomainPlan]]:
-    """``plans`` in at most ``count`` groups of about the same size, each in the original order.
+def components(plans: Sequence[DomainPlan]) -> list[list[DomainPlan]]:
+    """``plans`` in groups that must be synthesized together, each in the original order.
 
-    Stacks that refer to each other stay together: a signed domain's DS record is written into
-    its parent's stack, with a dependency, only when both stacks are in the same app
-    (``link_delegations`` in ``maildns/stacks/domain.py``). Otherwise the domains are dealt out like cards, so the
-    expensive and cheap ones (full and parked, which alternate in most folders) spread evenly.
+    A signed domain's DS record is written into its parent's stack, with a dependency, only when
+    both stacks are in the same app (``link_delegations`` in ``maildns/stacks/domain.py``): such stacks form one
+    component; every other stack is a component of its own.
     """
     index = {p.stack_name: i for i, p in enumerate(plans)}
     root = list(range(len(plans)))
@@ -187,13 +268,24 @@ def groups_of(plans: Sequence[DomainPlan], count: int) -> list[list[DomainPlan]]
             j = index.get(record.name.replace(".", "-"))
             if j is not None:
                 root[find(j)] = find(i)
-    components: dict[int, list[int]] = {}
-    for i in range(len(plans)):
-        components.setdefault(find(i), []).append(i)
+    found: dict[int, list[DomainPlan]] = {}
+    for i, p in enumerate(plans):
+        found.setdefault(find(i), []).append(p)
+    return list(found.values())
+
+
+def groups_of(plans: Sequence[DomainPlan], count: int) -> list[list[DomainPlan]]:
+    """``plans`` in at most ``count`` groups of about the same size, each in the original order.
+
+    The stacks of one component (``components``) stay together; otherwise the domains are dealt
+    out like cards, so the expensive and cheap ones (full and parked, which alternate in most
+    folders) spread evenly.
+    """
+    index = {id(p): i for i, p in enumerate(plans)}
     members: list[list[int]] = [[] for _ in range(count)]
-    for component in components.values():
+    for component in components(plans):
         smallest = min(range(count), key=lambda g: len(members[g]))
-        members[smallest].extend(component)
+        members[smallest].extend(index[id(p)] for p in component)
     # The original order inside a group: the order stacks are built in decides the order of a
     # parent's dependencies in manifest.json.
     return [[plans[i] for i in sorted(group)] for group in members if group]

@@ -5,6 +5,8 @@ import os
 # jsii prints an end-of-life banner on Node 20 unless told otherwise; keep test output clean.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("CHECKPOINT_DISABLE", "1")
+# Tests synthesize without the synth cache unless they test it (with a folder of their own).
+os.environ.setdefault("MAILDNS_NO_CACHE", "1")
 
 
 def pytest_addoption(parser):
