@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from maildns.check.lookup import Result
 
 DEFAULT_PATHS = ["config"]
-SEVERITIES = ("high", "medium", "low")  # maildns.diff.SEVERITIES, without importing it for every command
+SEVERITIES = ("high", "medium", "low")  # maildns.review.SEVERITIES, without importing it for every command
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
@@ -372,7 +372,7 @@ def _diff_side(text: str, stack: ExitStack) -> tuple[Path, bool]:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from maildns import diff
+    from maildns import review
 
     with ExitStack() as stack:
         old, _ = _diff_side(args.old, stack)
@@ -380,15 +380,15 @@ def cmd_diff(args: argparse.Namespace) -> int:
         if not new.exists():
             raise UsageError(f"{args.new} is neither a path nor a git revision (OLD may be missing, for a first synth; NEW may not)")
         try:
-            stacks = [diff.load_stacks(old), diff.load_stacks(new)]
-        except diff.InputError as exc:
+            stacks = [review.load_stacks(old), review.load_stacks(new)]
+        except review.InputError as exc:
             raise UsageError(str(exc)) from None
         if new.is_dir() and not stacks[1] and not new_is_revision:
             # An existing folder without stacks is a typo or one level too deep, not "every stack
             # removed"; a revision without configs is honestly empty.
             raise UsageError(f"{args.new} holds no stacks (no */cdk.tf.json in it or in its stacks/ folder)")
-        report = diff.review(stacks[0], stacks[1])
-    render = {"text": diff.render_text, "json": diff.render_json, "markdown": diff.render_markdown}[args.format]
+        report = review.review(stacks[0], stacks[1])
+    render = review.RENDERERS[args.format]
     print(render(report))
     worst = report.worst()
     if args.fail_on and worst is not None and worst <= SEVERITIES.index(args.fail_on):

@@ -27,7 +27,7 @@ ALLOWED = {
     "lint": {"errors", "records", "config"},
     "plan": {"errors", "records", "config"},
     "check": {"errors", "records", "config", "plan"},
-    "diff": {"errors", "records", "revision"},
+    "review": {"errors", "records", "revision"},
     "revision": {"errors"},
     # Reads live DNS and HTTPS through check's resolver and fetch, writes config data.
     "importer": {"errors", "records", "config", "plan", "check"},
@@ -44,7 +44,7 @@ PURE_MODULES = [
     "maildns.lint",
     "maildns.cli",
     "maildns.check",
-    "maildns.diff",
+    "maildns.review",
     "maildns.revision",
     "maildns.importer",
 ]
