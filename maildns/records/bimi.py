@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from maildns.errors import RuleError
 from maildns.records.names import domain_name
+from maildns.records.tags import Finding, TagList, has_version, parse_tags
 
 # The draft is not an RFC yet; messages cite its sections as ``BIMI draft-10 <section>``.
 DRAFT = "BIMI draft-10"
@@ -101,6 +102,23 @@ def render_bimi(logo: str, authority: str | None) -> str:
     if authority is not None:
         parts.append(f"a={authority}")
     return "; ".join(parts)
+
+
+def parse_bimi(text: str) -> TagList:
+    """A published BIMI Assertion Record (4.3): ``v=BIMI1`` first, an ``l=`` logo URI that is
+    https and SVG when present (empty ``l=`` declines BIMI, 4.3), an https ``a=`` when present."""
+    record = parse_tags(text, rule("4.3"))
+    found: list[Finding] = []
+    if not has_version(text, VERSION.removeprefix("v=")):
+        found.append(Finding("must start with v=BIMI1", rule("4.3")))
+    for tag, check in (("l", logo_uri), ("a", authority_uri)):
+        value = record.get(tag)
+        if value:
+            try:
+                check(value)
+            except RuleError as exc:
+                found.append(Finding(f"{tag}= {exc.message}", exc.rule))
+    return record.with_problems(*found)
 
 
 def enforcement_problems(p: str, sp: str | None, pct: int | None) -> list[RuleError]:

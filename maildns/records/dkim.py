@@ -8,6 +8,7 @@ import re
 
 from maildns.errors import RuleError
 from maildns.records.names import domain_name
+from maildns.records.tags import Finding, TagList, parse_tags
 
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
 MIN_RSA_BITS = 1024  # MUST (RFC 8301 3.2)
@@ -18,6 +19,31 @@ MAX_VERIFIED_RSA_BITS = 4096  # verifiers MUST support 1024-4096 bits, and need 
 def dkim_name(selector: str, domain: str) -> str:
     """``<selector>._domainkey.<domain>`` (RFC 6376 3.6.2.1)."""
     return f"{selector}._domainkey.{domain}"
+
+
+def is_dkim_name(name: str) -> bool:
+    """Whether ``name`` is where a DKIM key is published: ``<selector>._domainkey.<domain>``."""
+    selector, sep, _ = name.partition("._domainkey.")
+    return bool(sep and selector)
+
+
+KEY_TYPES = ("rsa", "ed25519")
+
+
+def parse_dkim(text: str) -> TagList:
+    """A published key record (RFC 6376 3.6.1): its tags, and problems for a ``v=`` that is not
+    first or not DKIM1, a missing ``p=``, an unknown ``k=``, a repeated tag (which makes the
+    record invalid, RFC 6376 3.2). An empty ``p=`` is a revoked key, not a problem."""
+    record = parse_tags(text, "RFC 6376 3.2")
+    found = [Finding(p.message, p.rule) for p in record.problems if "twice" in p.message]
+    tags = record.tags
+    if "v" in tags and (record.version != "DKIM1"):
+        found.append(Finding("must have v=DKIM1 as its first tag, or no v=", "RFC 6376 3.6.1"))
+    if "p" not in tags:
+        found.append(Finding("has no p= tag, which is required", "RFC 6376 3.6.1"))
+    if tags.get("k", "rsa").lower() not in KEY_TYPES:
+        found.append(Finding(f"has k={tags['k']}; verifiers know rsa and ed25519", "RFC 8463 3"))
+    return record.with_problems(*found)
 
 
 def record_id(selector: str) -> str:

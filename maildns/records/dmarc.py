@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from maildns.errors import RuleError
 from maildns.records.names import is_subdomain
-from maildns.records.uri import uri_domain
+from maildns.records.tags import Finding, TagList, has_version, parse_tags
+from maildns.records.uri import split_size, uri_domain
 
 PREFIX = "_dmarc"
 # Tag order of the published record: v and p first (RFC 7489 6.3), then as RFC 7489 lists them.
@@ -47,7 +48,50 @@ def render_dmarc(tags: dict[str, object]) -> str:
 
 
 def dmarc_name(domain: str) -> str:
+    """``_dmarc.<domain>`` (RFC 7489 6.1)."""
     return f"{PREFIX}.{domain}"
+
+
+def dmarc_domain(name: str) -> str | None:
+    """The domain whose policy ``name`` holds: ``example.gov`` for ``_dmarc.example.gov``, else None."""
+    return name.removeprefix(PREFIX + ".") if name.startswith(PREFIX + ".") else None
+
+
+POLICIES = ("none", "quarantine", "reject")
+VERSION = "DMARC1"
+
+
+def is_dmarc(text: str) -> bool:
+    """Whether a TXT value is a DMARC record: it starts with ``v=DMARC1`` (RFC 7489 6.4, 6.6.3)."""
+    return has_version(text, VERSION)
+
+
+def parse_dmarc(text: str) -> TagList:
+    """A published DMARC record (RFC 7489 6.3, 6.4): its tags, and problems for a missing
+    version, ``p`` not second, and values of ``p``, ``sp``, ``pct``, ``adkim``, ``aspf`` that
+    receivers cannot use. Unknown tags are kept: receivers ignore them (RFC 7489 6.3)."""
+    record = parse_tags(text, "RFC 7489 6.4")
+    found: list[Finding] = []
+    if record.version != VERSION:
+        found.append(Finding("must start with v=DMARC1", "RFC 7489 6.3"))
+    elif len(record.pairs) < 2 or record.pairs[1][0] != "p":
+        found.append(Finding("must have p as its second tag, right after v=DMARC1", "RFC 7489 6.3", fatal="p" not in record.tags))
+    tags = record.tags
+    for tag in ("p", "sp"):
+        if tag in tags and tags[tag].lower() not in POLICIES:
+            found.append(Finding(f"has {tag}={tags[tag]}; it is none, quarantine or reject", "RFC 7489 6.3", fatal=tag == "p"))
+    if "pct" in tags and not (tags["pct"].isdigit() and int(tags["pct"]) <= 100):
+        found.append(Finding(f"has pct={tags['pct']}; it is 0-100", "RFC 7489 6.3", fatal=False))
+    for tag in ("adkim", "aspf"):
+        if tag in tags and tags[tag].lower() not in ("r", "s"):
+            found.append(Finding(f"has {tag}={tags[tag]}; it is r or s", "RFC 7489 6.3", fatal=False))
+    return record.with_problems(*found)
+
+
+def report_uris(value: str | None) -> tuple[str, ...]:
+    """The URIs of a published ``rua``/``ruf`` value: comma-separated, white space around each
+    ignored (RFC 7489 6.4)."""
+    return tuple(uri.strip() for uri in (value or "").split(",") if uri.strip())
 
 
 def report_authorization_name(policy_domain: str, destination: str) -> str:
@@ -74,8 +118,8 @@ def external_destinations(policy_domain: str, uris: Sequence[str]) -> tuple[str,
 
 def size_limit(uri: str) -> int | None:
     """The ``!<size>[kmgt]`` limit of a normalised rua/ruf URI in octets, or None (RFC 7489 6.2)."""
-    _, bang, size = uri.rpartition("!")
-    if not bang or "@" in size:
+    size = split_size(uri)[1]
+    if size is None:
         return None
     unit = size[-1] if size[-1] in "kmgt" else ""
     return int(size.removesuffix(unit)) << (10 * "_kmgt".index(unit) if unit else 0)

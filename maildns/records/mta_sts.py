@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from maildns.errors import RuleError
 from maildns.records.mx import NULL_MX_HOST
 from maildns.records.names import domain_name, to_a_label
+from maildns.records.tags import Finding, TagList, has_version, parse_tags
 
 PREFIX = "_mta-sts"
 POLICY_HOST = "mta-sts"
@@ -129,3 +132,61 @@ def parse_pattern(value: object) -> str:
     if name.startswith("*.") and name.count(".") < 2:
         raise RuleError("must not be a wildcard directly below a top-level domain: it would match any host there", "RFC 8461 4.1")
     return name
+
+
+MODES = ("enforce", "testing", "none")
+
+
+def is_sts_txt(text: str) -> bool:
+    return has_version(text, "STSv1")
+
+
+def parse_txt(text: str) -> TagList:
+    """A published ``_mta-sts`` record (RFC 8461 3.1): ``v=STSv1`` first and an ``id`` of 1-32
+    letters or digits; senders ignore the record otherwise."""
+    record = parse_tags(text, "RFC 8461 3.1")
+    found: list[Finding] = []
+    if record.version != "STSv1":
+        found.append(Finding("must start with v=STSv1", "RFC 8461 3.1"))
+    if not re.fullmatch(rf"[A-Za-z0-9]{{1,{ID_LENGTH}}}", record.get("id") or ""):
+        found.append(Finding(f"must have an id of 1-{ID_LENGTH} letters or digits", "RFC 8461 3.1"))
+    return record.with_problems(*found)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A policy file as served (RFC 8461 3.2): the first value of each field, every ``mx``."""
+
+    text: str
+    version: str | None
+    mode: str | None
+    max_age: int | None
+    mx: tuple[str, ...]
+    problems: tuple[Finding, ...] = ()
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(line for line in self.text.replace("\r\n", "\n").split("\n") if line)
+
+
+def parse_policy(text: str) -> Policy:
+    """``key: value`` lines ending in CRLF, LF tolerated (RFC 8461 3.2); keys without case, values
+    stripped. Problems: a missing or other version, a mode outside enforce/testing/none, a
+    max_age that is not 0-31557600, a line that is not ``key: value``."""
+    fields: dict[str, list[str]] = {}
+    found: list[Finding] = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        key, colon, value = line.partition(":")
+        if colon:
+            fields.setdefault(key.strip().lower(), []).append(value.strip())
+        elif line.strip():
+            found.append(Finding(f"{line.strip()!r} is not key: value", "RFC 8461 3.2"))
+    version, mode, age = (fields.get(key, [None])[0] for key in ("version", "mode", "max_age"))
+    if version != "STSv1":
+        found.append(Finding("must have version: STSv1", "RFC 8461 3.2"))
+    if mode not in MODES:
+        found.append(Finding(f"has mode {mode!r}; it is enforce, testing or none", "RFC 8461 3.2"))
+    max_age = int(age) if age is not None and age.isdigit() else None
+    if max_age is None or max_age > MAX_AGE:
+        found.append(Finding(f"has max_age {age!r}; it is 0-{MAX_AGE} seconds", "RFC 8461 3.2"))
+    return Policy(text, version, mode, max_age, tuple(fields.get("mx", [])), tuple(found))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from maildns.errors import RuleError
 from maildns.records.names import domain_name
+from maildns.records.tags import Finding
 from maildns.records.txt import parse_txt_value
 
 VERSION = "v=spf1"
@@ -22,6 +23,13 @@ WARN_OCTETS = 450  # checkdmarc's margin for the other records in the same answe
 # record's 512 octets (RFC 7208 3.4). Each record also costs about 13 octets of header (name
 # pointer, type, class, TTL, length, the string's length octet): 40 values alone fill an answer.
 MAX_APEX_VALUES = 40
+
+
+def is_spf(text: str) -> bool:
+    """Whether a TXT value is an SPF record: ``v=spf1`` alone or followed by a space, without
+    case (RFC 7208 4.5); ``v=spf10`` is not one."""
+    lowered = text.lower()
+    return lowered == VERSION or lowered.startswith(VERSION + " ")
 
 
 def answer_octets(texts: Iterable[str]) -> int:
@@ -50,6 +58,7 @@ TERM_GRAMMAR = re.compile(
     rf"|(?:a|mx)(?::{_DOMAIN_SPEC})?{_DUAL_CIDR}"
     rf"|ip4:{_QNUM}(?:\.{_QNUM}){{3}}(?:/(?:0|[1-9][0-9]?))?"
     r"|ip6:[0-9a-f:.]+(?:/(?:0|[1-9][0-9]{0,2}))?"
+    rf"|all|ptr(?::{_DOMAIN_SPEC})?"
     r")",
     re.IGNORECASE,
 )
@@ -81,6 +90,8 @@ def domain_spec(value: object) -> str:
         raise RuleError("has a malformed macro; use %{letter}, %%, %_ or %-", "RFC 7208 7.1")
     if not re.fullmatch(r"[!-~]+", value):
         raise RuleError("must be visible ASCII characters without spaces", "RFC 7208 7.1")
+    if re.search(r"%\{[a-z]0", value, re.IGNORECASE):
+        raise RuleError("has a macro that keeps 0 labels; a digit transformer is 1 or more", "RFC 7208 7.3")
     if _EXP_ONLY_MACRO.search(value):
         raise RuleError("uses a c, r or t macro, which only the explanation text may use", "RFC 7208 7.3")
     if not _DOMAIN_END.search(value):
@@ -149,13 +160,31 @@ def _parse_term(text: object) -> SpfTerm:
     match = _MECHANISM.match(term)
     if not match:
         raise RuleError("is not an SPF mechanism", "RFC 7208 5")
-    qualifier, name, rest = match["qualifier"], match["name"].lower(), match["rest"]
-    if qualifier == "+":
-        qualifier = ""  # "+" is the default qualifier (RFC 7208 4.6.2)
+    name = match["name"].lower()
     if name == "all":
         raise RuleError("is 'all'; set spf.all (fail or softfail) instead, it is always last", "RFC 7208 5.1")
     if name == "ptr":
         raise RuleError("uses ptr, which is slow and unreliable and SHOULD NOT be published", "RFC 7208 5.5")
+    return directive(term)
+
+
+def directive(term: str) -> SpfTerm:
+    """One directive as receivers read it (RFC 7208 5): any mechanism, ``all`` and ``ptr``
+    included; RuleError for what makes them return permerror."""
+    match = _MECHANISM.match(term)
+    if not match:
+        raise RuleError("is not an SPF mechanism", "RFC 7208 5")
+    qualifier, name, rest = match["qualifier"], match["name"].lower(), match["rest"]
+    if qualifier == "+":
+        qualifier = ""  # "+" is the default qualifier (RFC 7208 4.6.2)
+    if name == "all":
+        if rest:
+            raise RuleError("has an argument after all, which takes none", "RFC 7208 5.1")
+        return SpfTerm(qualifier, name)
+    if name == "ptr":
+        if rest and (not rest.startswith(":") or len(rest) < 2):
+            raise RuleError("needs a domain after ptr:", "RFC 7208 5.5")
+        return SpfTerm(qualifier, name, domain_spec(rest[1:]) if rest else "")
     if name in ("include", "exists"):
         if not rest.startswith(":") or len(rest) < 2:
             raise RuleError(f"needs a domain: {name}:<domain>", "RFC 7208 5.2" if name == "include" else "RFC 7208 5.7")
@@ -230,8 +259,7 @@ def parse_apex_value(value: object) -> str:
     """Another TXT value at the apex: any text but a second SPF record."""
     text = parse_txt_value(value)
     # A second v=spf1 record makes every SPF check a permerror (RFC 7208 4.5).
-    lowered = text.lower()
-    if lowered == VERSION or lowered.startswith(VERSION + " "):
+    if is_spf(text):
         raise RuleError("must not be a second SPF record: set spf.terms instead", "RFC 7208 4.5")
     return text
 
@@ -278,3 +306,149 @@ def check_record(terms: Sequence[SpfTerm], *, all: str | None, redirect: str | N
         raise RuleError(
             f"render a record of {len(text)} octets; at most {MAX_OCTETS} fit a DNS answer", "RFC 7208 3.4", value=text, path=("terms",)
         )
+
+
+# --- published records, read as receivers read them ------------------------------------------
+
+_MODIFIER = re.compile(r"(?P<name>[a-z][a-z0-9_.-]*)=(?P<value>.*)", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class PublishedTerm:
+    """One term of a published record: a directive (``term`` holds it parsed) or a modifier
+    (``name=value``); ``problem`` when receivers refuse it."""
+
+    text: str
+    name: str  # the mechanism or modifier name, lower case
+    value: str = ""  # the modifier's value, or the directive's argument
+    term: SpfTerm | None = None
+    problem: Finding | None = None
+
+    @property
+    def lookups(self) -> int:
+        """1 for a term that makes receivers query DNS (RFC 7208 4.6.4): the lookup mechanisms and redirect."""
+        if self.term is not None:
+            return self.term.lookups
+        return 1 if self.name == "redirect" and self.problem is None else 0
+
+
+@dataclass(frozen=True)
+class SpfRecord:
+    """A published SPF record: its terms in order and every problem that makes it a permerror."""
+
+    text: str
+    terms: tuple[PublishedTerm, ...]
+    problems: tuple[Finding, ...]
+
+    def _first(self, name: str) -> PublishedTerm | None:
+        return next((t for t in self.terms if t.name == name and t.problem is None), None)
+
+    @property
+    def all(self) -> str | None:
+        """The qualifier of the first ``all`` (``+`` for pass), or None."""
+        term = self._first("all")
+        return None if term is None or term.term is None else term.term.qualifier or "+"
+
+    @property
+    def redirect(self) -> str | None:
+        term = self._first("redirect")
+        return None if term is None else term.value
+
+    @property
+    def exp(self) -> str | None:
+        term = self._first("exp")
+        return None if term is None else term.value
+
+    @property
+    def directives(self) -> tuple[SpfTerm, ...]:
+        return tuple(t.term for t in self.terms if t.term is not None)
+
+
+def _published_term(text: str) -> PublishedTerm:
+    match = _MODIFIER.fullmatch(text)
+    if match:
+        name, value = match["name"].lower(), match["value"]
+        try:
+            if name in ("redirect", "exp"):
+                value = domain_spec(value)
+            elif _MACRO.sub("", value).count("%") or not re.fullmatch(r"[!-~]*", value):
+                raise RuleError("has a malformed macro-string", "RFC 7208 7.1")
+        except RuleError as exc:
+            return PublishedTerm(text, name, value, problem=Finding(f"{text}: {exc.message}", exc.rule))
+        return PublishedTerm(text, name, value)
+    mechanism = _MECHANISM.match(text)
+    name = mechanism["name"].lower() if mechanism else text.lower()
+    try:
+        term = directive(text)
+        if not TERM_GRAMMAR.fullmatch(text):
+            raise RuleError("is not a term of the SPF grammar", "RFC 7208 12")
+    except RuleError as exc:
+        return PublishedTerm(text, name, problem=Finding(f"{text}: {exc.message}", exc.rule))
+    return PublishedTerm(text, term.mechanism, term.argument, term)
+
+
+def parse_spf(text: str) -> SpfRecord:
+    """A published SPF record as receivers read it (RFC 7208 4.6): terms separated by spaces,
+    each directive checked against the grammar, ``redirect``/``exp`` at most once (RFC 7208 6),
+    unknown modifiers kept (receivers ignore them). Every problem listed is a permerror; a text
+    that is not an SPF record at all has one problem, and no terms."""
+    if not is_spf(text):
+        return SpfRecord(text, (), (Finding("is not an SPF record: it must start with v=spf1", "RFC 7208 4.5"),))
+    terms = tuple(_published_term(word) for word in text.split(" ")[1:] if word)
+    problems = [t.problem for t in terms if t.problem is not None]
+    for name in ("redirect", "exp"):
+        if sum(t.name == name and "=" in t.text for t in terms) > 1:
+            problems.append(Finding(f"has {name}= twice", "RFC 7208 6"))
+    return SpfRecord(text, terms, tuple(problems))
+
+
+def expand(spec: str, *, d: str, o: str) -> str | None:
+    """``spec`` with its ``%{d}`` and ``%{o}`` macros expanded for an evaluation of domain ``d``
+    for mail from domain ``o`` (RFC 7208 7.3); None when it uses another macro, which depends on
+    the message. ``%%``, ``%_`` and ``%-`` expand too. The result is lower case, without a trailing dot."""
+    out: list[str] = []
+    pos = 0
+    for match in re.finditer(r"%(?:\{(?P<letter>[a-z])(?P<digits>\d*)(?P<r>r?)(?P<delims>[.\-+,/_=]*)\}|(?P<escape>[%_-]))", spec, re.I):
+        out.append(spec[pos : match.start()])
+        pos = match.end()
+        if match["escape"]:
+            out.append({"%": "%", "_": " ", "-": "%20"}[match["escape"]])
+            continue
+        letter = match["letter"].lower()
+        if letter not in "do":
+            return None
+        parts = re.split("[" + re.escape(match["delims"] or ".") + "]", d if letter == "d" else o)
+        if match["r"]:
+            parts.reverse()
+        if match["digits"]:
+            parts = parts[-int(match["digits"]) :] if int(match["digits"]) else []
+        out.append(".".join(parts))
+    out.append(spec[pos:])
+    return "".join(out).lower().rstrip(".")
+
+
+def self_references(domain: str, terms: Sequence[SpfTerm], redirect: str | None) -> list[RuleError]:
+    """Every ``include``/``redirect`` that evaluates the domain's own record again: by name, or
+    through ``%{d}``/``%{o}`` macros that expand to it (``include:%{d}``, ``redirect=%{o}``,
+    ``include:%{d2}`` on a two-label domain). Receivers loop until the lookup limit turns it into
+    a permerror (RFC 7208 4.6.4, 5.2, 6.1); the path is relative to the ``spf`` settings."""
+    found: list[RuleError] = []
+    for i, term in enumerate(terms):
+        if term.mechanism == "include" and expand(term.argument, d=domain, o=domain) == domain:
+            how = "" if term.argument == domain else f" ({term.argument} expands to {domain})"
+            found.append(
+                RuleError(
+                    f"includes the domain's own record{how}, a loop that ends in permerror",
+                    "RFC 7208 5.2",
+                    value=str(term),
+                    path=("terms", i),
+                )
+            )
+    if redirect is not None and expand(redirect, d=domain, o=domain) == domain:
+        how = "" if redirect == domain else f" ({redirect} expands to {domain})"
+        found.append(
+            RuleError(
+                f"points to the domain's own record{how}, a loop that ends in permerror", "RFC 7208 6.1", value=redirect, path=("redirect",)
+            )
+        )
+    return found

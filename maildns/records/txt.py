@@ -10,6 +10,7 @@ so one element holding ``<255 octets>""<rest>`` becomes the strings ``"<255 octe
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from maildns.errors import RuleError
 
@@ -52,3 +53,10 @@ def parse_txt_value(value: object) -> str:
     if not isinstance(value, str) or not value or not value.isascii() or re.search(r'["\\\x00-\x1f\x7f]', value):
         raise RuleError("must be printable ASCII text without quotes or backslashes", "RFC 1035 3.3.14")
     return value
+
+
+def answer_text(strings: Iterable[bytes]) -> str:
+    """One TXT answer as text: its character-strings concatenated without spaces (RFC 7208 3.3,
+    RFC 6376 3.6.2.2). A non-ASCII octet shows as ``\\xNN``, so it is visible and never equal
+    to anything maildns renders."""
+    return b"".join(strings).decode("ascii", errors="backslashreplace")

@@ -52,24 +52,33 @@ def mailto(value: str, rule: str, reserved: str) -> tuple[str, str]:
     return f"mailto:{local}@{domain}", domain
 
 
+def split_size(uri: str) -> tuple[str, str | None]:
+    """A DMARC report URI and its ``!<size>[kmgt]`` limit (RFC 7489 6.2): the last ``!`` after
+    the address's ``@``, followed by digits and an optional unit; (uri, None) without one."""
+    at = uri.rfind("@")
+    bang = uri.rfind("!", at + 1) if at >= 0 else -1
+    if bang < 0 or not _SIZE.match(uri[bang + 1 :].lower()):
+        return uri, None
+    return uri[:bang], uri[bang + 1 :]
+
+
 def dmarc_uri(value: object) -> str:
     """A DMARC ``rua``/``ruf`` URI: ``mailto:`` with an optional ``!<size>[kmgt]`` limit (RFC 7489 6.2)."""
     if not isinstance(value, str) or not value.strip():
         raise RuleError("must be a mailto: URI such as mailto:dmarc@example.org", "RFC 7489 6.2")
     # The size suffix follows the address: a "!" in the local part is refused by mailto().
     text = value.strip()
+    uri, size = split_size(text)
     at = text.rfind("@")
-    bang_at = text.rfind("!", at + 1) if at >= 0 else -1
-    uri, bang, size = (text[:bang_at], "!", text[bang_at + 1 :]) if bang_at >= 0 else (text, "", "")
-    if bang and not _SIZE.match(size.lower()):
+    if size is None and at >= 0 and "!" in text[at + 1 :]:
         raise RuleError("has a size limit that is not <digits>[k|m|g|t]", "RFC 7489 6.2")
     normalised, _ = mailto(uri, "RFC 7489 6.2", _DMARC_RESERVED)
-    return normalised + (f"!{size.lower()}" if bang else "")
+    return normalised + (f"!{size.lower()}" if size is not None else "")
 
 
 def uri_address(uri: str) -> str:
-    """A normalised DMARC URI without its ``!<size>`` suffix."""
-    return uri.split("!", 1)[0]
+    """A DMARC URI without its ``!<size>`` suffix (RFC 7489 6.2)."""
+    return split_size(uri)[0]
 
 
 def uri_domain(uri: str) -> str:

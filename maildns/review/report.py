@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from maildns.records.mta_sts import Policy
 from maildns.review.blocks import Change, ChangeKind, stack_changes
 from maildns.review.flags import SEVERITIES, Flag, Status, flags
-from maildns.review.mail import Mail, Policy, View, mail
+from maildns.review.mail import Mail, View, mail
 from maildns.review.reading import Stacks
 from maildns.review.rules import removed_stack_note
 

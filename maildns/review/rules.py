@@ -3,12 +3,17 @@ one stack and yields ``(code, reason)`` for every risky change it finds."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 
-from maildns.records.mta_sts import pattern_matches
+from maildns.records.dkim import is_dkim_name
+from maildns.records.dmarc import dmarc_name, is_dmarc, parse_dmarc
+from maildns.records.mta_sts import is_sts_txt, pattern_matches
+from maildns.records.mta_sts import parse_txt as parse_sts_txt
+from maildns.records.mta_sts import txt_name as sts_txt_name
+from maildns.records.spf import SpfRecord, is_spf, parse_spf
+from maildns.records.tls_rpt import is_tls_rpt, parse_tls_rpt, tls_rpt_name
 from maildns.review.blocks import blocks
-from maildns.review.mail import Mail, View, find, mx_hosts, number, tags, uris
+from maildns.review.mail import Mail, View, find, mx_hosts, uris
 
 Found = tuple[str, str]  # code, reason
 
@@ -62,14 +67,14 @@ def _duration(seconds: int) -> str:
 
 
 def dmarc(old: View, new: View) -> Iterator[Found]:
-    name = f"_dmarc.{old.mail.domain}"
-    before, after = find(old.mail, "v=DMARC1", name), find(new.mail, "v=DMARC1", name)
+    name = dmarc_name(old.mail.domain)
+    before, after = find(old.mail, is_dmarc, name), find(new.mail, is_dmarc, name)
     if before is None:
         return
     if after is None:
         yield "dmarc-removed", f"DMARC record {name} removed: receivers apply no policy to mail that fails SPF and DKIM"
         return
-    a, b = tags(before), tags(after)
+    a, b = parse_dmarc(before).tags, parse_dmarc(after).tags
     for tag, fallback in (("p", None), ("sp", "p")):
         if tag == "sp" and "sp" not in a and "sp" not in b:
             continue  # sp follows p on both sides: the p flag says it (RFC 7489 6.3)
@@ -82,8 +87,7 @@ def dmarc(old: View, new: View) -> Iterator[Found]:
                 f"DMARC {tag} weakened {was} -> {now}: the {what} no longer {'rejects' if was == 'reject' else 'quarantines'} failing mail (RFC 7489 6.3)",
             )
     was_pct, now_pct = a.get("pct", "100"), b.get("pct", "100")
-    was_n, now_n = number(was_pct), number(now_pct)
-    if was_n is not None and now_n is not None and now_n < was_n:
+    if was_pct.isdigit() and now_pct.isdigit() and int(now_pct) < int(was_pct):
         yield "dmarc-pct-lowered", f"DMARC pct lowered {was_pct} -> {now_pct}: the policy applies to fewer failing messages (RFC 7489 6.3)"
     for tag in ("rua", "ruf"):
         for uri in sorted(uris(a.get(tag)) - uris(b.get(tag))):
@@ -91,23 +95,21 @@ def dmarc(old: View, new: View) -> Iterator[Found]:
             yield "report-address-removed", f"DMARC {tag} address {uri} removed: its owner stops receiving {kind} reports"
 
 
-def _spf_all(terms: Sequence[str]) -> str | None:
+def _spf_all(record: SpfRecord) -> str | None:
     """The ``all`` qualifier, ``?`` when there is neither ``all`` nor ``redirect`` (RFC 7208 4.7)."""
-    for term in terms:
-        match = re.fullmatch(r"([-+~?]?)all", term, re.IGNORECASE)
-        if match:
-            return match.group(1) or "+"
-    return None if any(t.lower().startswith("redirect=") for t in terms) else "?"
+    if record.all is not None:
+        return record.all
+    return None if any(t.name == "redirect" for t in record.terms) else "?"
 
 
-def _includes(terms: Sequence[str]) -> set[str]:
-    return {t.lstrip("+-~?").lower() for t in terms if t.lstrip("+-~?").lower().startswith("include:")}
+def _includes(record: SpfRecord) -> set[str]:
+    return {t.text.lstrip("+-~?").lower() for t in record.terms if t.name == "include"}
 
 
 def spf(old: View, new: View) -> Iterator[Found]:
     names = sorted({n for n, t in old.mail.records if t == "TXT"} | {n for n, t in new.mail.records if t == "TXT"})
     for name in names:
-        before, after = find(old.mail, "v=spf1", name), find(new.mail, "v=spf1", name)
+        before, after = find(old.mail, is_spf, name), find(new.mail, is_spf, name)
         if before is None:
             continue
         if after is None:
@@ -116,7 +118,7 @@ def spf(old: View, new: View) -> Iterator[Found]:
                 f"SPF record of {name} removed: receivers can no longer tell authorised senders from forgers (RFC 7208 2.6.1 none)",
             )
             continue
-        a, b = before.split()[1:], after.split()[1:]
+        a, b = parse_spf(before), parse_spf(after)
         was, now = _spf_all(a), _spf_all(b)
         if was is not None and now is not None and _ALL_RANK[now] < _ALL_RANK[was]:
             yield (
@@ -164,9 +166,9 @@ def mta_sts(old: View, new: View) -> Iterator[Found]:
             "mta-sts-mode-lowered",
             f"MTA-STS mode lowered {a.mode} -> {now}: senders stop refusing unauthenticated TLS to the MX hosts (RFC 8461 5)",
         )
-    name = f"_mta-sts.{old.mail.domain}"
-    id_before = tags(find(old.mail, "v=STSv1", name) or "").get("id")
-    id_after = tags(find(new.mail, "v=STSv1", name) or "").get("id")
+    name = sts_txt_name(old.mail.domain)
+    id_before = parse_sts_txt(find(old.mail, is_sts_txt, name) or "").get("id")
+    id_after = parse_sts_txt(find(new.mail, is_sts_txt, name) or "").get("id")
     if id_before and id_after and id_before != id_after:
         keep = (
             f"senders keep the old policy up to its max_age ({_duration(a.max_age)})"
@@ -185,7 +187,7 @@ def mta_sts(old: View, new: View) -> Iterator[Found]:
 
 def dkim(old: View, new: View) -> Iterator[Found]:
     for key, rs in sorted(old.mail.records.items()):
-        if "._domainkey." not in key[0]:
+        if not is_dkim_name(key[0]):
             continue
         after = new.mail.records.get(key)
         if after is None:
@@ -198,9 +200,9 @@ def dkim(old: View, new: View) -> Iterator[Found]:
 
 
 def tls_rpt(old: View, new: View) -> Iterator[Found]:
-    name = f"_smtp._tls.{old.mail.domain}"
-    before = tags(find(old.mail, "v=TLSRPTv1", name) or "").get("rua")
-    after = tags(find(new.mail, "v=TLSRPTv1", name) or "").get("rua")
+    name = tls_rpt_name(old.mail.domain)
+    before = parse_tls_rpt(find(old.mail, is_tls_rpt, name) or "").get("rua")
+    after = parse_tls_rpt(find(new.mail, is_tls_rpt, name) or "").get("rua")
     for uri in sorted(uris(before) - uris(after)):
         yield "report-address-removed", f"TLS-RPT rua address {uri} removed: its owner stops receiving TLS reports (RFC 8460 3)"
 
