@@ -9,13 +9,11 @@ import ipaddress
 import json
 import math
 import os
-import re
 import shutil
 import ssl
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -343,53 +341,22 @@ def cmd_policy(args: argparse.Namespace) -> int:
 
 
 EXIT_FLAGGED = 3  # diff: a flag at or above --fail-on, or any change with --exit-code
-# What can only be a revision: an abbreviated or full object name, or revision syntax (gitrevisions(7)).
-REVISION_LIKE = re.compile(r"[0-9a-fA-F]{7,64}|.*[~^@:].*|[A-Z_]*HEAD")
-
-
-def _diff_side(text: str, stack: ExitStack) -> tuple[Path, bool]:
-    """A synth output for OLD/NEW and whether a git revision was synthesized for it.
-
-    A path that exists wins over a revision of the same name (``git diff`` asks for ``--`` there).
-    """
-    from maildns.revision import RevisionError, commit_of, synthesized
-
-    path = Path(text)
-    if path.exists():
-        return path, False
-    if commit_of(text) is None:
-        if REVISION_LIKE.fullmatch(text):
-            # A commit that is not here (a shallow clone, another repository) must not pass for
-            # a first synth diffed against nothing.
-            raise UsageError(f"{text} is not a git revision here (nor a path); in CI fetch the history (fetch-depth: 0)")
-        return path, False
-    try:
-        return stack.enter_context(synthesized(text)), True
-    except RevisionError as exc:
-        if exc.invalid:
-            raise RevisionInvalid(str(exc).splitlines()) from None
-        raise UsageError(str(exc)) from None
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from maildns import review
+    from maildns.review.sides import read_sides
+    from maildns.revision import RevisionError
 
-    with ExitStack() as stack:
-        old, _ = _diff_side(args.old, stack)
-        new, new_is_revision = _diff_side(args.new, stack)
-        if not new.exists():
-            raise UsageError(f"{args.new} is neither a path nor a git revision (OLD may be missing, for a first synth; NEW may not)")
-        try:
-            stacks = [review.load_stacks(old), review.load_stacks(new)]
-        except review.InputError as exc:
-            raise UsageError(str(exc)) from None
-        if new.is_dir() and not stacks[1] and not new_is_revision:
-            # An existing folder without stacks is a typo or one level too deep, not "every stack
-            # removed"; a revision without configs is honestly empty.
-            raise UsageError(f"{args.new} holds no stacks (no */cdk.tf.json in it or in its stacks/ folder)")
-        report = review.review(stacks[0], stacks[1])
-    render = review.RENDERERS[args.format]
-    print(render(report))
+    try:
+        report = review.review(*read_sides(args.old, args.new, base_empty=args.base_empty))
+    except review.InputError as exc:
+        raise UsageError(str(exc)) from None
+    except RevisionError as exc:
+        if exc.invalid:
+            raise RevisionInvalid(str(exc).splitlines()) from None
+        raise UsageError(str(exc)) from None
+    print(review.RENDERERS[args.format](report))
     worst = report.worst()
     if args.fail_on and worst is not None and worst <= SEVERITIES.index(args.fail_on):
         return EXIT_FLAGGED
@@ -587,13 +554,16 @@ def parser() -> argparse.ArgumentParser:
     review = commands.add_parser(
         "diff", help="review what changes between two synth outputs", description="review what changes between two synth outputs"
     )
-    review.add_argument("old", metavar="OLD", help="before the change: a cdktf output folder, one cdk.tf.json, or a git revision")
+    review.add_argument(
+        "old", metavar="OLD", nargs="?", help="before the change: a cdktf output folder, one cdk.tf.json, or a git revision"
+    )
     review.add_argument("new", metavar="NEW", help="after the change: a cdktf output folder, one cdk.tf.json, or a git revision")
     review.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     review.add_argument(
         "--fail-on", choices=SEVERITIES, metavar="{high,medium,low}", help="exit 3 when a flag of this severity or above is present"
     )
     review.add_argument("--exit-code", action="store_true", help="exit 3 when anything changes")
+    review.add_argument("--base-empty", action="store_true", help="review NEW against nothing (a first synth), in place of OLD")
     review.set_defaults(handler=cmd_diff)
     return top
 

@@ -128,6 +128,76 @@ def test_something_that_can_only_be_a_missing_revision_is_a_usage_error(repo, ca
     )
 
 
-def test_a_missing_folder_as_base_is_still_a_first_synth(repo, tmp_path, capsys):
-    assert main(["diff", str(tmp_path / "cdktf.out.base"), "HEAD"]) == 0
+def test_a_first_synth_is_reviewed_against_nothing_when_asked_for(repo, capsys):
+    """An empty BASE only when asked for explicitly (issue 18 item 5): ``--base-empty`` in place of BASE."""
+    assert main(["diff", "--base-empty", "HEAD"]) == 0
     assert capsys.readouterr().out.startswith("1 domain changed: no risk flags\n")
+
+
+def pull_request_checkout(repo: Path, tmp_path: Path) -> Path:
+    """A clone on the pull request's branch (the weaker config), without a local ``main``, its base
+    branch ``origin/main`` one commit behind (as actions/checkout leaves a pull request)."""
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    git(clone, "checkout", "-q", "-b", "weaker")
+    git(clone, "branch", "-q", "-D", "main")
+    git(clone, "update-ref", "refs/remotes/origin/main", "HEAD~1")
+    return clone
+
+
+MISSING_BASES = [
+    (
+        "a base branch that is only a remote-tracking branch here",
+        "main",
+        "main is neither a path nor a git revision here (did you mean origin/main? --base-empty reviews against nothing)",
+    ),
+    (
+        "a branch that exists nowhere",
+        "release",
+        "release is neither a path nor a git revision here (did you mean origin/release? --base-empty reviews against nothing)",
+    ),
+    (
+        "a missing synth output folder",
+        "cdktf.out.base",
+        "cdktf.out.base is neither a path nor a git revision here (--base-empty reviews against nothing)",
+    ),
+    (
+        "an existing folder without stacks",
+        "empty-folder",
+        "empty-folder holds no stacks (no */cdk.tf.json in it or in its stacks/ folder; --base-empty reviews against nothing)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("base", "message"), [c[1:] for c in MISSING_BASES], ids=[c[0] for c in MISSING_BASES])
+def test_a_base_that_is_not_there_is_a_usage_error_not_an_empty_output(repo, monkeypatch, capsys, base, message):
+    """``maildns diff main HEAD --fail-on high`` in a pull-request checkout must not pass a DMARC
+    reject -> none for "no risk flags" by reading a missing BASE as nothing (issue 18 item 5)."""
+    clone = pull_request_checkout(repo, repo.parent)
+    (clone / "empty-folder").mkdir()
+    monkeypatch.chdir(clone)
+    assert main(["diff", base, "HEAD", "--fail-on", "high"]) == 2
+    assert capsys.readouterr() == ("", f"maildns diff: {message}\n")
+
+
+def test_the_suggested_remote_branch_reviews_the_pull_request(repo, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(pull_request_checkout(repo, tmp_path))
+    assert main(["diff", "origin/main", "HEAD", "--fail-on", "high", "--format", "json"]) == 3
+    assert [f["code"] for f in json.loads(capsys.readouterr().out)["flags"]] == [
+        "dmarc-p-weakened",
+        "mx-removed-under-enforce",
+        "mta-sts-id-changed",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["HEAD"], "BASE is missing: name a revision (origin/main), a synth output, or pass --base-empty (HEAD is HEAD)"),
+        (["--base-empty", "main", "HEAD"], "--base-empty stands for BASE: give HEAD alone, not main as well"),
+    ],
+    ids=["no BASE and no --base-empty", "--base-empty and a BASE"],
+)
+def test_base_empty_is_the_one_way_to_review_against_nothing(repo, capsys, args, message):
+    assert main(["diff", *args]) == 2
+    assert capsys.readouterr() == ("", f"maildns diff: {message}\n")
