@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -201,3 +203,78 @@ def test_the_suggested_remote_branch_reviews_the_pull_request(repo, tmp_path, mo
 def test_base_empty_is_the_one_way_to_review_against_nothing(repo, capsys, args, message):
     assert main(["diff", *args]) == 2
     assert capsys.readouterr() == ("", f"maildns diff: {message}\n")
+
+
+def _without_main_module(tree: Path) -> None:
+    (tree / "maildns" / "__main__.py").unlink()
+
+
+def _without_plan_module(tree: Path) -> None:
+    (tree / "maildns" / "plan.py").unlink()
+
+
+def _crashing_cli(tree: Path) -> None:
+    cli = tree / "maildns" / "cli.py"
+    cli.write_text(cli.read_text() + '\n\nraise RuntimeError("this early maildns cannot synthesize")\n')
+
+
+# Early revisions whose own maildns cannot synthesize (issue 18 item 6), and the one line each gives.
+EARLY_REVISIONS = [
+    (
+        "a commit from before python -m maildns",
+        _without_main_module,
+        "HEAD~1: its maildns cannot synthesize its configs: ImportError: Error while finding module specification for "
+        "'maildns.__main__' (ModuleNotFoundError: No module named 'maildns.__main__' in {tree}); "
+        "'maildns' is a package and cannot be directly executed",
+    ),
+    (
+        "a commit whose maildns lacks a module the running maildns has",
+        _without_plan_module,
+        "HEAD~1: its maildns cannot synthesize its configs: ModuleNotFoundError: No module named 'maildns.plan' in {tree}",
+    ),
+    (
+        "a commit whose maildns raises",
+        _crashing_cli,
+        "HEAD~1: its maildns cannot synthesize its configs: RuntimeError: this early maildns cannot synthesize",
+    ),
+]
+
+
+def early_repository(path: Path, break_it: Callable[[Path], None]) -> Path:
+    """Commit 1: the shipped config and a maildns that cannot synthesize it; commit 2: today's maildns."""
+    shutil.copytree(ROOT / "maildns", path / "maildns", ignore=shutil.ignore_patterns("__pycache__"))
+    (path / "config").mkdir()
+    (path / "config" / "login.gov.yaml").write_text(SHIPPED)
+    break_it(path)
+    git(path, "init", "-q", "-b", "main")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "early")
+    shutil.rmtree(path / "maildns")
+    shutil.copytree(ROOT / "maildns", path / "maildns", ignore=shutil.ignore_patterns("__pycache__"))
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "today")
+    return path
+
+
+@pytest.mark.parametrize(("break_it", "message"), [c[1:] for c in EARLY_REVISIONS], ids=[c[0] for c in EARLY_REVISIONS])
+def test_a_revision_whose_maildns_cannot_synthesize_is_one_usage_line(tmp_path, monkeypatch, capsys, break_it, message):
+    """Exit 2 with one line, not its traceback presented as problems of its configs (exit 1); and
+    only the revision's own maildns runs: a module it lacks is not taken from the running tree."""
+    repo = early_repository(tmp_path / "repo", break_it)
+    monkeypatch.chdir(repo)
+    assert main(["diff", "HEAD~1", "HEAD"]) == 2
+    err = capsys.readouterr().err
+    tree = re.search(r"/\S*maildns-diff-[^/\s]+/tree", err)  # the temporary worktree, removed since
+    assert err == f"maildns diff: {message.format(tree=tree[0] if tree else '?')}\n"
+    assert worktrees(repo) == [f"worktree {repo}"]
+
+
+def test_stacks_changed_since_a_revision_whose_maildns_cannot_synthesize_is_one_usage_line(tmp_path, monkeypatch, capsys):
+    repo = early_repository(tmp_path / "repo", _crashing_cli)
+    monkeypatch.chdir(repo)
+    assert main(["stacks", "--changed-since", "HEAD~1"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "maildns stacks: --changed-since HEAD~1: HEAD~1: its maildns cannot synthesize its configs: "
+        "RuntimeError: this early maildns cannot synthesize\n",
+    )
