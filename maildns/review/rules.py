@@ -87,12 +87,19 @@ def dmarc(old: View, new: View) -> Iterator[Found]:
                 f"DMARC {tag} weakened {was} -> {now}: the {what} no longer {'rejects' if was == 'reject' else 'quarantines'} failing mail (RFC 7489 6.3)",
             )
     was_pct, now_pct = a.get("pct", "100"), b.get("pct", "100")
-    if was_pct.isdigit() and now_pct.isdigit() and int(now_pct) < int(was_pct):
+    was_n, now_n = _percent(was_pct), _percent(now_pct)
+    if was_n is not None and now_n is not None and now_n < was_n:
         yield "dmarc-pct-lowered", f"DMARC pct lowered {was_pct} -> {now_pct}: the policy applies to fewer failing messages (RFC 7489 6.3)"
     for tag in ("rua", "ruf"):
         for uri in sorted(uris(a.get(tag)) - uris(b.get(tag))):
             kind = "aggregate" if tag == "rua" else "failure"
             yield "report-address-removed", f"DMARC {tag} address {uri} removed: its owner stops receiving {kind} reports"
+
+
+def _percent(text: str) -> int | None:
+    """A ``pct`` value to compare: ASCII digits (RFC 7489 6.4 ``1*3DIGIT``), else None; ``str.isdigit``
+    alone takes ``²`` and strings int() refuses."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
 
 
 def _spf_all(record: SpfRecord) -> str | None:
