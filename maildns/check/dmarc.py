@@ -5,7 +5,7 @@ from __future__ import annotations
 import dns.exception
 
 from maildns.check.lookup import Dns, Result, failure, published
-from maildns.records.dmarc import external_destinations, report_authorization_name
+from maildns.records.dmarc import external_destinations, is_dmarc, report_authorization_name
 
 
 def check_report_authorizations(domain: str, uris: tuple[str, ...], lookup: Dns) -> list[Result]:
@@ -20,7 +20,7 @@ def check_report_authorizations(domain: str, uris: tuple[str, ...], lookup: Dns)
         except (dns.exception.DNSException, OSError) as exc:
             results.append(Result(name, "TXT", "error", ("v=DMARC1",), detail=failure(exc)))
             continue
-        if any(value.startswith("v=DMARC1") for value in live):
+        if any(is_dmarc(value) for value in live):
             results.append(Result(name, "TXT", "ok", ("v=DMARC1",), live))
         else:
             detail = f"{destination} does not authorise DMARC reports about {domain}; receivers will not send them (RFC 7489 7.1)"

@@ -14,6 +14,8 @@ import dns.rdatatype
 import dns.resolver
 
 from maildns.records import Record
+from maildns.records.mx import mx_text
+from maildns.records.txt import answer_text
 
 # Statuses that do not fail the check: ``notice`` reports a fact worth knowing (an unsigned zone).
 PASSING = ("ok", "skipped", "notice")
@@ -127,10 +129,9 @@ def start(nameserver: tuple[str, int] | None, timeout: float, deadline: float) -
 def text(rdata: dns.rdata.Rdata, type_: str) -> str:
     """One answer value in the form maildns renders it."""
     if type_ == "TXT":
-        # A TXT record is one or more character-strings, concatenated without spaces (RFC 7208 3.3).
-        return b"".join(rdata.strings).decode("ascii", errors="replace")  # type: ignore[attr-defined]
+        return answer_text(rdata.strings)  # type: ignore[attr-defined]
     if type_ == "MX":
-        return f"{rdata.preference} {str(rdata.exchange).rstrip('.').lower() or '.'}"  # type: ignore[attr-defined]
+        return mx_text(rdata.preference, str(rdata.exchange))  # type: ignore[attr-defined]
     return str(rdata).rstrip(".").lower()
 
 

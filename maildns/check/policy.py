@@ -9,6 +9,7 @@ import ssl
 from urllib.parse import urlsplit
 
 from maildns.check.lookup import Result
+from maildns.records.mta_sts import parse_policy
 
 PORT = 443  # RFC 8461 3.3: the policy is fetched over HTTPS on the default port
 # A policy is a few hundred octets (a line per MX pattern); 64 KiB is ample, and reading no more
@@ -62,5 +63,8 @@ def check_policy(url: str, address: str | None, expected: bytes, context: ssl.SS
         problems.append(f"the body is over {MAX_BODY} octets, the most maildns reads; a policy is a few hundred")
     elif body != expected:
         problems.append("the policy differs from the rendered one")
+        # What senders make of the served policy, read as they read it (RFC 8461 3.2).
+        served = parse_policy(body.decode("ascii", errors="backslashreplace"))
+        problems.extend(f"the served policy {problem}" for problem in served.problems)
         notes = policy_differences(expected, body)
     return Result(url, "HTTPS", "mismatch" if problems else "ok", detail="; ".join(problems), notes=notes)

@@ -9,6 +9,7 @@ import dns.resolver
 from maildns.check.lookup import Dns, Result, published
 from maildns.plan import DomainPlan
 from maildns.records.mta_sts import policy_host
+from maildns.records.spf import is_spf
 
 # The CA names ACM accepts in a CAA issue property; any one of them lets ACM issue.
 # @see https://docs.aws.amazon.com/acm/latest/userguide/setup-caa.html
@@ -84,5 +85,5 @@ def check_apex_txt(plan: DomainPlan, res: Dns) -> list[Result]:
             plan.domain, "TXT", "mismatch", published=(value,), detail="would be deleted by the next deploy; list it in apex_txt to keep it"
         )
         for value in live
-        if value not in apex.values and not value.lower().startswith("v=spf1")
+        if value not in apex.values and not is_spf(value)
     ]

@@ -437,23 +437,10 @@ class Config(Model):
             raise RuleError("must not be set with zone: give the zone by name or by id", SCHEMA_RULE, value=self.zone_id, path=("zone_id",))
         if self.zone is not None and not is_subdomain(self.domain, self.zone):
             raise RuleError(f"must contain the domain {self.domain}", "RFC 1034 4.2", value=self.zone, path=("zone",))
-        # include or redirect of the domain's own record evaluates it again and again until the
-        # lookup limit turns it into a permerror (RFC 7208 4.6.4, 5.2).
-        for i, term in enumerate(self.spf.terms):
-            if term.mechanism == "include" and term.argument == self.domain:
-                raise RuleError(
-                    "includes the domain's own record, a loop that ends in permerror",
-                    "RFC 7208 5.2",
-                    value=str(term),
-                    path=("spf", "terms", i),
-                )
-        if self.spf.redirect == self.domain:
-            raise RuleError(
-                "points to the domain's own record, a loop that ends in permerror",
-                "RFC 7208 6.1",
-                value=self.spf.redirect,
-                path=("spf", "redirect"),
-            )
+        # include or redirect of the domain's own record, by name or through a %{d} or %{o} macro,
+        # evaluates it again and again until the lookup limit turns it into a permerror (RFC 7208 4.6.4, 5.2).
+        for loop in spf_records.self_references(self.domain, self.spf.terms, self.spf.redirect):
+            raise RuleError(loop.message, loop.rule, value=loop.value, path=("spf", *loop.path))
         unique(self.mx, lambda m: m.host, "host", "RFC 5321 5.1", "an MX host", prefix=("mx",))
         if any(m.host == "." for m in self.mx):
             if len(self.mx) != 1 or self.mx[0].preference != 0:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,16 +9,16 @@ from typing import Any
 from maildns.errors import FieldPath, Problem
 from maildns.importer.live import Live, RecordSet
 from maildns.records import mta_sts as sts
-from maildns.records.dkim import dkim_name
-from maildns.records.dmarc import TAG_ORDER, dmarc_name
-from maildns.records.spf import VERSION as SPF_VERSION
-from maildns.records.tls_rpt import tls_rpt_name
+from maildns.records.dkim import colon_list, dkim_name, parse_dkim
+from maildns.records.dmarc import TAG_ORDER, dmarc_name, is_dmarc, report_uris
+from maildns.records.mx import parse_mx
+from maildns.records.spf import is_spf, parse_spf
+from maildns.records.tags import parse_tags
+from maildns.records.tls_rpt import parse_tls_rpt, rua_uris, tls_rpt_name
 
 # Key order of the written file: the order of the README's configuration reference.
 KEYS = ("domain", "ttl", "ttl_overrides", "mx", "spf", "apex_txt", "dkim", "dmarc", "tls_rpt", "mta_sts", "adopt")
 DMARC_INTEGERS = ("pct", "ri")
-# name "=" macro-string (RFC 7208 12): a modifier; receivers ignore the ones they do not know (RFC 7208 6).
-_UNKNOWN_MODIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*=\S*")
 DMARC_LISTS = ("rua", "ruf")
 
 
@@ -51,20 +50,6 @@ class Imported:
         self.notes.append(Note(path, message, value, rule))
 
 
-def tag_list(text: str) -> list[tuple[str, str]]:
-    """``tag=value`` pairs separated by ``;`` with optional white space (RFC 6376 3.2, RFC 7489 6.4,
-    RFC 8460 3, RFC 8461 3.1); a part without ``=`` raises ValueError, a trailing ``;`` is allowed."""
-    pairs = []
-    for part in text.split(";"):
-        if not part.strip():
-            continue
-        tag, equals, value = part.partition("=")
-        if not equals or not tag.strip():
-            raise ValueError(f"{part.strip()!r} is not tag=value")
-        pairs.append((tag.strip().lower(), value.strip()))
-    return pairs
-
-
 def convert(live: Live) -> Imported:
     """The config data that publishes what ``live`` holds, as far as maildns can express it."""
     out = Imported(live.domain, {"domain": live.domain})
@@ -75,8 +60,11 @@ def convert(live: Live) -> Imported:
     if (mx := live.get(domain, "MX")) is not None:
         hosts = []
         for value in mx.values:
-            preference, _, host = value.partition(" ")
-            hosts.append({"host": host, "preference": int(preference)})
+            parsed = parse_mx(value)
+            if isinstance(parsed, tuple):
+                hosts.append({"host": parsed[1], "preference": parsed[0]})
+            else:
+                out.note(("mx",), f"has a value maildns cannot publish ({parsed.message}); it is left out", value, parsed.rule)
         out.data["mx"] = hosts
         adopt.append("mx")
         ttls["mx"] = mx.ttl
@@ -159,14 +147,9 @@ def _ttls(out: Imported, ttls: dict[str, int]) -> None:
         out.data["ttl_overrides"] = overrides
 
 
-def _is_spf(value: str) -> bool:
-    lowered = value.lower()
-    return lowered == SPF_VERSION or lowered.startswith(SPF_VERSION + " ")
-
-
 def _apex(out: Imported, apex: RecordSet) -> None:
-    spf = [v for v in apex.values if _is_spf(v)]
-    out.data["apex_txt"] = [v for v in apex.values if not _is_spf(v)]
+    spf = [v for v in apex.values if is_spf(v)]
+    out.data["apex_txt"] = [v for v in apex.values if not is_spf(v)]
     if not out.data["apex_txt"]:
         del out.data["apex_txt"]
     if not spf:
@@ -186,27 +169,29 @@ def _apex(out: Imported, apex: RecordSet) -> None:
         )
     terms: list[str] = []
     section: dict[str, Any] = {}
-    words = spf[0].split()[1:]
-    for i, word in enumerate(words):
-        lowered = word.lower()
-        if lowered.lstrip("+-~?") == "all":
-            section["all"] = {"-": "fail", "~": "softfail", "?": "neutral"}.get(word[0], "pass")
-            if words[i + 1 :]:
+    record = parse_spf(spf[0])
+    for i, term in enumerate(record.terms):
+        if term.term is not None and term.term.mechanism == "all":
+            section["all"] = {"-": "fail", "~": "softfail", "?": "neutral"}.get(term.term.qualifier, "pass")
+            if rest := record.terms[i + 1 :]:
                 out.note(
-                    ("spf",), "has terms after all, which receivers ignore; they are left out", " ".join(words[i + 1 :]), "RFC 7208 5.1"
+                    ("spf",),
+                    "has terms after all, which receivers ignore; they are left out",
+                    " ".join(t.text for t in rest),
+                    "RFC 7208 5.1",
                 )
             break
-        if lowered.startswith(("redirect=", "exp=")):
-            modifier, _, argument = word.partition("=")
-            if modifier.lower() in section:
-                out.note(("spf", modifier.lower()), "is given twice, a permerror; the second is left out", word, "RFC 7208 6")
+        if term.modifier and term.name in ("redirect", "exp"):
+            if term.name in section:
+                out.note(("spf", term.name), "is given twice, a permerror; the second is left out", term.text, "RFC 7208 6")
             else:
-                section[modifier.lower()] = argument
+                section[term.name] = term.value
             continue
-        if _UNKNOWN_MODIFIER.fullmatch(word):
-            out.note(("spf",), "has a modifier receivers ignore, which maildns does not publish; it is left out", word, "RFC 7208 6")
+        if term.modifier:
+            # Receivers ignore modifiers they do not know (RFC 7208 6).
+            out.note(("spf",), "has a modifier receivers ignore, which maildns does not publish; it is left out", term.text, "RFC 7208 6")
             continue
-        terms.append(word)
+        terms.append(term.text)
     section = {"terms": terms, **section} if terms else section
     if section.get("all") is not None and "redirect" in section:
         out.note(("spf", "redirect"), "is ignored when all is present; it is left out", section.pop("redirect"), "RFC 7208 6.1")
@@ -230,11 +215,16 @@ def _dkim(out: Imported, selector: str, found: RecordSet) -> dict[str, Any] | No
         )
         return None
     (text,) = found.values
-    try:
-        tags = dict(tag_list(text))
-    except ValueError as exc:
-        out.note(("dkim",), f"{found.name} is not a DKIM key record ({exc}); left as it is, not managed", text, "RFC 6376 3.6.1")
+    record = parse_dkim(text)
+    if unreadable := [p for p in record.problems if "tag=value" in p.message]:
+        out.note(
+            ("dkim",),
+            f"{found.name} is not a DKIM key record ({unreadable[0].message}); left as it is, not managed",
+            text,
+            "RFC 6376 3.6.1",
+        )
         return None
+    tags = record.tags
     if tags.get("v", "DKIM1") != "DKIM1" or "p" not in tags:
         out.note(
             ("dkim",),
@@ -253,8 +243,8 @@ def _dkim(out: Imported, selector: str, found: RecordSet) -> dict[str, Any] | No
         return None
     key: dict[str, Any] = {"selector": selector, "key_type": tags.get("k", "rsa"), "public_key": tags["p"]}
     if "h" in tags:
-        key["hash_algorithms"] = [h.strip() for h in tags["h"].split(":")]
-    flags = [f.strip() for f in tags.get("t", "").split(":") if f.strip()]
+        key["hash_algorithms"] = list(colon_list(tags["h"]))
+    flags = list(colon_list(tags.get("t")))
     if "y" in flags:
         key["testing"] = True
     unsupported = sorted({t for t in tags if t not in ("v", "k", "p", "h", "t")} | ({"t"} if set(flags) - {"y"} else set()))
@@ -269,7 +259,7 @@ def _dkim(out: Imported, selector: str, found: RecordSet) -> dict[str, Any] | No
 
 
 def _dmarc(out: Imported, found: RecordSet) -> None:
-    records = [v for v in found.values if v.replace(" ", "").upper().startswith("V=DMARC1")]
+    records = [v for v in found.values if is_dmarc(v)]
     if len(found.values) > 1:
         out.note(
             ("dmarc",),
@@ -286,11 +276,16 @@ def _dmarc(out: Imported, found: RecordSet) -> None:
         )
         return
     text = records[0]
-    try:
-        tags = tag_list(text)
-    except ValueError as exc:
-        out.note(("dmarc",), f"cannot be read ({exc}): the config's default v=DMARC1; p=reject replaces it", text, "RFC 7489 6.4")
+    parsed = parse_tags(text, "RFC 7489 6.4")
+    if unreadable := [p for p in parsed.problems if p.fatal]:
+        out.note(
+            ("dmarc",),
+            f"cannot be read ({unreadable[0].message}): the config's default v=DMARC1; p=reject replaces it",
+            text,
+            "RFC 7489 6.4",
+        )
         return
+    tags = list(parsed.pairs)
     if tags[0] != ("v", "DMARC1") or len(tags) < 2 or tags[1][0] != "p":
         out.note(("dmarc",), "must start with v=DMARC1; p=...; the config puts them first", text, "RFC 7489 6.3")
     section: dict[str, Any] = {}
@@ -298,7 +293,7 @@ def _dmarc(out: Imported, found: RecordSet) -> None:
         if tag in section:
             out.note(("dmarc", tag), "is given twice; the first is kept", text, "RFC 7489 6.3")
         elif tag in DMARC_LISTS:
-            section[tag] = [uri.strip() for uri in value.split(",") if uri.strip()]
+            section[tag] = list(report_uris(value))
         elif tag in DMARC_INTEGERS:
             section[tag] = int(value) if value.isdigit() else value
         elif tag in TAG_ORDER:
@@ -309,12 +304,8 @@ def _dmarc(out: Imported, found: RecordSet) -> None:
 
 
 def _tls_rpt(out: Imported, found: RecordSet) -> bool:
-    text = found.values[0]
-    try:
-        tags = tag_list(text)
-    except ValueError:
-        tags = []
-    if len(found.values) > 1 or not tags or tags[0] != ("v", "TLSRPTv1") or "rua" not in dict(tags):
+    record = parse_tls_rpt(found.values[0])
+    if len(found.values) > 1 or record.fatal:
         out.note(
             ("tls_rpt",),
             f"{found.name} is not one v=TLSRPTv1; rua=... record; left as it is, not managed",
@@ -322,7 +313,7 @@ def _tls_rpt(out: Imported, found: RecordSet) -> bool:
             "RFC 8460 3",
         )
         return False
-    out.data["tls_rpt"] = {"rua": [uri.strip() for uri in dict(tags)["rua"].split(",") if uri.strip()]}
+    out.data["tls_rpt"] = {"rua": list(rua_uris(record.get("rua")))}
     return True
 
 
@@ -335,13 +326,9 @@ def _mta_sts(out: Imported, live: Live, found: RecordSet) -> bool:
             "RFC 8461 3.3",
         )
         return False
-    fields: dict[str, list[str]] = {}
-    for line in live.policy.decode("ascii", errors="backslashreplace").splitlines():
-        key, colon, value = line.partition(":")
-        if colon:
-            fields.setdefault(key.strip().lower(), []).append(value.strip())
-    mode, max_age = fields.get("mode", [""])[0], fields.get("max_age", [""])[0]
-    if fields.get("version") != ["STSv1"] or not mode or not max_age:
+    policy = sts.parse_policy(live.policy.decode("ascii", errors="backslashreplace"))
+    mode, max_age = policy.mode, policy.max_age
+    if policy.version != "STSv1" or not mode or max_age is None:
         out.note(
             ("mta_sts",),
             f"the policy at {sts.policy_url(live.domain)} is not an STSv1 policy with mode and max_age; add mta_sts by hand, the record is left as it is",
@@ -349,9 +336,9 @@ def _mta_sts(out: Imported, live: Live, found: RecordSet) -> bool:
             "RFC 8461 3.2",
         )
         return False
-    patterns = fields.get("mx", [])
+    patterns = list(policy.mx)
     hosts = [m["host"] for m in out.data.get("mx", []) if m["host"] != "."]
-    section: dict[str, Any] = {"mode": mode, "max_age": int(max_age) if max_age.isdigit() else max_age}
+    section: dict[str, Any] = {"mode": mode, "max_age": max_age}
     if hosts and all(h in patterns for h in hosts):
         extra = [p for p in patterns if p not in hosts]
     else:

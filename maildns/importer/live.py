@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 import dns.exception
 import dns.rdatatype
 import dns.resolver
-from dns.rdtypes.mxbase import MXBase
-from dns.rdtypes.txtbase import TXTBase
 
+from maildns.check.lookup import text as _text
 from maildns.check.policy import fetch
 from maildns.records import mta_sts as sts
 from maildns.records.dkim import dkim_name
@@ -52,15 +51,6 @@ class Live:
 
     def get(self, name: str, type_: str) -> RecordSet | None:
         return self.sets.get((name, type_))
-
-
-def _text(rdata: dns.rdata.Rdata, type_: str) -> str:
-    if isinstance(rdata, TXTBase):
-        # Character-strings are concatenated without spaces (RFC 7208 3.3, RFC 6376 3.6.2.2).
-        return b"".join(rdata.strings).decode("ascii", errors="backslashreplace")
-    if isinstance(rdata, MXBase):
-        return f"{rdata.preference} {str(rdata.exchange).rstrip('.').lower() or '.'}"
-    return str(rdata).rstrip(".").lower()
 
 
 def _query(res: dns.resolver.Resolver, name: str, type_: str) -> dns.resolver.Answer | None:

@@ -34,8 +34,10 @@ def parse_dkim(text: str) -> TagList:
     """A published key record (RFC 6376 3.6.1): its tags, and problems for a ``v=`` that is not
     first or not DKIM1, a missing ``p=``, an unknown ``k=``, a repeated tag (which makes the
     record invalid, RFC 6376 3.2). An empty ``p=`` is a revoked key, not a problem."""
-    record = parse_tags(text, "RFC 6376 3.2")
-    found = [Finding(p.message, p.rule) for p in record.problems if "twice" in p.message]
+    listed = parse_tags(text, "RFC 6376 3.2")
+    # Any tag-list problem, a repeated tag included, makes a key record invalid (RFC 6376 3.2).
+    record = TagList(text, listed.pairs, tuple(Finding(p.message, p.rule) for p in listed.problems))
+    found: list[Finding] = []
     tags = record.tags
     if "v" in tags and (record.version != "DKIM1"):
         found.append(Finding("must have v=DKIM1 as its first tag, or no v=", "RFC 6376 3.6.1"))
@@ -44,6 +46,12 @@ def parse_dkim(text: str) -> TagList:
     if tags.get("k", "rsa").lower() not in KEY_TYPES:
         found.append(Finding(f"has k={tags['k']}; verifiers know rsa and ed25519", "RFC 8463 3"))
     return record.with_problems(*found)
+
+
+def colon_list(value: str | None) -> tuple[str, ...]:
+    """The items of a published ``h=`` or ``t=`` value: colon-separated, white space
+    around each ignored (RFC 6376 3.6.1)."""
+    return tuple(item.strip() for item in (value or "").split(":") if item.strip())
 
 
 def record_id(selector: str) -> str:

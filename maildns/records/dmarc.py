@@ -80,7 +80,7 @@ def parse_dmarc(text: str) -> TagList:
     for tag in ("p", "sp"):
         if tag in tags and tags[tag].lower() not in POLICIES:
             found.append(Finding(f"has {tag}={tags[tag]}; it is none, quarantine or reject", "RFC 7489 6.3", fatal=tag == "p"))
-    if "pct" in tags and not (tags["pct"].isdigit() and int(tags["pct"]) <= 100):
+    if "pct" in tags and not (tags["pct"].isascii() and tags["pct"].isdigit() and int(tags["pct"]) <= 100):
         found.append(Finding(f"has pct={tags['pct']}; it is 0-100", "RFC 7489 6.3", fatal=False))
     for tag in ("adkim", "aspf"):
         if tag in tags and tags[tag].lower() not in ("r", "s"):

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from maildns.errors import RuleError
-from maildns.records.names import domain_name
+from maildns.records.spf_macros import MACRO, expand
+from maildns.records.spf_macros import domain_spec as domain_spec  # noqa: PLC0414  # re-exported: config reads spf.domain_spec
 from maildns.records.tags import Finding
 from maildns.records.txt import parse_txt_value
 
@@ -38,15 +39,6 @@ def answer_octets(texts: Iterable[str]) -> int:
 
 
 _MECHANISM = re.compile(r"^(?P<qualifier>[-+~?]?)(?P<name>[a-z0-9]+)(?P<rest>.*)$", re.IGNORECASE)
-_MACRO = re.compile(r"%(?:\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%|_|-)", re.IGNORECASE)
-# c, r and t expand only in the explanation text itself, never in a domain-spec (RFC 7208 7.3).
-_EXP_ONLY_MACRO = re.compile(r"%\{[crt]", re.IGNORECASE)
-# domain-end: "." toplabel ["."], or a macro-expand (RFC 7208 7.1); toplabel is RFC 7208 12.
-_DOMAIN_END = re.compile(
-    r"(?:\.(?:[a-z0-9]*[a-z][a-z0-9]*|[a-z0-9]+-[a-z0-9-]*[a-z0-9])\.?"
-    r"|%\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%%|%_|%-)$",
-    re.IGNORECASE,
-)
 # A whole term as RFC 7208 section 12 writes it: every term maildns publishes must match, so a
 # value that slipped through a per-mechanism check (a zone id, a stray %) is refused, not published.
 _QNUM = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
@@ -82,23 +74,6 @@ class SpfTerm:
         return 1 if self.mechanism in LOOKUP_MECHANISMS else 0
 
 
-def domain_spec(value: object) -> str:
-    """A domain-spec (RFC 7208 7.1): a domain name, or a macro-string ending in a name or macro."""
-    if not isinstance(value, str) or "%" not in value:
-        return domain_name(value, underscore=True)
-    if _MACRO.sub("", value).count("%"):
-        raise RuleError("has a malformed macro; use %{letter}, %%, %_ or %-", "RFC 7208 7.1")
-    if not re.fullmatch(r"[!-~]+", value):
-        raise RuleError("must be visible ASCII characters without spaces", "RFC 7208 7.1")
-    if re.search(r"%\{[a-z]0", value, re.IGNORECASE):
-        raise RuleError("has a macro that keeps 0 labels; a digit transformer is 1 or more", "RFC 7208 7.3")
-    if _EXP_ONLY_MACRO.search(value):
-        raise RuleError("uses a c, r or t macro, which only the explanation text may use", "RFC 7208 7.3")
-    if not _DOMAIN_END.search(value):
-        raise RuleError("must end in a macro or in .<top-level label>", "RFC 7208 7.1")
-    return value
-
-
 def _cidr(text: str, term: str) -> str:
     """A dual-cidr-length ``/n``, ``//m`` or ``/n//m`` with n 0-32 and m 0-128 (RFC 7208 5.6)."""
     match = re.fullmatch(r"(?:/(\d{1,2}))?(?://(\d{1,3}))?", text)
@@ -129,7 +104,7 @@ def _network(version: int, text: str) -> tuple[str, str]:
     if slash and not prefix:
         raise RuleError("has an empty prefix length", "RFC 7208 5.6")
     if prefix:
-        if not prefix.isdigit() or int(prefix) > limit:
+        if not (prefix.isascii() and prefix.isdigit()) or int(prefix) > limit:
             raise RuleError(f"has prefix length {prefix!r}; it is 0-{limit}", "RFC 7208 5.6")
         return str(ip), f"/{int(prefix)}"
     return str(ip), ""
@@ -323,13 +298,14 @@ class PublishedTerm:
     value: str = ""  # the modifier's value, or the directive's argument
     term: SpfTerm | None = None
     problem: Finding | None = None
+    modifier: bool = False
 
     @property
     def lookups(self) -> int:
         """1 for a term that makes receivers query DNS (RFC 7208 4.6.4): the lookup mechanisms and redirect."""
         if self.term is not None:
             return self.term.lookups
-        return 1 if self.name == "redirect" and self.problem is None else 0
+        return 1 if self.modifier and self.name == "redirect" and self.problem is None else 0
 
 
 @dataclass(frozen=True)
@@ -341,7 +317,9 @@ class SpfRecord:
     problems: tuple[Finding, ...]
 
     def _first(self, name: str) -> PublishedTerm | None:
-        return next((t for t in self.terms if t.name == name and t.problem is None), None)
+        """The first valid ``all`` directive, or ``redirect``/``exp`` modifier, by name."""
+        modifier = name != "all"
+        return next((t for t in self.terms if t.name == name and t.modifier is modifier and t.problem is None), None)
 
     @property
     def all(self) -> str | None:
@@ -371,11 +349,11 @@ def _published_term(text: str) -> PublishedTerm:
         try:
             if name in ("redirect", "exp"):
                 value = domain_spec(value)
-            elif _MACRO.sub("", value).count("%") or not re.fullmatch(r"[!-~]*", value):
+            elif MACRO.sub("", value).count("%") or not re.fullmatch(r"[!-~]*", value):
                 raise RuleError("has a malformed macro-string", "RFC 7208 7.1")
         except RuleError as exc:
-            return PublishedTerm(text, name, value, problem=Finding(f"{text}: {exc.message}", exc.rule))
-        return PublishedTerm(text, name, value)
+            return PublishedTerm(text, name, value, problem=Finding(f"{text}: {exc.message}", exc.rule), modifier=True)
+        return PublishedTerm(text, name, value, modifier=True)
     mechanism = _MECHANISM.match(text)
     name = mechanism["name"].lower() if mechanism else text.lower()
     try:
@@ -397,34 +375,9 @@ def parse_spf(text: str) -> SpfRecord:
     terms = tuple(_published_term(word) for word in text.split(" ")[1:] if word)
     problems = [t.problem for t in terms if t.problem is not None]
     for name in ("redirect", "exp"):
-        if sum(t.name == name and "=" in t.text for t in terms) > 1:
+        if sum(t.name == name and t.modifier for t in terms) > 1:
             problems.append(Finding(f"has {name}= twice", "RFC 7208 6"))
     return SpfRecord(text, terms, tuple(problems))
-
-
-def expand(spec: str, *, d: str, o: str) -> str | None:
-    """``spec`` with its ``%{d}`` and ``%{o}`` macros expanded for an evaluation of domain ``d``
-    for mail from domain ``o`` (RFC 7208 7.3); None when it uses another macro, which depends on
-    the message. ``%%``, ``%_`` and ``%-`` expand too. The result is lower case, without a trailing dot."""
-    out: list[str] = []
-    pos = 0
-    for match in re.finditer(r"%(?:\{(?P<letter>[a-z])(?P<digits>\d*)(?P<r>r?)(?P<delims>[.\-+,/_=]*)\}|(?P<escape>[%_-]))", spec, re.I):
-        out.append(spec[pos : match.start()])
-        pos = match.end()
-        if match["escape"]:
-            out.append({"%": "%", "_": " ", "-": "%20"}[match["escape"]])
-            continue
-        letter = match["letter"].lower()
-        if letter not in "do":
-            return None
-        parts = re.split("[" + re.escape(match["delims"] or ".") + "]", d if letter == "d" else o)
-        if match["r"]:
-            parts.reverse()
-        if match["digits"]:
-            parts = parts[-int(match["digits"]) :] if int(match["digits"]) else []
-        out.append(".".join(parts))
-    out.append(spec[pos:])
-    return "".join(out).lower().rstrip(".")
 
 
 def self_references(domain: str, terms: Sequence[SpfTerm], redirect: str | None) -> list[RuleError]:

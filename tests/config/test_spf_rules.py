@@ -120,6 +120,11 @@ REFUSED = [
         id="RFC 7208 7.3: c, r and t macros are only for explanations",
     ),
     pytest.param(
+        ["exists:%{d0}.example.com"],
+        "spf.terms[0]: has a macro that keeps 0 labels; a digit transformer is 1 or more (got exists:%{d0}.example.com; RFC 7208 7.3)",
+        id="RFC 7208 7.3: a digit transformer is not 0",
+    ),
+    pytest.param(
         ["exists:%{i}.123"],
         "spf.terms[0]: must end in a macro or in .<top-level label> (got exists:%{i}.123; RFC 7208 7.1)",
         id="RFC 7208 7.1: a macro domain-spec ends in a macro or a top-level label",
@@ -266,10 +271,61 @@ def test_512_octets_are_accepted(accepted):
             "spf.redirect: points to the domain's own record, a loop that ends in permerror (got example.gov; RFC 7208 6.1)",
             id="RFC 7208 6.1: redirect to the domain itself loops",
         ),
+        pytest.param(
+            {"terms": ["include:%{d}"]},
+            "spf.terms[0]: includes the domain's own record (%{d} expands to example.gov), a loop that ends in permerror"
+            " (got include:%{d}; RFC 7208 5.2)",
+            id="RFC 7208 5.2, 7.3: include:%{d} is the domain's own record",
+        ),
+        pytest.param(
+            {"terms": ["ip4:192.0.2.1", "-include:%{o}"]},
+            "spf.terms[1]: includes the domain's own record (%{o} expands to example.gov), a loop that ends in permerror"
+            " (got -include:%{o}; RFC 7208 5.2)",
+            id="RFC 7208 5.2, 7.3: include:%{o} is the sender's own record",
+        ),
+        pytest.param(
+            {"terms": ["include:%{d2}"]},
+            "spf.terms[0]: includes the domain's own record (%{d2} expands to example.gov), a loop that ends in permerror"
+            " (got include:%{d2}; RFC 7208 5.2)",
+            id="RFC 7208 7.3: %{d2} of a two-label domain is the domain",
+        ),
+        pytest.param(
+            {"terms": ["include:%{d-}"]},
+            "spf.terms[0]: includes the domain's own record (%{d-} expands to example.gov), a loop that ends in permerror"
+            " (got include:%{d-}; RFC 7208 5.2)",
+            id="RFC 7208 7.3: a delimiter the name lacks leaves it whole",
+        ),
+        pytest.param(
+            {"redirect": "%{o}"},
+            "spf.redirect: points to the domain's own record (%{o} expands to example.gov), a loop that ends in permerror"
+            " (got %{o}; RFC 7208 6.1)",
+            id="RFC 7208 6.1, 7.3: redirect=%{o} is the domain's own record",
+        ),
+        pytest.param(
+            {"terms": ["include:%{d}"], "redirect": "%{D}"},
+            "spf.terms[0]: includes the domain's own record (%{d} expands to example.gov), a loop that ends in permerror"
+            " (got include:%{d}; RFC 7208 5.2)",
+            id="RFC 7208 7.3: the first loop is named",
+        ),
     ],
 )
 def test_refused_loops(refused, spf, line):
     assert refused(domain(spf=spf)) == [f"{FILE}: {line}"]
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [["include:%{d1}"], ["include:_spf.%{d}"], ["include:%{i}._spf.example.gov"], ["exists:%{d}"], ["include:%{dr}"]],
+    ids=[
+        "RFC 7208 7.3: %{d1} is the top-level label",
+        "RFC 7208 7.3: a name below the domain",
+        "RFC 7208 7.3: a macro that needs the message",
+        "RFC 7208 5.7: exists of the domain is a lookup, not a loop",
+        "RFC 7208 7.3: the reversed name",
+    ],
+)
+def test_macros_that_reach_another_name_are_accepted(accepted, terms):
+    assert accepted(domain(spf={"terms": terms})).spf.terms
 
 
 @pytest.mark.parametrize(

@@ -298,6 +298,19 @@ def test_stale_policy_file_prints_the_lines_that_differ(world, capsys):
     ]
 
 
+def test_a_served_policy_senders_cannot_use_says_why(world, capsys):
+    """RFC 8461 3.2: the served policy is read with the parser the review and import use."""
+    args = world.start()
+    world.site.body = world.site.body.replace(b"mode: enforce", b"mode: enforcing").replace(b"max_age: 86400", b"max_age: 1d")
+    code, out = run(args, capsys)
+    assert code == 1
+    assert (
+        f"mismatch {POLICY_URL} HTTPS: the policy differs from the rendered one;"
+        " the served policy has mode 'enforcing'; it is enforce, testing or none (RFC 8461 3.2);"
+        " the served policy has max_age '1d'; it is 0-31557600 seconds (RFC 8461 3.2)"
+    ) in out
+
+
 def test_a_huge_policy_body_is_cut_at_64_kib(world, capsys):
     args = world.start()
     world.site.body = b"x" * (1024 * 1024)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from maildns.config import ConfigError, parse_config
 from maildns.importer import import_live
-from maildns.importer.convert import convert, tag_list
+from maildns.importer.convert import convert
 from maildns.importer.live import Live, RecordSet
 
 DOMAIN = "example.gov"
@@ -59,12 +59,6 @@ def test_any_published_text_gives_a_file_that_loads(live):
     else:
         assert written.errors == ()
     assert all(line.startswith("#") or not line.lstrip().startswith("note:") for line in written.text.splitlines())
-
-
-def test_tag_lists():
-    """RFC 6376 3.2: white space around tags and values is ignored, a trailing ; is allowed."""
-    assert tag_list(" v = DKIM1 ;k=rsa; p=AB CD;") == [("v", "DKIM1"), ("k", "rsa"), ("p", "AB CD")]
-    assert tag_list("") == []
 
 
 def apex(*values: str, dmarc: str | None = "v=DMARC1; p=reject") -> Live:
@@ -142,3 +136,19 @@ def test_an_apex_value_maildns_cannot_publish_becomes_a_note():
         "f.yaml: apex_txt: cannot be published through maildns (must be printable ASCII text without quotes or backslashes);"
         ' the first deploy deletes it (got say "hi"; RFC 1035 3.3.14)'
     )
+
+
+def test_an_mx_host_maildns_cannot_publish_is_noted_and_left_out():
+    """RFC 5321 2.3.5: an MX exchange is a host name; the MX value is read with records' parser."""
+    live = apex("v=spf1 -all")
+    live.sets[(DOMAIN, "MX")] = RecordSet(DOMAIN, "MX", ("10 mx.example.net", "20 192.0.2.1"), 3600)
+    out = convert(live)
+    assert out.data["mx"] == [{"host": "mx.example.net", "preference": 10}]
+    assert [(n.path, n.message, n.value, n.rule) for n in out.notes if n.path == ("mx",)] == [
+        (
+            ("mx",),
+            "has a value maildns cannot publish ('192.0.2.1' must be a host name: an IP address is not allowed here); it is left out",
+            "20 192.0.2.1",
+            "RFC 5321 2.3.5",
+        )
+    ]
