@@ -135,9 +135,12 @@ def test_applied_dkim_cnames_carry_the_tokens(applied):
 
 
 def test_an_imported_bucket_is_adopted_and_the_rest_created(workspace, stacks):
-    """An import block (Terraform 1.5+) brings an existing policy bucket under the stack instead of creating it."""
+    """An import block (Terraform 1.5+) brings an existing policy bucket under the stack instead of
+    creating it. Its name is one the stack's ``bucket_prefix`` generates (prefix, then a 26-digit
+    suffix): a bucket whose name does not start with the prefix would be replaced."""
     ws = workspace("login-gov")
-    (ws.path / "import.tf.json").write_text(json.dumps({"import": [{"to": "aws_s3_bucket.mta_sts", "id": "mta-sts-login-gov"}]}))
+    name = "mta-sts-login-gov-" + "20261202111500" + "000000000001"
+    (ws.path / "import.tf.json").write_text(json.dumps({"import": [{"to": "aws_s3_bucket.mta_sts", "id": name}]}))
     clean(ws.init(), "init")
     plan = ws.plan()
     clean(plan, "plan")
