@@ -20,6 +20,7 @@ from typing import Any
 import maildns.aws
 from maildns.aws import base
 from maildns.config import Config, parse_config
+from tests.conftest import child_env, with_default_signals
 from tests.terraform.matrix import synthesize
 from tests.terraform.schema import PROVIDER_ADDRESS, provider_schema
 
@@ -68,8 +69,9 @@ def stand_in(schema_path: Path, log: Path) -> Iterator[tuple[int, str]]:
     """
     with log.open("w", encoding="utf-8") as errors:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.terraform.provider", str(schema_path)],
+            with_default_signals([sys.executable, "-m", "tests.terraform.provider", str(schema_path)]),
             cwd=ROOT,
+            env=child_env(),
             stdout=subprocess.PIPE,
             stderr=errors,
             text=True,
@@ -208,18 +210,28 @@ def actions(plan: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     ``("create", "delete")`` under create_before_destroy); an import keeps its action and carries
     ``importing`` (see ``imported``). Data sources are left out."""
     return {
-        change["address"]: tuple(change["change"]["actions"]) for change in plan.get("resource_changes", []) if change.get("mode") == "managed"
+        change["address"]: tuple(change["change"]["actions"])
+        for change in plan.get("resource_changes", [])
+        if change.get("mode") == "managed"
     }
 
 
 def replaced_by(plan: dict[str, Any]) -> dict[str, list[list[str | int]]]:
     """Resource address -> the attribute paths Terraform says force its replacement (``replace_paths``)."""
-    return {change["address"]: change["change"]["replace_paths"] for change in plan.get("resource_changes", []) if change["change"].get("replace_paths")}
+    return {
+        change["address"]: change["change"]["replace_paths"]
+        for change in plan.get("resource_changes", [])
+        if change["change"].get("replace_paths")
+    }
 
 
 def imported(plan: dict[str, Any]) -> dict[str, str]:
     """Resource address -> import ID, for each resource the plan imports."""
-    return {change["address"]: change["change"]["importing"]["id"] for change in plan.get("resource_changes", []) if "importing" in change["change"]}
+    return {
+        change["address"]: change["change"]["importing"]["id"]
+        for change in plan.get("resource_changes", [])
+        if "importing" in change["change"]
+    }
 
 
 def _version(text: str) -> tuple[int, ...]:

@@ -36,10 +36,10 @@ from tests.terraform.schema import PROVIDER_ADDRESS
 from tests.terraform.values import (
     UNKNOWN,
     Path,
+    attribute_path,
     complete,
     decode,
     encode,
-    attribute_path,
     error,
     transform,
 )

@@ -43,7 +43,9 @@ REPLACED_BY: dict[str, Rule] = {
         ),
         "internal/service/acm/certificate.go",
     ),
-    "aws_acm_certificate_validation": Rule(("certificate_arn", "validation_record_fqdns"), "internal/service/acm/certificate_validation.go"),
+    "aws_acm_certificate_validation": Rule(
+        ("certificate_arn", "validation_record_fqdns"), "internal/service/acm/certificate_validation.go"
+    ),
     # A distribution's and an origin access control's other arguments change in place
     # (UpdateDistribution, UpdateOriginAccessControl); a staging distribution is another resource.
     "aws_cloudfront_distribution": Rule(("staging",), "internal/service/cloudfront/distribution.go"),
@@ -131,7 +133,9 @@ def plan_defaults(type_name: str, block: dict[str, Any], config: dict[str, Any],
     return legacy
 
 
-def requires_replace(type_name: str, block: dict[str, Any], prior: dict[str, Any], planned: dict[str, Any], region: str | None) -> list[Path]:
+def requires_replace(
+    type_name: str, block: dict[str, Any], prior: dict[str, Any], planned: dict[str, Any], region: str | None
+) -> list[Path]:
     """The attribute paths whose planned change replaces the resource (an unknown new value counts as a change)."""
     paths: list[Path] = [
         (name,)

@@ -64,12 +64,12 @@ def changes(plan: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     return {address: act for address, act in actions(plan).items() if act != ("no-op",)}
 
 
-def test_an_unchanged_config_plans_no_change(plans, deployed):
+def test_an_unchanged_config_plans_no_change(plans: Plans, deployed: dict[str, Any]) -> None:
     """The baseline the other cases rely on: the applied state and its own config agree."""
     assert changes(plan_of(plans, BASE, deployed)) == {}
 
 
-def test_a_region_change_replaces_the_policy_bucket_its_settings_and_object(plans, deployed):
+def test_a_region_change_replaces_the_policy_bucket_its_settings_and_object(plans: Plans, deployed: dict[str, Any]) -> None:
     """Provider 6 forces replacement when a regional resource's region changes
     (internal/provider/sdkv2/region.go): the bucket moves, and everything naming it follows."""
     plan = plan_of(plans, changed(region="us-west-2"), deployed)
@@ -81,7 +81,7 @@ def test_a_region_change_replaces_the_policy_bucket_its_settings_and_object(plan
     assert {address: act for address, act in found.items() if address not in SITE} == {"aws_cloudfront_distribution.mta_sts": ("update",)}
 
 
-def test_a_changed_txt_value_is_an_update_in_place(plans, deployed):
+def test_a_changed_txt_value_is_an_update_in_place(plans: Plans, deployed: dict[str, Any]) -> None:
     """A record set's values change by UPSERT; only its name and zone force a new one (route53/record.go)."""
     plan = plan_of(plans, changed(dmarc={"p": "quarantine", "rua": ["mailto:dmarc@example.gov"]}), deployed)
     assert changes(plan) == {"aws_route53_record.dmarc": ("update",)}
@@ -91,13 +91,13 @@ def test_a_changed_txt_value_is_an_update_in_place(plans, deployed):
     assert "p=quarantine" in dmarc["change"]["after"]["records"][0]
 
 
-def test_a_removed_resource_block_plans_a_delete(plans, deployed):
+def test_a_removed_resource_block_plans_a_delete(plans: Plans, deployed: dict[str, Any]) -> None:
     """Dropping tls_rpt removes its record set from the stack: Terraform deletes what state still holds."""
     plan = plan_of(plans, changed(tls_rpt=None), deployed)
     assert changes(plan) == {"aws_route53_record.tls_rpt": ("delete",)}
 
 
-def test_an_import_block_plans_an_import(plans):
+def test_an_import_block_plans_an_import(plans: Plans) -> None:
     """``adopt: [mx]`` writes an import block: the plan imports the live MX set by its record ID
     (ZONEID_NAME_TYPE) instead of creating it, and creates the rest."""
     plan = plan_of(plans, changed(adopt=["mx"]), None)

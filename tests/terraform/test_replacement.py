@@ -20,12 +20,12 @@ def resources(schema: Schema) -> dict[str, Any]:
     return dict(schema[1]["provider_schemas"][PROVIDER_ADDRESS]["resource_schemas"])
 
 
-def test_every_resource_type_maildns_emits_has_a_row():
+def test_every_resource_type_maildns_emits_has_a_row() -> None:
     """A new resource class without a row would plan every change in place: the table follows the code."""
     assert set(REPLACED_BY) == maildns_types()[0]
 
 
-def test_every_row_names_arguments_of_the_served_schema(schema):
+def test_every_row_names_arguments_of_the_served_schema(schema: tuple[Path, dict[str, Any]]) -> None:
     block_of = {name: doc["block"] for name, doc in resources(schema).items()}
     missing = [
         f"{type_name}.{name}"
@@ -38,7 +38,7 @@ def test_every_row_names_arguments_of_the_served_schema(schema):
     assert PROVIDER_SOURCE.startswith("https://github.com/hashicorp/terraform-provider-aws/")
 
 
-def test_every_default_is_an_optional_argument_the_config_may_leave_out(schema):
+def test_every_default_is_an_optional_argument_the_config_may_leave_out(schema: tuple[Path, dict[str, Any]]) -> None:
     """A default of a computed attribute would hide the unknown the real plan shows; of a required one it could never apply."""
     attributes = {name: doc["block"].get("attributes", {}) for name, doc in resources(schema).items()}
     wrong = [
@@ -57,15 +57,16 @@ BUCKET: dict[str, Any] = {
         "region": {"type": "string", "optional": True, "computed": True},
     }
 }
-RECORD: dict[str, Any] = {"attributes": {"name": {"type": "string", "required": True}, "records": {"type": ["set", "string"], "optional": True}}}
+RECORD: dict[str, Any] = {
+    "attributes": {"name": {"type": "string", "required": True}, "records": {"type": ["set", "string"], "optional": True}}
+}
 
 
 @pytest.mark.parametrize(
-    ("type_name", "block", "prior", "planned", "provider_region", "expected"),
+    ("resource", "prior", "planned", "provider_region", "expected"),
     [
         pytest.param(
-            "aws_s3_bucket",
-            BUCKET,
+            ("aws_s3_bucket", BUCKET),
             {"bucket": "b", "region": "us-east-1"},
             {"bucket": "b", "region": "us-west-2"},
             "us-west-2",
@@ -73,8 +74,7 @@ RECORD: dict[str, Any] = {"attributes": {"name": {"type": "string", "required": 
             id="the provider's region moved: the bucket is replaced (forceNewIfRegionChanges)",
         ),
         pytest.param(
-            "aws_s3_bucket",
-            BUCKET,
+            ("aws_s3_bucket", BUCKET),
             {"bucket": "b", "region": ""},
             {"bucket": "b", "region": "us-east-1"},
             "us-east-1",
@@ -82,8 +82,7 @@ RECORD: dict[str, Any] = {"attributes": {"name": {"type": "string", "required": 
             id="a region left out becoming the provider's own is no change",
         ),
         pytest.param(
-            "aws_s3_bucket",
-            BUCKET,
+            ("aws_s3_bucket", BUCKET),
             {"bucket": "b", "region": "us-east-1"},
             {"bucket": UNKNOWN, "region": "us-east-1"},
             "us-east-1",
@@ -91,8 +90,7 @@ RECORD: dict[str, Any] = {"attributes": {"name": {"type": "string", "required": 
             id="an unknown new value of a ForceNew argument replaces",
         ),
         pytest.param(
-            "aws_route53_record",
-            RECORD,
+            ("aws_route53_record", RECORD),
             {"name": "a.example.gov", "records": ["x"]},
             {"name": "a.example.gov", "records": ["y"]},
             None,
@@ -100,8 +98,7 @@ RECORD: dict[str, Any] = {"attributes": {"name": {"type": "string", "required": 
             id="a record's values change in place",
         ),
         pytest.param(
-            "aws_route53_record",
-            RECORD,
+            ("aws_route53_record", RECORD),
             {"name": "a.example.gov", "records": ["x"]},
             {"name": "b.example.gov", "records": ["x"]},
             None,
@@ -110,11 +107,13 @@ RECORD: dict[str, Any] = {"attributes": {"name": {"type": "string", "required": 
         ),
     ],
 )
-def test_requires_replace(type_name, block, prior, planned, provider_region, expected):
-    assert requires_replace(type_name, block, prior, planned, provider_region) == expected
+def test_requires_replace(
+    resource: tuple[str, dict[str, Any]], prior: dict[str, Any], planned: dict[str, Any], provider_region: str | None, expected: Any
+) -> None:
+    assert requires_replace(*resource, prior, planned, provider_region) == expected
 
 
-def test_defaults_fill_only_what_the_config_leaves_out():
+def test_defaults_fill_only_what_the_config_leaves_out() -> None:
     """SDK schemas plan their Default: (s3/bucket.go force_destroy) and provider 6 its region (region.go defaultRegion)."""
     planned: dict[str, Any] = {"bucket": UNKNOWN, "force_destroy": None, "region": UNKNOWN, "bucket_prefix": "p-"}
     assert plan_defaults("aws_s3_bucket", BUCKET, {"bucket_prefix": "p-"}, planned, "eu-west-1") is True
@@ -149,6 +148,6 @@ def test_defaults_fill_only_what_the_config_leaves_out():
         pytest.param("aws_kms_key", "1234abcd", {}, id="other types carry nothing in their ID"),
     ],
 )
-def test_import_ids(type_name, id_, expected):
+def test_import_ids(type_name: str, id_: str, expected: Any) -> None:
     """What the provider's Read fills in from an import ID (route53/record.go parseRecordID; s3/bucket.go NamePrefixFromName)."""
     assert import_id(type_name, id_) == expected
