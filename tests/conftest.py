@@ -41,6 +41,8 @@ CLEARED = frozenset(
         "GIT_PAGER",
     }
 )
+# Switches of the suite itself, kept: MAILDNS_SKIP_TERRAFORM=1 skips the Terraform tests (tests/terraform/harness.py).
+KEPT = frozenset({"MAILDNS_SKIP_TERRAFORM"})
 # Values set rather than inherited: a plain terminal type, a UTF-8 locale, git without the user's
 # or the system's configuration (commit signing, hooks, default branch), no Terraform telemetry.
 FIXED = {
@@ -56,7 +58,7 @@ FIXED = {
 
 def clean_environment(environ: MutableMapping[str, str]) -> None:
     """Drop the inherited variables that change behaviour and set the fixed ones, in place."""
-    for key in [k for k in environ if k in CLEARED or k.startswith(CLEARED_PREFIXES)]:
+    for key in [k for k in environ if (k in CLEARED or k.startswith(CLEARED_PREFIXES)) and k not in KEPT]:
         del environ[key]
     environ.update(FIXED)
 

@@ -13,7 +13,7 @@ import pytest
 
 from maildns.cli import main
 from tests.cli.test_cli import LOGIN_GOV, run, write
-from tests.conftest import child_env, with_default_signals
+from tests.conftest import FIXED, child_env, clean_environment, with_default_signals
 from tests.synth.helpers import ROOT
 
 
@@ -205,6 +205,28 @@ def test_every_test_that_signals_a_child_starts_it_with_default_signals():
         if SIGNALS_A_CHILD.search(text := path.read_text(encoding="utf-8")) and "with_default_signals(" not in text
     ]
     assert offenders == []
+
+
+def test_the_clean_environment_drops_what_changes_behaviour_and_keeps_the_suites_switches():
+    """CI=true, a MAILDNS_* setting, a Terraform CLI config or a git directory inherited from the
+    shell must not reach maildns, git or terraform in a test; the Terraform skip switch must."""
+    from tests.terraform.harness import SKIP_SWITCH
+
+    inherited = {
+        "CI": "true",
+        "NO_COLOR": "1",
+        "TERM": "xterm-256color",
+        "LC_ALL": "tr_TR.UTF-8",
+        "MAILDNS_JOBS": "bogus",
+        "MAILDNS_CONFIG": "/elsewhere",
+        "TF_CLI_CONFIG_FILE": "/nonexistent",
+        "GIT_DIR": "/nonexistent",
+        "JSII_RUNTIME": "/nonexistent",
+        "PATH": "/usr/bin",
+        SKIP_SWITCH: "1",
+    }
+    clean_environment(inherited)
+    assert inherited == {"PATH": "/usr/bin", SKIP_SWITCH: "1", **FIXED}
 
 
 def test_version(capsys):
