@@ -528,6 +528,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from maildns import scaffold
+
+    try:
+        return scaffold.init(Path(args.directory), args.domain, force=args.force)
+    except ValueError as exc:  # a --domain that is no domain name
+        raise UsageError(f"--domain {exc}") from None
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="maildns", description="Email DNS and MTA-STS hosting as code.")
     top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -595,6 +604,13 @@ def parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--exit-code", action="store_true", help="exit 3 when anything changes")
     review.set_defaults(handler=cmd_diff)
+    init = commands.add_parser(
+        "init", help="write a repository for an organisation's configs", description="write a repository for an organisation's configs"
+    )
+    init.add_argument("directory", metavar="DIR", help="the repository folder (created when missing)")
+    init.add_argument("--domain", action="append", default=[], metavar="D", help="also write config/<D>.yaml (repeatable)")
+    init.add_argument("--force", action="store_true", help="replace files that exist")
+    init.set_defaults(handler=cmd_init)
     return top
 
 

@@ -1,0 +1,39 @@
+"""The cdktf app (``cdktf synth`` runs ``python -m maildns.app``): one stack per config/<domain>.yaml.
+
+MAILDNS_CONFIG names another folder or file. Bad input prints one line per problem and exits 1
+before anything is written.
+"""
+
+import os
+import sys
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")  # before jsii starts Node
+
+from maildns.config import ConfigError, config_files, load_configs
+from maildns.fanout import synth, workers
+
+
+def main(prog: str = "maildns.app") -> int:
+    """Synthesize every config of MAILDNS_CONFIG (default ``config``); ``prog`` starts usage lines."""
+    path = os.environ.get("MAILDNS_CONFIG", "config")
+    files = config_files([path])
+    if not files:
+        print(f"{prog}: no .yaml files in {path}", file=sys.stderr)
+        return 2  # nothing to synthesize is a setup mistake, not an empty success
+    try:
+        configs = load_configs(files)
+    except ConfigError as exc:
+        print("\n".join(exc.lines), file=sys.stderr)
+        return 1
+    # Many stacks are synthesized by one process per core, with the same bytes as one app.
+    try:
+        jobs = workers()
+    except ValueError as exc:  # MAILDNS_JOBS is not a number
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 2
+    synth(configs, jobs=jobs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
