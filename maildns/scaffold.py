@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 
-from maildns.records.names import domain_name
 from maildns.errors import RuleError
+from maildns.records.names import domain_name
 
 # cdktf-cli is pinned to the release of the cdktf Python library maildns requires (the two
 # speak one protocol through jsii): package.json of the new repository asks for exactly this.

@@ -9,7 +9,6 @@ import argparse
 import re
 import types
 import typing
-from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
@@ -83,7 +82,7 @@ def documented(path: str) -> bool:
     if f"`{path}`" in CONFIGURATION or f"`{path}." in CONFIGURATION:
         return True
     parent, _, leaf = path.rpartition(".")
-    rows = [line for line in CONFIGURATION.splitlines() if line.startswith(f"| `{parent}`") or line.startswith(f"| `{parent}.")]
+    rows = [line for line in CONFIGURATION.splitlines() if line.startswith((f"| `{parent}`", f"| `{parent}."))]
     return bool(parent) and any(re.search(rf"\b{re.escape(leaf)}\b", row) for row in rows)
 
 

@@ -7,7 +7,7 @@ import pytest
 from maildns.config import load_config
 from maildns.records.txt import character_strings
 from tests.fixtures import LOGIN_GOV as FIXTURE_LOGIN_GOV
-from tests.synth.helpers import ROOT, config, resource, resources, synth
+from tests.synth.helpers import config, resource, resources, synth
 
 LOGIN_GOV = load_config(FIXTURE_LOGIN_GOV)
 ZONE_REF = "${data.aws_route53_zone.zone.zone_id}"

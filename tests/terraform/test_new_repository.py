@@ -47,14 +47,18 @@ def wheel(into: Path) -> Path:
     shutil.copytree(ROOT / "maildns", source / "maildns", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    built = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(into), str(source)], into)
+    built = run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(into), str(source)], into
+    )
     assert built.returncode == 0, built.stderr
     (found,) = into.glob("maildns-*.whl")
     return found
 
 
 @pytest.fixture(scope="module")
-def repository(tmp_path_factory: pytest.TempPathFactory, terraform_env: dict[str, str], terraform: str) -> tuple[Path, list[str], dict[str, str]]:
+def repository(
+    tmp_path_factory: pytest.TempPathFactory, terraform_env: dict[str, str], terraform: str
+) -> tuple[Path, list[str], dict[str, str]]:
     """An initialised repository with its .venv; returns (folder, make overrides, environment)."""
     base = tmp_path_factory.mktemp("new-repository")
     built = wheel(base)
