@@ -11,9 +11,8 @@ import pytest
 
 from maildns.cli import main
 from tests.conftest import child_env
+from tests.fixtures import LOGIN_GOV
 from tests.synth.helpers import ROOT
-
-LOGIN_GOV = ROOT / "config" / "login.gov.yaml"
 
 
 def run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

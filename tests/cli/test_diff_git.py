@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from maildns.cli import main
+from tests.fixtures import LOGIN_GOV
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = (ROOT / "config" / "login.gov.yaml").read_text()
+SHIPPED = LOGIN_GOV.read_text()
 WEAKER = SHIPPED.replace("  p: reject\n", "  p: none\n").replace("  - {host: alt2.aspmx.l.google.com, preference: 20}\n", "")
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",

@@ -13,6 +13,7 @@ from typing import Any
 from maildns.config import Config, load_configs, parse_config
 from maildns.stacks import build_app
 from tests.config.samples import ED25519, RSA_1024, RSA_2048
+from tests.fixtures import CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,7 +123,7 @@ def features() -> tuple[Config, ...]:
 
 
 def groups() -> dict[str, tuple[Config, ...]]:
-    return {"shipped": tuple(load_configs([ROOT / "config"])), "options": options(), "features": features()}
+    return {"shipped": tuple(load_configs([CONFIG])), "options": options(), "features": features()}
 
 
 def synthesize(configs: Sequence[Config], outdir: Path) -> dict[str, Path]:
