@@ -129,7 +129,7 @@ def provider_rules(name: str, options: Mapping[str, Any]) -> list[RuleError]:
         if (value := options.get(field)) not in (None, False, ())
     ]
     targets = options.get("dkim_targets") or ()
-    if targets and len(targets) != len(MICROSOFT_DKIM_SELECTORS):
+    if name == "microsoft-365" and targets and len(targets) != len(MICROSOFT_DKIM_SELECTORS):
         found.append(
             RuleError(
                 "must list two targets, for selector1 then selector2: Microsoft 365 rotates between them",
