@@ -134,13 +134,15 @@ REFUSED = [
         domain(dmarc={"cname": VENDOR, "p": "none", "rua": ["mailto:d@example.gov"]}),
         [
             "dmarc.p: must not be set with cname: the policy and its report addresses are the record at the target (got none; RFC 7489 6.1)",
-            "dmarc.rua: must not be set with cname: the policy and its report addresses are the record at the target (got [\"mailto:d@example.gov\"]; RFC 7489 6.1)",
+            'dmarc.rua: must not be set with cname: the policy and its report addresses are the record at the target (got ["mailto:d@example.gov"]; RFC 7489 6.1)',
         ],
         id="RFC 7489 6.1: _dmarc is a policy or a CNAME, one line per tag",
     ),
     pytest.param(
         domain(tls_rpt={"cname": TLS_VENDOR, "rua": ["mailto:t@example.gov"]}),
-        ["tls_rpt.rua: must not be set with cname: the report addresses are the record at the target (got [\"mailto:t@example.gov\"]; RFC 8460 3)"],
+        [
+            'tls_rpt.rua: must not be set with cname: the report addresses are the record at the target (got ["mailto:t@example.gov"]; RFC 8460 3)'
+        ],
         id="RFC 8460 3: _smtp._tls is a record or a CNAME",
     ),
     pytest.param(
@@ -150,20 +152,24 @@ REFUSED = [
     ),
     pytest.param(
         domain(provider="microsoft"),
-        ["provider.name: must be google-workspace or microsoft-365 (got microsoft; did you mean microsoft-365? see docs/configuration.md: Provider presets)"],
+        [
+            "provider.name: must be google-workspace or microsoft-365 (got microsoft; did you mean microsoft-365? see docs/configuration.md: Provider presets)"
+        ],
         id="a provider is one of the presets, with a did you mean",
     ),
     pytest.param(
         domain(provider={"name": "google-workspace", "dkim_targets": [T1], "mx": "mx.example.gov"}),
         [
             "provider.mx: must not be set with provider google-workspace: it is a microsoft-365 option (got mx.example.gov; see docs/configuration.md: Provider presets)",
-            f"provider.dkim_targets: must not be set with provider google-workspace: it is a microsoft-365 option (got [\"{T1}\"]; see docs/configuration.md: Provider presets)",
+            f'provider.dkim_targets: must not be set with provider google-workspace: it is a microsoft-365 option (got ["{T1}"]; see docs/configuration.md: Provider presets)',
         ],
         id="another provider's options are refused, one line each",
     ),
     pytest.param(
         domain(provider={"name": "microsoft-365", "dkim_targets": [T1]}),
-        [f"provider.dkim_targets: must list two targets, for selector1 then selector2: Microsoft 365 rotates between them (got [\"{T1}\"]; Microsoft 365 DKIM)"],
+        [
+            f'provider.dkim_targets: must list two targets, for selector1 then selector2: Microsoft 365 rotates between them (got ["{T1}"]; Microsoft 365 DKIM)'
+        ],
         id="Microsoft 365 DKIM: two selectors (learn.microsoft.com email-authentication-dkim-configure)",
     ),
     pytest.param(
@@ -173,7 +179,9 @@ REFUSED = [
     ),
     pytest.param(
         domain(mail="none", provider="google-workspace"),
-        ["provider: must not be set when mail is none: a parked domain has no mailbox provider (got google-workspace; RFC 7505 3, RFC 7208 5.1, RFC 7489 6.3: a parked domain publishes only the lockdown set)"],
+        [
+            "provider: must not be set when mail is none: a parked domain has no mailbox provider (got google-workspace; RFC 7505 3, RFC 7208 5.1, RFC 7489 6.3: a parked domain publishes only the lockdown set)"
+        ],
         id="a parked domain has no provider",
     ),
 ]
