@@ -81,6 +81,10 @@ def _allowed(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "", text)
 
 
+def _sanitized(id_: str) -> str:
+    return id_.replace("/", "--")  # as constructs escapes an id
+
+
 def _hcl() -> bool:
     # cdktf writes cdk.tf instead of cdk.tf.json when this is set (a truthy value, as cdktf reads it).
     return os.environ.get("SYNTH_HCL_OUTPUT", "") not in ("", "false", "0")
@@ -105,7 +109,10 @@ class _Block:
         self._import: tuple[str, TerraformProvider | None] | None = None
         self._element: TerraformResource | TerraformDataSource | None = None
         blocks = _Blocks.of(scope)
-        self._path = blocks.path_of(scope) + "/" + id_
+        self._path = blocks.path_of(scope) + "/" + _sanitized(id_)
+        if self._path in blocks.paths:
+            raise ValueError(f"{self._path}: there is already a construct with this path")
+        blocks.paths.add(self._path)
         self._components = self._path.split("/")[blocks.depth :]
         if _hcl():
             self.element  # noqa: B018  # created now: cdktf writes the HCL of its elements
@@ -252,13 +259,14 @@ class _Blocks(TerraformElement):
         self.blocks: list[_Block] = []
         self.stack_path: str = stack.node.path
         self.depth = len(self.stack_path.split("/"))
-        self._paths: dict[int, tuple[Construct, str]] = {id(stack): (stack, self.stack_path)}
+        self.stack = stack
+        self.paths: set[str] = set()
 
     @staticmethod
     def of(scope: Construct) -> _Blocks:
         found: _Blocks | None = getattr(scope, "_maildns_blocks", None)
         if found is None:
-            stack = TerraformStack.of(scope)
+            stack = _stack_of(scope)
             found = getattr(stack, "_maildns_blocks", None)
             if found is None:
                 found = _Blocks(stack)
@@ -267,11 +275,30 @@ class _Blocks(TerraformElement):
         return found
 
     def path_of(self, scope: Construct) -> str:
-        known = self._paths.get(id(scope))
+        """``scope.node.path``: from the scopes and ids ``maildns.cdk.Construct`` remembers where it can."""
+        known: str | None = getattr(scope, "_maildns_path", None)
         if known is None:
-            known = (scope, scope.node.path)  # the scope is kept, so its id is never reused
-            self._paths[id(scope)] = known
-        return known[1]
+            parent = getattr(scope, "maildns_parent", None)
+            if isinstance(scope, TerraformStack):
+                known = self.stack_path if scope is self.stack else scope.node.path
+            elif parent is not None:
+                known = self.path_of(parent[0]) + "/" + _sanitized(parent[1])
+            else:
+                known = scope.node.path
+            scope._maildns_path = known  # type: ignore[attr-defined]
+        return known
+
+
+def _stack_of(scope: Construct) -> TerraformStack:
+    """``TerraformStack.of(scope)``, found through the scopes ``maildns.cdk.Construct`` remembers where it can."""
+    current = scope
+    while not isinstance(current, TerraformStack):
+        parent = getattr(current, "maildns_parent", None)
+        if parent is None:
+            return TerraformStack.of(scope)
+        current = parent[0]
+    return current
+
 
     def to_terraform(self) -> Mapping[str, Any]:
         tf: dict[str, Any] = {}
