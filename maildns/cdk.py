@@ -20,9 +20,10 @@ else:
         """constructs' ``Construct``, which also remembers its scope and id on the Python side: the
         blocks of ``maildns.aws`` find their path and stack there without a call into Node.js."""
 
-        def __init__(self, scope: _Construct, id: str) -> None:  # noqa: A002  # the name constructs gives it
+        def __init__(self, scope: _Construct, id: str) -> None:
             super().__init__(scope, id)
             self.maildns_parent = (scope, id)
+
 
 LIBRARY = os.environ.get("MAILDNS_CDK", "cdktf")
 LIBRARIES = ("cdktf", "cdktn")

@@ -68,7 +68,7 @@ def unique_id(components: Sequence[str]) -> str:
         candidate = _allowed(components[0])
         if len(candidate) <= 255:
             return candidate
-    digest = hashlib.md5("/".join(components).encode()).hexdigest()[:8].upper()  # noqa: S324  # a name, not a secret
+    digest = hashlib.md5("/".join(components).encode()).hexdigest()[:8].upper()  # a name, not a secret
     kept: list[str] = []
     for component in components:
         if not kept or not kept[-1].endswith(component):
@@ -174,10 +174,10 @@ class _Block:
     get_string_attribute = string_attribute
 
     def get_number_attribute(self, name: str) -> float:
-        return self.element.get_number_attribute(name)  # type: ignore[no-any-return]
+        return self.element.get_number_attribute(name)
 
     def get_list_attribute(self, name: str) -> list[str]:
-        return self.element.get_list_attribute(name)  # type: ignore[no-any-return]
+        return self.element.get_list_attribute(name)
 
     # --- the JSON
 
@@ -195,7 +195,7 @@ class _Block:
     def _lifecycle_json(self) -> dict[str, Any] | None:
         if self._lifecycle is None:
             return None
-        values: dict[str, Any] = dict(self._lifecycle._values)  # type: ignore[attr-defined]  # jsii structs keep their fields there
+        values: dict[str, Any] = dict(self._lifecycle._values)  # jsii structs keep their fields there
         if values.get("replace_triggered_by"):
             values["replace_triggered_by"] = [x.address if isinstance(x, _Block) else x for x in values["replace_triggered_by"]]
         return values
@@ -222,14 +222,16 @@ class _Block:
                 blocks.blocks.remove(self)
             cls = _Resource if self.KIND == "resource" else _DataSource
             meta: dict[str, Any] = {"provider": self._provider, "lifecycle": self._lifecycle}
-            element = cls(self._scope, self._id, terraform_resource_type=self.TYPE, terraform_generator_metadata=_metadata(), **_present(meta))
+            element = cls(
+                self._scope, self._id, terraform_resource_type=self.TYPE, terraform_generator_metadata=_metadata(), **_present(meta)
+            )
             element.block = self
             if self._name is not None:
                 element.override_logical_id(self._name)
             if self._depends_on is not None:
                 element.depends_on = self._dependencies()
-            if self._import is not None:
-                element.import_from(*self._import)  # type: ignore[attr-defined]
+            if self._import is not None and isinstance(element, _Resource):
+                element.import_from(*self._import)
             self._element = element
         return self._element
 
@@ -288,18 +290,6 @@ class _Blocks(TerraformElement):
             scope._maildns_path = known  # type: ignore[attr-defined]
         return known
 
-
-def _stack_of(scope: Construct) -> TerraformStack:
-    """``TerraformStack.of(scope)``, found through the scopes ``maildns.cdk.Construct`` remembers where it can."""
-    current = scope
-    while not isinstance(current, TerraformStack):
-        parent = getattr(current, "maildns_parent", None)
-        if parent is None:
-            return TerraformStack.of(scope)
-        current = parent[0]
-    return current
-
-
     def to_terraform(self) -> Mapping[str, Any]:
         tf: dict[str, Any] = {}
         imports = []
@@ -324,6 +314,17 @@ def _stack_of(scope: Construct) -> TerraformStack:
         return {"imports": imports} if imports else {}
 
 
+def _stack_of(scope: Construct) -> TerraformStack:
+    """``TerraformStack.of(scope)``, found through the scopes ``maildns.cdk.Construct`` remembers where it can."""
+    current = scope
+    while not isinstance(current, TerraformStack):
+        parent = getattr(current, "maildns_parent", None)
+        if parent is None:
+            return TerraformStack.of(scope)
+        current = parent[0]
+    return current
+
+
 class AwsResource(_Block):
     """A ``resource`` block."""
 
@@ -333,6 +334,8 @@ class AwsDataSource(_Block):
 
     PREFIX = "data."
     KIND = "data"
+
+
 class AwsProvider(TerraformProvider):
     """``provider "aws"``; ``alias`` names a second configuration, e.g. one per region."""
 
