@@ -51,7 +51,7 @@ Dependable = Union["_Block", str]
 class Meta(TypedDict, total=False):
     """Terraform meta-arguments every resource and data source accepts."""
 
-    provider: TerraformProvider
+    provider: AwsProvider | TerraformProvider
     depends_on: Sequence[Dependable]
     lifecycle: TerraformResourceLifecycle
 
@@ -106,10 +106,10 @@ class _Block:
         self._lifecycle = meta.get("lifecycle")
         self._name: str | None = None
         self._referenced = False  # a reference was handed out with the name cdktf would give it
-        self._import: tuple[str, TerraformProvider | None] | None = None
+        self._import: tuple[str, AwsProvider | TerraformProvider | None] | None = None
         self._element: TerraformResource | TerraformDataSource | None = None
         blocks = _Blocks.of(scope)
-        self._path = blocks.path_of(scope) + "/" + _sanitized(id_)
+        self._path = _path_of(scope) + "/" + _sanitized(id_)
         if self._path in blocks.paths:
             raise ValueError(f"{self._path}: there is already a construct with this path")
         blocks.paths.add(self._path)
@@ -128,10 +128,10 @@ class _Block:
         if self._element is not None:
             self._element.override_logical_id(new_logical_id)
 
-    def import_from(self, id_: str, provider: TerraformProvider | None = None) -> None:
+    def import_from(self, id_: str, provider: AwsProvider | TerraformProvider | None = None) -> None:
         self._import = (id_, provider)
         if self._element is not None:
-            self._element.import_from(id_, provider)  # type: ignore[union-attr]
+            self._element.import_from(id_, _jsii_provider(provider))  # type: ignore[union-attr]
 
     @property
     def depends_on(self) -> list[Dependable] | None:
@@ -221,7 +221,7 @@ class _Block:
             if self in blocks.blocks:
                 blocks.blocks.remove(self)
             cls = _Resource if self.KIND == "resource" else _DataSource
-            meta: dict[str, Any] = {"provider": self._provider, "lifecycle": self._lifecycle}
+            meta: dict[str, Any] = {"provider": _jsii_provider(self._provider), "lifecycle": self._lifecycle}
             element = cls(
                 self._scope, self._id, terraform_resource_type=self.TYPE, terraform_generator_metadata=_metadata(), **_present(meta)
             )
@@ -231,7 +231,7 @@ class _Block:
             if self._depends_on is not None:
                 element.depends_on = self._dependencies()
             if self._import is not None and isinstance(element, _Resource):
-                element.import_from(*self._import)
+                element.import_from(self._import[0], _jsii_provider(self._import[1]))
             self._element = element
         return self._element
 
@@ -259,10 +259,19 @@ class _Blocks(TerraformElement):
     def __init__(self, stack: TerraformStack) -> None:
         super().__init__(stack, self.ID)
         self.blocks: list[_Block] = []
-        self.stack_path: str = stack.node.path
+        self.stack_path = _path_of(stack)
         self.depth = len(self.stack_path.split("/"))
         self.stack = stack
         self.paths: set[str] = set()
+        self.providers: list[AwsProvider] = []
+        self.providers_are_elements = False
+
+    def provider_elements(self) -> None:
+        """Every provider of the stack as a cdktf element, from now on."""
+        self.providers_are_elements = True
+        for provider in self.providers:
+            if provider._element is None:
+                provider._element = _Provider(provider)
 
     @staticmethod
     def of(scope: Construct) -> _Blocks:
@@ -276,22 +285,13 @@ class _Blocks(TerraformElement):
             scope._maildns_blocks = found  # type: ignore[attr-defined]
         return found
 
-    def path_of(self, scope: Construct) -> str:
-        """``scope.node.path``: from the scopes and ids ``maildns.cdk.Construct`` remembers where it can."""
-        known: str | None = getattr(scope, "_maildns_path", None)
-        if known is None:
-            parent = getattr(scope, "maildns_parent", None)
-            if isinstance(scope, TerraformStack):
-                known = self.stack_path if scope is self.stack else scope.node.path
-            elif parent is not None:
-                known = self.path_of(parent[0]) + "/" + _sanitized(parent[1])
-            else:
-                known = scope.node.path
-            scope._maildns_path = known  # type: ignore[attr-defined]
-        return known
-
     def to_terraform(self) -> Mapping[str, Any]:
         tf: dict[str, Any] = {}
+        providers = [p.to_json() for p in self.providers if p._element is None]
+        if providers:
+            # As cdktf's TerraformProvider writes it (the stack's overrides may replace the requirement).
+            tf["terraform"] = {"required_providers": {"aws": {"version": PROVIDER_VERSION, "source": "aws"}}}
+            tf["provider"] = {"aws": providers}
         imports = []
         for block in self.blocks:
             name = block.friendly_unique_id
@@ -312,6 +312,20 @@ class _Blocks(TerraformElement):
             if block._import is not None:
                 imports.setdefault(block.TYPE, []).append(block.friendly_unique_id)
         return {"imports": imports} if imports else {}
+
+
+def _path_of(scope: Construct) -> str:
+    """``scope.node.path``: from the scopes and ids ``maildns.cdk`` remembers where it can."""
+    known: str | None = getattr(scope, "_maildns_path", None)
+    if known is None:
+        parent = getattr(scope, "maildns_parent", None)
+        if parent is None:
+            known = scope.node.path
+        else:
+            above = _path_of(parent[0])
+            known = f"{above}/{_sanitized(parent[1])}" if above else _sanitized(parent[1])
+        scope._maildns_path = known  # type: ignore[attr-defined]
+    return known
 
 
 def _stack_of(scope: Construct) -> TerraformStack:
@@ -336,8 +350,14 @@ class AwsDataSource(_Block):
     KIND = "data"
 
 
-class AwsProvider(TerraformProvider):
-    """``provider "aws"``; ``alias`` names a second configuration, e.g. one per region."""
+class AwsProvider:
+    """``provider "aws"``; ``alias`` names a second configuration, e.g. one per region.
+
+    Written by the stack's blocks element, as cdktf's ``TerraformProvider`` writes it, until a
+    block with an element of its own needs a provider that cdktf sees: then every provider of the
+    stack becomes an element (``_Provider``), in the order they were made, which keeps the order
+    of the ``provider`` list.
+    """
 
     def __init__(
         self,
@@ -348,22 +368,20 @@ class AwsProvider(TerraformProvider):
         alias: str | None = None,
         default_tags: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
-        super().__init__(
-            scope, id_, terraform_resource_type="aws", terraform_generator_metadata=_metadata(), terraform_provider_source="aws"
-        )
+        self._scope = scope
+        self._id = id_
         self._alias = alias
         self._attributes = _present({"alias": alias, "region": region, "default_tags": [default_tags] if default_tags else None})
+        self._element: _Provider | None = None
+        blocks = _Blocks.of(scope)
+        blocks.providers.append(self)
+        if blocks.providers_are_elements or _hcl():
+            blocks.provider_elements()
 
-    def _synthesize_attributes(self) -> Mapping[str, Any]:
-        return self._attributes
-
-    @property  # type: ignore[misc]  # read-only here: the alias is fixed at construction
+    @property
     def alias(self) -> str | None:
-        # cdktf's own getter always answers undefined; the generated bindings override it too.
         return self._alias
 
-    # cdktf's getters below read ``alias`` twice each, and every read from Node.js is a call back
-    # into Python; answering them here costs one call each. Same values, as text instead of a token.
     @property
     def fqn(self) -> str:
         return f"aws.{self._alias}" if self._alias is not None else "aws"
@@ -371,3 +389,50 @@ class AwsProvider(TerraformProvider):
     @property
     def meta_attributes(self) -> Mapping[str, Any]:
         return {"alias": self._alias} if self._alias is not None else {}
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self._attributes, **self.meta_attributes}
+
+    @property
+    def element(self) -> TerraformProvider:
+        """This provider as a cdktf element (with every other provider of its stack)."""
+        if self._element is None:
+            _Blocks.of(self._scope).provider_elements()
+        assert self._element is not None  # provider_elements made it
+        return self._element
+
+
+class _Provider(TerraformProvider):
+    """An ``AwsProvider`` as a cdktf element: cdktf calls back for its attributes."""
+
+    def __init__(self, provider: AwsProvider) -> None:
+        super().__init__(
+            provider._scope,
+            provider._id,
+            terraform_resource_type="aws",
+            terraform_generator_metadata=_metadata(),
+            terraform_provider_source="aws",
+        )
+        self.provider = provider
+
+    def _synthesize_attributes(self) -> Mapping[str, Any]:
+        return self.provider._attributes
+
+    @property  # type: ignore[misc]  # read-only here: the alias is fixed at construction
+    def alias(self) -> str | None:
+        # cdktf's own getter always answers undefined; the generated bindings override it too.
+        return self.provider.alias
+
+    # cdktf's getters below read ``alias`` twice each, and every read from Node.js is a call back
+    # into Python; answering them here costs one call each. Same values, as text instead of a token.
+    @property
+    def fqn(self) -> str:
+        return self.provider.fqn
+
+    @property
+    def meta_attributes(self) -> Mapping[str, Any]:
+        return self.provider.meta_attributes
+
+
+def _jsii_provider(provider: AwsProvider | TerraformProvider | None) -> TerraformProvider | None:
+    return provider.element if isinstance(provider, AwsProvider) else provider
