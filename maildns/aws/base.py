@@ -220,6 +220,7 @@ class _Block:
             blocks = _Blocks.of(self._scope)
             if self in blocks.blocks:
                 blocks.blocks.remove(self)
+            blocks.provider_elements()  # cdktf checks that an element's provider is an element of its stack
             cls = _Resource if self.KIND == "resource" else _DataSource
             meta: dict[str, Any] = {"provider": _jsii_provider(self._provider), "lifecycle": self._lifecycle}
             element = cls(
