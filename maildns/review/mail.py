@@ -52,7 +52,7 @@ def mail(stack: str, doc: Mapping[str, Any]) -> Mail:
 def _domain(stack: str, doc: Mapping[str, Any], records: Mapping[tuple[str, str], RecordSet]) -> str:
     """The mail domain of a stack: where its DMARC record sits, else its zone, else the stack name."""
     for name, type_ in records:
-        if type_ == "TXT" and (domain := dmarc_domain(name)) is not None:
+        if type_ in ("TXT", "CNAME") and (domain := dmarc_domain(name)) is not None:
             return domain
     for body in doc.get("data", {}).get("aws_route53_zone", {}).values():
         if isinstance(body.get("name"), str):

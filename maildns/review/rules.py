@@ -66,9 +66,37 @@ def _duration(seconds: int) -> str:
     return f"{seconds} s"
 
 
+def _cname(view: Mail, name: str) -> str | None:
+    """The target of the CNAME at ``name`` (a record delegated to a vendor), or None."""
+    rs = view.records.get((name.lower(), "CNAME"))
+    return rs.values[0].rstrip(".").lower() if rs and rs.values else None
+
+
+def _delegation(what: str, name: str, before: str | None, after: str | None, *, published: bool) -> Iterator[Found]:
+    """A record delegated by CNAME (``before``/``after`` its targets) removed, pointed elsewhere, or
+    changed in form (a CNAME to a record of the domain's own or back; ``published``: the name still
+    has a record): receivers then read what another zone publishes, or nothing."""
+    kind = what.lower()
+    if before is not None and after is None and not published:
+        yield f"{kind}-removed", f"{what} record {name} (a CNAME to {before}) removed: receivers find no {what} record"
+    elif before is not None and after is None:
+        yield f"{kind}-delegation-ended", f"{what} record {name} no longer a CNAME to {before}: it is published here now"
+    elif before is None and after is not None and published:
+        yield f"{kind}-delegated", f"{what} record {name} becomes a CNAME to {after}: receivers read whatever that name publishes"
+    elif before is not None and after is not None and before != after:
+        yield (
+            f"{kind}-target-changed",
+            f"{what} record {name} CNAME target changed {before} -> {after}: receivers read the new target's record",
+        )
+
+
 def dmarc(old: View, new: View) -> Iterator[Found]:
     name = dmarc_name(old.mail.domain)
     before, after = find(old.mail, is_dmarc, name), find(new.mail, is_dmarc, name)
+    was_cname, now_cname = _cname(old.mail, name), _cname(new.mail, name)
+    if was_cname is not None or now_cname is not None:
+        yield from _delegation("DMARC", name, was_cname, now_cname, published=(after if was_cname else before) is not None)
+        return
     if before is None:
         return
     if after is None:
@@ -194,13 +222,30 @@ def mta_sts(old: View, new: View) -> Iterator[Found]:
 
 def dkim(old: View, new: View) -> Iterator[Found]:
     for key, rs in sorted(old.mail.records.items()):
-        if not is_dkim_name(key[0]):
+        if not is_dkim_name(key[0]) or key[1] not in ("TXT", "CNAME"):
             continue
+        # SES Easy DKIM CNAMEs are named by tokens known after apply; SES rotates the keys behind them.
+        ses = "${" in key[0]
+        cname = key[1] == "CNAME" and not ses
         after = new.mail.records.get(key)
-        if after is None:
+        other = new.mail.records.get((key[0], "CNAME" if key[1] == "TXT" else "TXT"))
+        delegated = f" (a CNAME to {rs.values[0].rstrip('.')})" if cname and rs.values else ""
+        if after is None and other is not None and not ses:
+            form = f"a CNAME to {other.values[0].rstrip('.')}" if other.type == "CNAME" and other.values else "a key record"
+            yield (
+                "dkim-key-replaced",
+                f"DKIM selector {rs.name} becomes {form}: mail signed with the old key and still in flight fails DKIM",
+            )
+        elif after is None:
             yield (
                 "dkim-selector-removed",
-                f"DKIM selector {rs.name} removed: mail signed with it and still in flight fails DKIM (RFC 6376 3.6.2.2)",
+                f"DKIM selector {rs.name}{delegated} removed: mail signed with it and still in flight fails DKIM (RFC 6376 3.6.2.2)",
+            )
+        elif sorted(after.values) != sorted(rs.values) and cname:
+            yield (
+                "dkim-target-changed",
+                f"DKIM selector {rs.name} CNAME target changed {rs.values[0].rstrip('.')} -> {after.values[0].rstrip('.')}: "
+                "mail signed with the key at the old target and still in flight fails DKIM unless the new one publishes it",
             )
         elif sorted(after.values) != sorted(rs.values):
             yield "dkim-key-replaced", f"DKIM key of {rs.name} replaced: mail signed with the old key and still in flight fails DKIM"
@@ -208,6 +253,11 @@ def dkim(old: View, new: View) -> Iterator[Found]:
 
 def tls_rpt(old: View, new: View) -> Iterator[Found]:
     name = tls_rpt_name(old.mail.domain)
+    was_cname, now_cname = _cname(old.mail, name), _cname(new.mail, name)
+    if was_cname is not None or now_cname is not None:
+        published = find(new.mail if was_cname else old.mail, is_tls_rpt, name) is not None
+        yield from _delegation("TLS-RPT", name, was_cname, now_cname, published=published)
+        return
     before = parse_tls_rpt(find(old.mail, is_tls_rpt, name) or "").get("rua")
     after = parse_tls_rpt(find(new.mail, is_tls_rpt, name) or "").get("rua")
     for uri in sorted(uris(before) - uris(after)):
