@@ -14,7 +14,7 @@ import pytest
 from pydantic import BaseModel
 
 from maildns.cli import parser
-from maildns.config.models import Config
+from maildns.config.domain import Config
 from tests.synth.helpers import ROOT
 
 DOCS = ROOT / "docs"
