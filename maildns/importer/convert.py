@@ -8,6 +8,7 @@ from typing import Any
 
 from maildns.errors import FieldPath, Problem
 from maildns.importer.live import Live, RecordSet
+from maildns.importer.lockdown import lockdown
 from maildns.records import mta_sts as sts
 from maildns.records.dkim import colon_list, dkim_name, parse_dkim
 from maildns.records.dmarc import TAG_ORDER, dmarc_name, is_dmarc, report_uris
@@ -17,20 +18,22 @@ from maildns.records.tags import parse_tags
 from maildns.records.tls_rpt import parse_tls_rpt, rua_uris, tls_rpt_name
 
 # Key order of the written file: the order of the README's configuration reference.
-KEYS = ("domain", "ttl", "ttl_overrides", "mx", "spf", "apex_txt", "dkim", "dmarc", "tls_rpt", "mta_sts", "adopt")
+KEYS = ("domain", "mail", "ttl", "ttl_overrides", "mx", "spf", "apex_txt", "dkim", "dmarc", "tls_rpt", "mta_sts", "adopt")
 DMARC_INTEGERS = ("pct", "ri")
 DMARC_LISTS = ("rua", "ruf")
 
 
 @dataclass(frozen=True)
 class Note:
-    """Something published that the written config cannot reproduce as it is: shown as a YAML
-    comment above ``path[0]`` (or the file's head) and printed as a warning."""
+    """A decision the written config makes about what is published (what the first deploy
+    changes, what is left out): a YAML comment beside the field it concerns (beside the DKIM key
+    of ``anchor``, a selector, when it concerns one) and a warning."""
 
     path: FieldPath
     message: str
     value: Any
     rule: str
+    anchor: str | None = None
 
     def problem(self, file: str) -> Problem:
         if self.value is None:  # nothing is published there
@@ -45,13 +48,21 @@ class Imported:
     domain: str
     data: dict[str, Any] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    spellings: list[Note] = field(default_factory=list)
+    """Record sets the config writes in other words with the same meaning: one line each, a comment only."""
 
-    def note(self, path: FieldPath, message: str, value: Any, rule: str) -> None:
-        self.notes.append(Note(path, message, value, rule))
+    def note(self, path: FieldPath, message: str, value: Any, rule: str, anchor: str | None = None) -> None:
+        self.notes.append(Note(path, message, value, rule, anchor))
 
 
 def convert(live: Live) -> Imported:
     """The config data that publishes what ``live`` holds, as far as maildns can express it."""
+    if (parked := lockdown(live)) is not None:
+        data, parked_ttls, parked_adopt = parked
+        out = Imported(live.domain, data)
+        _ttls(out, parked_ttls)
+        out.data["adopt"] = parked_adopt
+        return out
     out = Imported(live.domain, {"domain": live.domain})
     adopt: list[str] = []
     ttls: dict[str, int] = {}
@@ -85,13 +96,11 @@ def convert(live: Live) -> Imported:
     key_ttls: set[int] = set()
     for selector in live.selectors:
         name = dkim_name(selector, domain)
-        if name in live.cnames:
-            out.note(
-                ("dkim",),
-                f"{name} is an alias of {live.cnames[name]} (the signer keeps the key there); left as it is, not managed",
-                selector,
-                "RFC 6376 3.6.2.1",
-            )
+        if (alias := live.get(name, "CNAME")) is not None:
+            # The signer keeps the key at the target (RFC 6376 3.6.2.1): delegated, as published.
+            keys.append({"selector": selector, "cname": alias.values[0]})
+            key_ttls.add(alias.ttl)
+            adopt.append(f"dkim:{selector}")
         elif (found := live.get(name, "TXT")) is not None and (key := _dkim(out, selector, found)) is not None:
             keys.append(key)
             key_ttls.add(found.ttl)
@@ -107,14 +116,23 @@ def convert(live: Live) -> Imported:
                 "see README: Configuration",
             )
 
-    if (dmarc := live.get(dmarc_name(domain), "TXT")) is not None:
+    wildcards(out, live)
+    if (alias := live.get(dmarc_name(domain), "CNAME")) is not None:
+        out.data["dmarc"] = {"cname": alias.values[0]}  # delegated to a vendor, who keeps the policy
+        adopt.append("dmarc")
+        ttls["dmarc"] = alias.ttl
+    elif (dmarc := live.get(dmarc_name(domain), "TXT")) is not None:
         _dmarc(out, dmarc)
         adopt.append("dmarc")  # the config always publishes _dmarc, so an existing set is imported
         ttls["dmarc"] = dmarc.ttl
-    else:
+    elif live.wildcard(dmarc_name(domain), "TXT") is None:
         out.note(("dmarc",), "no DMARC record is published: the config's default v=DMARC1; p=reject will be created", None, "RFC 7489 6.1")
 
-    if (tls := live.get(tls_rpt_name(domain), "TXT")) is not None and _tls_rpt(out, tls):
+    if (alias := live.get(tls_rpt_name(domain), "CNAME")) is not None:
+        out.data["tls_rpt"] = {"cname": alias.values[0]}
+        adopt.append("tls_rpt")
+        ttls["tls_rpt"] = alias.ttl
+    elif (tls := live.get(tls_rpt_name(domain), "TXT")) is not None and _tls_rpt(out, tls):
         adopt.append("tls_rpt")
         ttls["tls_rpt"] = tls.ttl
 
@@ -129,11 +147,59 @@ def convert(live: Live) -> Imported:
                 host,
                 "RFC 1034 3.6.2",
             )
+        for type_ in ("A", "AAAA"):
+            if (through := live.wildcard(host, type_)) is not None:
+                out.note(
+                    ("mta_sts",),
+                    f"{host} {type_} answers only through the wildcard {through.owner}: the first deploy creates the policy site's {type_} alias there, which takes {host} out of the wildcard",
+                    through.shown,
+                    "RFC 4592 2.2.1",
+                )
         adopt += [f"mta_sts_{t.lower()}" for t in ("A", "AAAA") if live.get(host, t) is not None]
 
     _ttls(out, ttls)
     out.data["adopt"] = adopt
     return out
+
+
+WILDCARD_RULE = "RFC 4592 2.1.1"
+
+
+def wildcards(out: Imported, live: Live) -> None:
+    """One note per wildcard and section for the probed names that answer only through it: nothing
+    is published at those names, so nothing there is imported or adopted (Terraform cannot import
+    a record set that does not exist); the wildcard itself is left as it is."""
+    domain = live.domain
+    found: dict[tuple[str, str], list[str]] = {}
+    for (name, type_), through in live.wildcards.items():
+        if name != sts.policy_host(domain):  # the policy host's addresses are noted beside mta_sts
+            found.setdefault((_section(name, domain), through.owner), []).append(name)
+    for (section, owner), names in found.items():
+        through = live.wildcards[(names[0], "TXT")]
+        if section == "dkim":
+            selectors = ", ".join(n.split("._domainkey.")[0] for n in names)
+            message = (
+                f"no key is published at the selectors {selectors}: they answer only through the wildcard {owner} (a random"
+                " selector gets the same answer), so none is imported or adopted; the wildcard is left as it is, not managed"
+            )
+        elif section == "dmarc":
+            message = (
+                f"no DMARC record is published at {names[0]}: it answers only through the wildcard {owner}; the config's"
+                " default v=DMARC1; p=reject will be created there, and the wildcard is left as it is, not managed"
+            )
+        else:
+            message = (
+                f"nothing is published at {names[0]}: it answers only through the wildcard {owner}, so nothing there is"
+                " imported or adopted; the wildcard is left as it is, not managed"
+            )
+        out.note((section,), message, through.shown, WILDCARD_RULE)
+
+
+def _section(name: str, domain: str) -> str:
+    """The config section a probed name belongs to."""
+    if name.endswith("._domainkey." + domain):
+        return "dkim"
+    return {dmarc_name(domain): "dmarc", tls_rpt_name(domain): "tls_rpt"}.get(name, "mta_sts")
 
 
 def _ttls(out: Imported, ttls: dict[str, int]) -> None:
