@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from maildns.config import defaults, parked
+from maildns.config import defaults, parked, providers
 from maildns.config.domain import Config
 from maildns.config.features import cross_domain_problems
 from maildns.config.fields import SCHEMA_RULE
@@ -100,18 +100,29 @@ def defaults_file(folder: Path) -> Path | None:
 
 def _with_defaults(data: Any, written: Written, path: Path, source: str) -> Config:
     shared = defaults_file(path.parent)
-    if shared is None or not isinstance(data, dict):
+    if (shared is None and not (isinstance(data, dict) and data.get("provider") is not None)) or not isinstance(data, dict):
         return parse_config(data, source, written)
-    stat = shared.stat()
-    base, base_written = _read_defaults(shared, (stat.st_mtime_ns, stat.st_size))
+    if shared is None:
+        base, base_written = {}, {}
+    else:
+        stat = shared.stat()
+        base, base_written = _read_defaults(shared, (stat.st_mtime_ns, stat.st_size))
     mail = data.get("mail", base.get("mail"))
-    merged, origins = defaults.merge(parked.for_parked(base) if mail == "none" else base, data, str(shared))
+    base = defaults.under_own(parked.for_parked(base) if mail == "none" else base, data)
+    layers: list[tuple[Any, str]] = [(base, str(shared))]
+    provider = data.get("provider", base.get("provider"))
+    preset_source = providers.source(provider)
+    if preset_source is not None and mail != "none":
+        mta_sts = isinstance(data.get("mta_sts", base.get("mta_sts")), dict)
+        layers.append((providers.preset_fields(provider, data.get("domain"), mta_sts=mta_sts), preset_source))
+    merged, origins = defaults.layered(layers, data)
     # What was written for each value, in the file that holds it.
     inherited = {p: w for p, w in base_written.items() if defaults.origin(p, origins, source) != source}
     try:
         config = parse_config(merged, source, {**inherited, **written})
     except ConfigError as exc:
-        raise ConfigError(defaults.relocate(exc.problems, origins)) from None
+        problems = defaults.relocate(exc.problems, origins)
+        raise ConfigError(parked.explain_inherited(problems, origins.get(("mail",)))) from None
     config._inherited = tuple(defaults.inherited(merged, origins))
     return config
 

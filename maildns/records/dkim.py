@@ -116,12 +116,39 @@ def rsa_bits(data: bytes) -> int:
     return load_der_public_key(data).key_size  # type: ignore[union-attr]
 
 
-def render_dkim(*, key_type: str, public_key: str, hash_algorithms: tuple[str, ...] = (), flags: tuple[str, ...] = ()) -> str:
-    """``v=DKIM1; [h=...; ]k=...; [t=...; ]p=...``: v first, each tag once (RFC 6376 3.6.1)."""
+def flags(*, testing: bool = False, strict: bool = False) -> tuple[str, ...]:
+    """The ``t=`` flags (RFC 6376 3.6.1): ``y`` (testing), ``s`` (no subdomains in the i= identity)."""
+    return (("y",) if testing else ()) + (("s",) if strict else ())
+
+
+# What a key delegated by CNAME does not say itself: the record at the target holds it.
+CNAME_EXCLUDES = (
+    ("public_key", "the key is the record at the target"),
+    ("revoked", "revoke the key at the target, or publish revoked: true without cname"),
+    ("key_type", "the key's k= is the record at the target"),
+    ("hash_algorithms", "the key's h= is the record at the target"),
+    ("testing", "the key's t= is the record at the target"),
+    ("strict", "the key's t= is the record at the target"),
+    ("service_types", "the key's s= is the record at the target"),
+)
+SERVICE_TYPES = ("email", "*")
+
+
+def render_dkim(
+    *,
+    key_type: str,
+    public_key: str,
+    hash_algorithms: tuple[str, ...] = (),
+    flags: tuple[str, ...] = (),
+    service_types: tuple[str, ...] = (),
+) -> str:
+    """``v=DKIM1; [h=...; ]k=...; [s=...; ][t=...; ]p=...``: v first, each tag once (RFC 6376 3.6.1)."""
     parts = ["v=DKIM1"]
     if hash_algorithms:
         parts.append("h=" + ":".join(hash_algorithms))
     parts.append(f"k={key_type}")
+    if service_types:
+        parts.append("s=" + ":".join(service_types))
     if flags:
         parts.append("t=" + ":".join(flags))
     parts.append(f"p={public_key}")
