@@ -13,6 +13,7 @@ from typing import Any
 from maildns.config import Config, ConfigError, Problem, parse_config
 from maildns.importer.convert import KEYS, Imported, Note, convert
 from maildns.importer.live import Live
+from maildns.importer.presets import with_provider
 from maildns.importer.render import render
 from maildns.importer.spelling import policy_spelling, spelling_only
 from maildns.plan import DomainPlan, plan_one
@@ -35,6 +36,8 @@ class Written:
 def import_live(live: Live, file: str) -> Written:
     """The config file for ``live``, to be written at ``file`` (the name used in messages)."""
     imported = convert(live)
+    if (short := with_provider(live.domain, imported.data, file)) is not None:
+        imported.data = short
     errors: tuple[Problem, ...] = ()
     try:
         config = parse_config(imported.data, file)
@@ -54,7 +57,8 @@ def import_live(live: Live, file: str) -> Written:
         _compare(imported, live, plan_one(config), refused)
     return Written(
         render(imported),
-        tuple(n.problem(file) for n in imported.notes),
+        # In the order of the file, as the comments are.
+        tuple(n.problem(file) for n in sorted(imported.notes, key=lambda n: KEYS.index(str(n.path[0])) if n.path[0] in KEYS else 0)),
         errors,
         tuple(imported.data.get("adopt", ())),
     )

@@ -18,7 +18,7 @@ from maildns.records.tags import parse_tags
 from maildns.records.tls_rpt import parse_tls_rpt, rua_uris, tls_rpt_name
 
 # Key order of the written file: the order of the README's configuration reference.
-KEYS = ("domain", "mail", "ttl", "ttl_overrides", "mx", "spf", "apex_txt", "dkim", "dmarc", "tls_rpt", "mta_sts", "adopt")
+KEYS = ("domain", "mail", "ttl", "ttl_overrides", "provider", "mx", "spf", "apex_txt", "dkim", "dmarc", "tls_rpt", "mta_sts", "adopt")
 DMARC_INTEGERS = ("pct", "ri")
 DMARC_LISTS = ("rua", "ruf")
 
@@ -278,6 +278,7 @@ def _dkim(out: Imported, selector: str, found: RecordSet) -> dict[str, Any] | No
             f"{found.name} has {len(found.values)} TXT records, which verifiers need not accept; left as it is, not managed",
             list(found.values),
             "RFC 6376 3.6.2.2",
+            selector,
         )
         return None
     (text,) = found.values
@@ -288,6 +289,7 @@ def _dkim(out: Imported, selector: str, found: RecordSet) -> dict[str, Any] | No
             f"{found.name} is not a DKIM key record ({unreadable[0].message}); left as it is, not managed",
             text,
             "RFC 6376 3.6.1",
+            selector,
         )
         return None
     tags = record.tags
@@ -297,29 +299,39 @@ def _dkim(out: Imported, selector: str, found: RecordSet) -> dict[str, Any] | No
             f"{found.name} is not a DKIM key record (v=DKIM1 and p= are required); left as it is, not managed",
             text,
             "RFC 6376 3.6.1",
+            selector,
         )
         return None
     if not tags["p"]:
-        out.note(
-            ("dkim",),
-            f"{found.name} is a revoked key (empty p=), which maildns does not publish; left as it is, not managed",
-            text,
-            "RFC 6376 3.6.1",
-        )
-        return None
-    key: dict[str, Any] = {"selector": selector, "key_type": tags.get("k", "rsa"), "public_key": tags["p"]}
+        # A revoked key (RFC 6376 3.6.1): maildns publishes it as v=DKIM1; p= (revoked: true).
+        if set(tags) - {"v", "p"}:
+            out.note(
+                ("dkim",),
+                f"{found.name}: a revoked key is published as v=DKIM1; p=, without the other tags",
+                text,
+                "RFC 6376 3.6.1",
+                selector,
+            )
+        return {"selector": selector, "revoked": True}
+    key: dict[str, Any] = {"selector": selector, "key_type": tags.get("k", "rsa").lower(), "public_key": "".join(tags["p"].split())}
     if "h" in tags:
-        key["hash_algorithms"] = list(colon_list(tags["h"]))
-    flags = list(colon_list(tags.get("t")))
+        key["hash_algorithms"] = [h.lower() for h in colon_list(tags["h"])]
+    flags = [f.lower() for f in colon_list(tags.get("t"))]
     if "y" in flags:
         key["testing"] = True
-    unsupported = sorted({t for t in tags if t not in ("v", "k", "p", "h", "t")} | ({"t"} if set(flags) - {"y"} else set()))
-    if unsupported:
+    if "s" in flags:
+        key["strict"] = True  # RFC 6376 3.6.1: no subdomain signs with this key
+    if services := [t.lower() for t in colon_list(tags.get("s"))]:
+        key["service_types"] = services
+    unknown = sorted(set(tags) - {"v", "k", "p", "h", "t", "s"})
+    dropped = [f"{tag}={tags[tag]}" for tag in unknown] + [f"t={f}" for f in flags if f not in ("y", "s")]
+    if dropped:
         out.note(
             ("dkim",),
-            f"{found.name}: maildns does not publish the tags {', '.join(unsupported)}; they are left out",
+            f"{found.name}: maildns does not publish {', '.join(dropped)}; left out at the first deploy",
             text,
             "RFC 6376 3.6.1",
+            selector,
         )
     return key
 

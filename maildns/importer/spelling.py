@@ -19,8 +19,9 @@ from maildns.records.tls_rpt import parse_tls_rpt, rua_uris
 CASELESS = {"v", "k", "h", "t", "s", "p_dmarc", "sp", "adkim", "aspf", "fo", "rf"}
 
 
-def _tags(record: TagList, kind: str) -> dict[str, object]:
-    """The meaning of a tag list: each tag's value, lists as tuples, case dropped where it carries none."""
+def _tags(record: TagList, kind: str) -> object:
+    """The meaning of a tag list: each tag's value, lists as tuples, case dropped where it carries
+    none; and its problems (a DMARC p that is not second is read by some receivers only)."""
     meaning: dict[str, object] = {}
     for tag, value in record.tags.items():
         if kind == "dkim" and tag == "p":
@@ -35,7 +36,7 @@ def _tags(record: TagList, kind: str) -> dict[str, object]:
             continue  # the id follows the policy's bytes: the policy's own line says why it changes
         else:
             meaning[tag] = value
-    return meaning
+    return sorted(meaning.items()), sorted(p.message for p in record.problems)
 
 
 def _meaning(record_id: str, value: str) -> object:
@@ -58,31 +59,24 @@ def _meaning(record_id: str, value: str) -> object:
     return value.lower().rstrip(".")
 
 
-def _parts(values: Sequence[str], *, case: bool, space: bool) -> list[list[str]]:
-    """Each value as its sorted ``;``-separated parts, case and white space folded on request."""
+def _folded(values: Sequence[str], keep: str) -> list[str]:
+    """The values with every kind of spelling folded away but ``keep``."""
     out = []
     for value in values:
-        parts = [part.strip() for part in value.split(";") if part.strip()]
-        parts = ["".join(part.split()) for part in parts] if space else parts
-        out.append(sorted(part.lower() for part in parts) if case else sorted(parts))
+        text = value if keep == "trailing ;" else value.rstrip().rstrip(";")
+        text = text if keep == "case" else text.lower()
+        parts = [part if keep == "white space" else "".join(part.split()) for part in text.split(";")]
+        if keep != "white space":
+            parts = [part for part in parts if part]
+        out.append(";".join(parts if keep == "tag order" else sorted(parts)))
     return sorted(out)
 
 
-def _order(values: Sequence[str]) -> list[list[str]]:
-    return sorted([part.split("=", 1)[0].strip().lower() for part in v.split(";") if part.strip()] for v in values)
+KINDS = ("tag order", "trailing ;", "case", "white space")
 
 
 def _reasons(rendered: Sequence[str], published: Sequence[str]) -> list[str]:
-    reasons = []
-    if any(v.rstrip().endswith(";") for v in published) and not any(v.rstrip().endswith(";") for v in rendered):
-        reasons.append("trailing ;")
-    if _order(published) != _order(rendered):
-        reasons.append("tag order")
-    if _parts(published, case=False, space=True) != _parts(rendered, case=False, space=True):
-        reasons.append("case")
-    if _parts(published, case=True, space=False) != _parts(rendered, case=True, space=False):
-        reasons.append("white space")
-    return reasons or ["spelling"]
+    return [kind for kind in KINDS if _folded(rendered, kind) != _folded(published, kind)] or ["spelling"]
 
 
 def spelling_only(record_id: str, rendered: Sequence[str], published: Sequence[str]) -> list[str] | None:
