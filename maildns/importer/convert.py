@@ -283,25 +283,17 @@ def _dkim(out: Imported, selector: str, found: RecordSet) -> dict[str, Any] | No
         return None
     (text,) = found.values
     record = parse_dkim(text)
-    if unreadable := [p for p in record.problems if "tag=value" in p.message]:
+    if unusable := [p for p in record.problems if p.fatal]:
+        # Verifiers refuse the record (RFC 6376 3.6.1, 3.2): there is no key to manage.
         out.note(
             ("dkim",),
-            f"{found.name} is not a DKIM key record ({unreadable[0].message}); left as it is, not managed",
+            f"{found.name} is not a DKIM key record verifiers accept (it {unusable[0].message}); left as it is, not managed",
             text,
-            "RFC 6376 3.6.1",
+            unusable[0].rule,
             selector,
         )
         return None
     tags = record.tags
-    if tags.get("v", "DKIM1") != "DKIM1" or "p" not in tags:
-        out.note(
-            ("dkim",),
-            f"{found.name} is not a DKIM key record (v=DKIM1 and p= are required); left as it is, not managed",
-            text,
-            "RFC 6376 3.6.1",
-            selector,
-        )
-        return None
     if not tags["p"]:
         # A revoked key (RFC 6376 3.6.1): maildns publishes it as v=DKIM1; p= (revoked: true).
         if set(tags) - {"v", "p"}:

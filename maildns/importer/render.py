@@ -39,7 +39,7 @@ def _keys(imported: Imported, notes: list[Note]) -> str:
     for key in imported.data["dkim"]:
         out.extend(comment(n, "  ") for n in notes if n.anchor == key["selector"])
         item = yaml.safe_dump([key], sort_keys=False, default_flow_style=None, width=1 << 20)
-        out.append("  " + item)
+        out.extend("  " + line + "\n" for line in item.splitlines())
     return "".join(out)
 
 
