@@ -301,7 +301,7 @@ def _mail(stack: str, doc: Mapping[str, Any]) -> Mail:
 def _domain(stack: str, doc: Mapping[str, Any], records: Mapping[tuple[str, str], RecordSet]) -> str:
     """The mail domain of a stack: where its DMARC record sits, else its zone, else the stack name."""
     for name, type_ in records:
-        if type_ == "TXT" and (domain := dmarc_domain(name)) is not None:
+        if type_ in ("TXT", "CNAME") and (domain := dmarc_domain(name)) is not None:
             return domain
     for body in doc.get("data", {}).get("aws_route53_zone", {}).values():
         if isinstance(body.get("name"), str):
@@ -316,6 +316,33 @@ def _find(mail: Mail, kind: Callable[[str], bool], name: str | None = None) -> s
         if kind(value):
             return value
     return None
+
+
+def _cname(mail: Mail, name: str) -> str | None:
+    """The target of the CNAME at ``name`` (a record delegated to a vendor), or None."""
+    rs = mail.records.get((name.lower(), "CNAME"))
+    return rs.values[0].rstrip(".").lower() if rs and rs.values else None
+
+
+def _delegation_flags(
+    what: str, name: str, before: str | None, after: str | None, *, published: bool, removed: Severity = "high"
+) -> Iterator[FlagSpec]:
+    """A record delegated by CNAME (``before``/``after`` its targets): removed is ``removed``, a
+    changed target or a change of form (CNAME to own record or back, ``published`` true when the
+    name still has a record) is medium: what receivers read is then what another zone publishes."""
+    kind = what.lower()
+    if before is not None and after is None and not published:
+        yield removed, f"{kind}-removed", f"{what} record {name} (a CNAME to {before}) removed: receivers find no {what} record"
+    elif before is not None and after is None:
+        yield "medium", f"{kind}-delegation-ended", f"{what} record {name} no longer a CNAME to {before}: it is published here now"
+    elif before is None and after is not None and published:
+        yield "medium", f"{kind}-delegated", f"{what} record {name} becomes a CNAME to {after}: receivers read whatever that name publishes"
+    elif before is not None and after is not None and before != after:
+        yield (
+            "medium",
+            f"{kind}-target-changed",
+            f"{what} record {name} CNAME target changed {before} -> {after}: receivers read the new target's record",
+        )
 
 
 def _uris(value: str | None) -> set[str]:
@@ -365,6 +392,10 @@ _ALL_NAME = {"+": "+all (pass)", "?": "?all (neutral)", "~": "~all (softfail)", 
 def _dmarc_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
     name = dmarc_name(old.domain)
     before, after = _find(old, is_dmarc, name), _find(new, is_dmarc, name)
+    was_cname, now_cname = _cname(old, name), _cname(new, name)
+    if was_cname is not None or now_cname is not None:
+        yield from _delegation_flags("DMARC", name, was_cname, now_cname, published=(after if was_cname else before) is not None)
+        return
     if before is None:
         return
     if after is None:
@@ -497,14 +528,32 @@ def _mta_sts_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
 
 def _dkim_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
     for key, rs in sorted(old.records.items()):
-        if not is_dkim_name(key[0]):
+        if not is_dkim_name(key[0]) or key[1] not in ("TXT", "CNAME"):
             continue
+        # SES Easy DKIM CNAMEs are named by tokens known after apply; they are keys SES rotates.
+        cname = key[1] == "CNAME" and "${" not in key[0]
         after = new.records.get(key)
-        if after is None:
+        other = new.records.get((key[0], "CNAME" if key[1] == "TXT" else "TXT"))
+        delegated = f" (a CNAME to {rs.values[0].rstrip('.')})" if cname and rs.values else ""
+        if after is None and other is not None and "${" not in key[0]:
+            form = f"a CNAME to {other.values[0].rstrip('.')}" if other.type == "CNAME" and other.values else "a key record"
+            yield (
+                "medium",
+                "dkim-key-replaced",
+                f"DKIM selector {rs.name} becomes {form}: mail signed with the old key and still in flight fails DKIM",
+            )
+        elif after is None:
             yield (
                 "high",
                 "dkim-selector-removed",
-                f"DKIM selector {rs.name} removed: mail signed with it and still in flight fails DKIM (RFC 6376 3.6.2.2)",
+                f"DKIM selector {rs.name}{delegated} removed: mail signed with it and still in flight fails DKIM (RFC 6376 3.6.2.2)",
+            )
+        elif sorted(after.values) != sorted(rs.values) and cname:
+            yield (
+                "medium",
+                "dkim-target-changed",
+                f"DKIM selector {rs.name} CNAME target changed {rs.values[0].rstrip('.')} -> {after.values[0].rstrip('.')}: "
+                "mail signed with the key at the old target and still in flight fails DKIM unless the new one publishes it",
             )
         elif sorted(after.values) != sorted(rs.values):
             yield (
@@ -516,6 +565,11 @@ def _dkim_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
 
 def _tls_rpt_flags(old: Mail, new: Mail) -> Iterator[FlagSpec]:
     name = tls_rpt_name(old.domain)
+    was_cname, now_cname = _cname(old, name), _cname(new, name)
+    if was_cname is not None or now_cname is not None:
+        published = _find(new if was_cname else old, is_tls_rpt, name) is not None
+        yield from _delegation_flags("TLS-RPT", name, was_cname, now_cname, published=published, removed="medium")
+        return
     before = parse_tls_rpt(_find(old, is_tls_rpt, name) or "").get("rua")
     after = parse_tls_rpt(_find(new, is_tls_rpt, name) or "").get("rua")
     for uri in sorted(_uris(before) - _uris(after)):

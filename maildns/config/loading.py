@@ -102,6 +102,8 @@ def _with_defaults(data: Any, written: Written, path: Path, source: str) -> Conf
     shared = defaults_file(path.parent)
     if (shared is None and not (isinstance(data, dict) and data.get("provider") is not None)) or not isinstance(data, dict):
         return parse_config(data, source, written)
+    base: Any
+    base_written: Written
     if shared is None:
         base, base_written = {}, {}
     else:

@@ -77,6 +77,8 @@ def preset_fields(provider: Any, domain: Any, *, mta_sts: bool) -> dict[str, Any
     config data. A value that names no preset fills nothing (validation reports it)."""
     name = _name(provider)
     options: Mapping[str, Any] = provider if isinstance(provider, Mapping) else {}
+    mx: tuple[tuple[int, str], ...]
+    patterns: tuple[str, ...]
     if name == "google-workspace":
         mx, spf, patterns = (GOOGLE_LEGACY_MX if options.get("legacy_mx") is True else GOOGLE_MX), GOOGLE_SPF, GOOGLE_STS_PATTERNS
         key = _google_key(options.get("dkim_key"))
@@ -129,7 +131,7 @@ def provider_rules(name: str, options: Mapping[str, Any]) -> list[RuleError]:
         if (value := options.get(field)) not in (None, False, ())
     ]
     targets = options.get("dkim_targets") or ()
-    if targets and len(targets) != len(MICROSOFT_DKIM_SELECTORS):
+    if name == "microsoft-365" and targets and len(targets) != len(MICROSOFT_DKIM_SELECTORS):
         found.append(
             RuleError(
                 "must list two targets, for selector1 then selector2: Microsoft 365 rotates between them",
