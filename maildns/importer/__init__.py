@@ -57,8 +57,7 @@ def import_live(live: Live, file: str) -> Written:
         _compare(imported, live, plan_one(config), refused)
     return Written(
         render(imported),
-        # In the order of the file, as the comments are.
-        tuple(n.problem(file) for n in sorted(imported.notes, key=lambda n: KEYS.index(str(n.path[0])) if n.path[0] in KEYS else 0)),
+        tuple(n.problem(file) for n in imported.notes),
         errors,
         tuple(imported.data.get("adopt", ())),
     )

@@ -174,7 +174,7 @@ def wildcards(out: Imported, live: Live) -> None:
     for (name, type_), through in live.wildcards.items():
         if name != sts.policy_host(domain):  # the policy host's addresses are noted beside mta_sts
             found.setdefault((_section(name, domain), through.owner), []).append(name)
-    for (section, owner), names in found.items():
+    for (section, owner), names in sorted(found.items(), key=lambda item: KEYS.index(item[0][0])):
         through = live.wildcards[(names[0], "TXT")]
         if section == "dkim":
             selectors = ", ".join(n.split("._domainkey.")[0] for n in names)

@@ -63,12 +63,14 @@ def _folded(values: Sequence[str], keep: str) -> list[str]:
     """The values with every kind of spelling folded away but ``keep``."""
     out = []
     for value in values:
-        text = value if keep == "trailing ;" else value.rstrip().rstrip(";")
+        text = value.rstrip().rstrip(";")
         text = text if keep == "case" else text.lower()
         parts = [part if keep == "white space" else "".join(part.split()) for part in text.split(";")]
         if keep != "white space":
             parts = [part for part in parts if part]
-        out.append(";".join(parts if keep == "tag order" else sorted(parts)))
+        parts = parts if keep == "tag order" else sorted(parts)
+        trailing = keep == "trailing ;" and value.rstrip().endswith(";")
+        out.append(";".join(parts) + (";" if trailing else ""))
     return sorted(out)
 
 
