@@ -29,6 +29,12 @@ def adopt_name(value: Any) -> str:
     if text == DKIM_WILDCARD:
         return DKIM_WILDCARD
     if isinstance(text, str) and text.startswith(DKIM_ADOPT_PREFIX):
+        if "*" in text:
+            raise RuleError(
+                "names a DKIM selector with *: a selector is letters, digits and hyphens, and dkim:* alone names the wildcard"
+                " *._domainkey of a parked domain",
+                "RFC 6376 3.1",
+            )
         try:
             return DKIM_ADOPT_PREFIX + dkim_records.parse_selector(text.removeprefix(DKIM_ADOPT_PREFIX))
         except RuleError as exc:

@@ -66,7 +66,8 @@ UNMANAGED = {("*._domainkey.trap.example", "TXT"), ("*.trap.example", "TXT"), ("
 
 
 def import_args(key: str, nameserver: str, out: Path) -> list[str]:
-    extra = ["--selector", "s2024"] if key == "trap" else []
+    # The trap has a selector of its own; --selector '*' names the wildcard import always reads.
+    extra = {"trap": ["--selector", "s2024"], "parked": ["--selector", "*"]}.get(key, [])
     return [DOMAINS[key].origin, *extra, "--nameserver", nameserver, "--out", str(out), "--timeout", "2"]
 
 
