@@ -8,7 +8,6 @@ rules and the rendered records, and written as YAML with the notes as comments.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from maildns.config import Config, ConfigError, Problem, parse_config
 from maildns.importer.convert import KEYS, Imported, Note, convert

@@ -171,7 +171,7 @@ def wildcards(out: Imported, live: Live) -> None:
     a record set that does not exist); the wildcard itself is left as it is."""
     domain = live.domain
     found: dict[tuple[str, str], list[str]] = {}
-    for (name, type_), through in live.wildcards.items():
+    for (name, _), through in live.wildcards.items():
         if name != sts.policy_host(domain):  # the policy host's addresses are noted beside mta_sts
             found.setdefault((_section(name, domain), through.owner), []).append(name)
     for (section, owner), names in sorted(found.items(), key=lambda item: KEYS.index(item[0][0])):

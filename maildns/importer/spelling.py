@@ -84,9 +84,7 @@ def _reasons(rendered: Sequence[str], published: Sequence[str]) -> list[str]:
 def spelling_only(record_id: str, rendered: Sequence[str], published: Sequence[str]) -> list[str] | None:
     """The kinds of difference when the rendered values say what the published ones say, or None
     when they say something else (then the first deploy changes what receivers read)."""
-    if Counter(map(repr, (_meaning(record_id, v) for v in rendered))) != Counter(
-        map(repr, (_meaning(record_id, v) for v in published))
-    ):
+    if Counter(map(repr, (_meaning(record_id, v) for v in rendered))) != Counter(map(repr, (_meaning(record_id, v) for v in published))):
         return None
     return _reasons(rendered, published)
 

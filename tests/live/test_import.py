@@ -204,7 +204,9 @@ def test_dkim_flags_are_written_as_the_config_fields(tmp_path, dns, capsys):
     """t=s (strict), t=y (testing), s=email and h=sha256 (RFC 6376 3.6.1) come back value for value."""
     key = "v=DKIM1; h=sha256; k=ed25519; s=email; t=y:s; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
     zone = zone_of(
-        ("flags.example", "TXT", "v=spf1 -all"), ("k1._domainkey.flags.example", "TXT", key), ("_dmarc.flags.example", "TXT", "v=DMARC1; p=reject")
+        ("flags.example", "TXT", "v=spf1 -all"),
+        ("k1._domainkey.flags.example", "TXT", key),
+        ("_dmarc.flags.example", "TXT", "v=DMARC1; p=reject"),
     )
     code, _, err = run_import(["flags.example", "--nameserver", dns(zone), "--out", str(tmp_path), "--timeout", "2"], capsys)
     file = tmp_path / "flags.example.yaml"

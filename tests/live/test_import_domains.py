@@ -57,7 +57,13 @@ WRITTEN = {
         "ttl": 3600,
         "mx": [{"host": "mx.trap.example", "preference": 10}],
         "spf": {"terms": ["mx"], "all": "fail"},
-        "dkim": [{"selector": "s2024", "key_type": "ed25519", "public_key": TRAP.rrs[("s2024._domainkey.trap.example", "TXT")][0][0].split("p=")[1]}],
+        "dkim": [
+            {
+                "selector": "s2024",
+                "key_type": "ed25519",
+                "public_key": TRAP.rrs[("s2024._domainkey.trap.example", "TXT")][0][0].split("p=")[1],
+            }
+        ],
         "adopt": ["mx", "spf", "dkim:s2024"],
     },
 }

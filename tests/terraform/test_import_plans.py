@@ -33,6 +33,18 @@ def imported_sets(doc: dict) -> set[tuple[str, str]]:
     return found
 
 
+@pytest.fixture
+def stack_workspace(terraform, terraform_env, schema, tmp_path):
+    """A Terraform workspace of one synthesized stack document, against the stand-in."""
+
+    def make(doc: dict):
+        source = tmp_path / "cdk.tf.json"
+        source.write_text(json.dumps(doc), encoding="utf-8")
+        return prepare(source, tmp_path / "stack", terraform_env, terraform, schema[1]["provider_versions"][PROVIDER_ADDRESS])
+
+    return make
+
+
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     """Each domain of tests/live/domains.py imported from NSD: domain -> written config file."""
@@ -48,14 +60,12 @@ def imported(tmp_path_factory):
 
 
 @pytest.mark.parametrize("key", list(DOMAINS))
-def test_the_plan_imports_only_record_sets_that_exist(key, imported, terraform, terraform_env, schema, tmp_path):
+def test_the_plan_imports_only_record_sets_that_exist(key, imported, stack_workspace):
     doc = synth(load_config(imported[key]))
     published = {k for k in DOMAINS[key].rrs if k not in UNMANAGED}
     # Every import block names a record set the domain publishes itself, and every one it publishes is adopted.
     assert imported_sets(doc) == published
-    source = tmp_path / "cdk.tf.json"
-    source.write_text(json.dumps(doc), encoding="utf-8")
-    workspace = prepare(source, tmp_path / "stack", terraform_env, terraform, schema[1]["provider_versions"][PROVIDER_ADDRESS])
+    workspace = stack_workspace(doc)
     clean(workspace.init(), "init")
     plan = workspace.plan()
     clean(plan, "plan")
