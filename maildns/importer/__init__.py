@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from maildns.config import Config, ConfigError, Problem, parse_config
-from maildns.importer.convert import KEYS, Imported, Note, convert
+from maildns.importer.convert import convert
+from maildns.importer.imported import KEYS, Imported, Note
 from maildns.importer.live import Live
 from maildns.importer.presets import with_provider
 from maildns.importer.render import render

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
-from maildns.errors import FieldPath, Problem
+from maildns.importer.imported import Imported
 from maildns.importer.live import Live, RecordSet
 from maildns.importer.lockdown import lockdown
+from maildns.importer.wildcards import wildcards
 from maildns.records import mta_sts as sts
 from maildns.records.dkim import colon_list, dkim_name, parse_dkim
 from maildns.records.dmarc import TAG_ORDER, dmarc_name, is_dmarc, report_uris
@@ -17,42 +17,8 @@ from maildns.records.spf import is_spf, parse_spf
 from maildns.records.tags import parse_tags
 from maildns.records.tls_rpt import parse_tls_rpt, rua_uris, tls_rpt_name
 
-# Key order of the written file: the order of the README's configuration reference.
-KEYS = ("domain", "mail", "ttl", "ttl_overrides", "provider", "mx", "spf", "apex_txt", "dkim", "dmarc", "tls_rpt", "mta_sts", "adopt")
 DMARC_INTEGERS = ("pct", "ri")
 DMARC_LISTS = ("rua", "ruf")
-
-
-@dataclass(frozen=True)
-class Note:
-    """A decision the written config makes about what is published (what the first deploy
-    changes, what is left out): a YAML comment beside the field it concerns (beside the DKIM key
-    of ``anchor``, a selector, when it concerns one) and a warning."""
-
-    path: FieldPath
-    message: str
-    value: Any
-    rule: str
-    anchor: str | None = None
-
-    def problem(self, file: str) -> Problem:
-        if self.value is None:  # nothing is published there
-            return Problem(file, self.path, self.message, rule=self.rule, severity="warning")
-        return Problem(file, self.path, self.message, self.value, self.rule, "warning")
-
-
-@dataclass
-class Imported:
-    """The config data of one domain, the notes about it, and the record sets it adopts."""
-
-    domain: str
-    data: dict[str, Any] = field(default_factory=dict)
-    notes: list[Note] = field(default_factory=list)
-    spellings: list[Note] = field(default_factory=list)
-    """Record sets the config writes in other words with the same meaning: one line each, a comment only."""
-
-    def note(self, path: FieldPath, message: str, value: Any, rule: str, anchor: str | None = None) -> None:
-        self.notes.append(Note(path, message, value, rule, anchor))
 
 
 def convert(live: Live) -> Imported:
@@ -160,46 +126,6 @@ def convert(live: Live) -> Imported:
     _ttls(out, ttls)
     out.data["adopt"] = adopt
     return out
-
-
-WILDCARD_RULE = "RFC 4592 2.1.1"
-
-
-def wildcards(out: Imported, live: Live) -> None:
-    """One note per wildcard and section for the probed names that answer only through it: nothing
-    is published at those names, so nothing there is imported or adopted (Terraform cannot import
-    a record set that does not exist); the wildcard itself is left as it is."""
-    domain = live.domain
-    found: dict[tuple[str, str], list[str]] = {}
-    for (name, _), through in live.wildcards.items():
-        if name != sts.policy_host(domain):  # the policy host's addresses are noted beside mta_sts
-            found.setdefault((_section(name, domain), through.owner), []).append(name)
-    for (section, owner), names in sorted(found.items(), key=lambda item: KEYS.index(item[0][0])):
-        through = live.wildcards[(names[0], "TXT")]
-        if section == "dkim":
-            selectors = ", ".join(n.split("._domainkey.")[0] for n in names)
-            message = (
-                f"no key is published at the selectors {selectors}: they answer only through the wildcard {owner} (a random"
-                " selector gets the same answer), so none is imported or adopted; the wildcard is left as it is, not managed"
-            )
-        elif section == "dmarc":
-            message = (
-                f"no DMARC record is published at {names[0]}: it answers only through the wildcard {owner}; the config's"
-                " default v=DMARC1; p=reject will be created there, and the wildcard is left as it is, not managed"
-            )
-        else:
-            message = (
-                f"nothing is published at {names[0]}: it answers only through the wildcard {owner}, so nothing there is"
-                " imported or adopted; the wildcard is left as it is, not managed"
-            )
-        out.note((section,), message, through.shown, WILDCARD_RULE)
-
-
-def _section(name: str, domain: str) -> str:
-    """The config section a probed name belongs to."""
-    if name.endswith("._domainkey." + domain):
-        return "dkim"
-    return {dmarc_name(domain): "dmarc", tls_rpt_name(domain): "tls_rpt"}.get(name, "mta_sts")
 
 
 def _ttls(out: Imported, ttls: dict[str, int]) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 
 from maildns.errors import format_path, show
-from maildns.importer.convert import KEYS, Imported, Note
+from maildns.importer.imported import KEYS, Imported, Note
 
 HEADER = """\
 # {domain}: written by `maildns import` from what the domain publishes today.
