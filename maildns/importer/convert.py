@@ -102,6 +102,13 @@ def convert(live: Live) -> Imported:
         adopt.append("tls_rpt")
         ttls["tls_rpt"] = tls.ttl
 
+    if (alias := live.get(sts.txt_name(domain), "CNAME")) is not None:
+        out.note(
+            ("mta_sts",),
+            f"{alias.name} is an alias of {alias.values[0]}, which maildns does not publish; left as it is, not managed",
+            alias.values[0],
+            "RFC 8461 3.1",
+        )
     if (txt := live.get(sts.txt_name(domain), "TXT")) is not None and _mta_sts(out, live, txt):
         adopt.append("mta_sts")
         ttls["mta_sts"] = txt.ttl

@@ -170,3 +170,18 @@ def test_microsoft_mx_with_another_preference_overrides_the_presets():
     data = yaml.safe_load(import_live(found, FILE).text)
     assert data["provider"] == "microsoft-365" and data["spf"] == {"all": "fail"}  # the include comes from the preset
     assert data["mx"] == [{"host": "example-gov.mail.protection.outlook.com", "preference": 10}]
+
+
+def test_an_mta_sts_record_delegated_by_cname_is_noted_not_dropped():
+    """maildns publishes _mta-sts as the TXT of its own policy (RFC 8461 3.1); a CNAME there is left alone, and said so."""
+    found = live(
+        (DOMAIN, "TXT", ("v=spf1 -all",)),
+        (DMARC, "TXT", ("v=DMARC1; p=reject",)),
+        (sts.txt_name(DOMAIN), "CNAME", ("example-gov._mta-sts.vendor.example",)),
+    )
+    written = import_live(found, FILE)
+    assert [str(n) for n in written.notes] == [
+        f"{FILE}: mta_sts: _mta-sts.{DOMAIN} is an alias of example-gov._mta-sts.vendor.example, which maildns does not publish;"
+        " left as it is, not managed (got example-gov._mta-sts.vendor.example; RFC 8461 3.1)"
+    ]
+    assert "mta_sts" not in yaml.safe_load(written.text)["adopt"]
