@@ -142,6 +142,10 @@ class Scan:
     empty: tuple[Path, ...] = ()
 
 
+# A config folder's README: documentation, neither a config nor a file worth reporting as skipped.
+FOLDER_NOTES = frozenset({"README.md", "README"})
+
+
 def scan(paths: Iterable[str | Path]) -> Scan:
     """Expand folders to their ``*.yaml``/``*.yml`` files, in name order; keep files as given.
 
@@ -159,6 +163,8 @@ def scan(paths: Iterable[str | Path]) -> Scan:
         for entry in sorted(path.iterdir()):
             if entry.name in defaults.DEFAULTS_FILES:
                 continue  # the folder's shared defaults, read with each domain file
+            if entry.name in FOLDER_NOTES:
+                continue  # the folder's own documentation (maildns init writes config/README.md)
             reason = _skip_reason(entry)
             if reason:
                 skipped.append((entry, reason))

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from maildns.diff import render_text, review
+from maildns.review import render_text, review
 from tests.cli.test_diff import LOGIN_GOV, Edit, delete, record
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from maildns.config.providers import GOOGLE_LEGACY_MX, GOOGLE_SPF, MICROSOFT_SPF
+from maildns.lint import warnings
 from maildns.plan import plan_one
 from maildns.records.dkim import key_fields, parse_dkim, render_dkim
 from tests.config.samples import FILE, RSA_1024, RSA_2048, domain
@@ -226,3 +227,13 @@ def test_mta_sts_patterns_come_from_the_preset(accepted):
     config = accepted(domain(provider="microsoft-365", mta_sts={"mode": "enforce"}))
     assert config.mta_sts_patterns == ("*.mail.protection.outlook.com", "example-gov.mail.protection.outlook.com")
     assert accepted(domain(provider="microsoft-365")).mta_sts is None
+
+
+def test_validate_warns_that_a_profile_cannot_see_a_delegated_policy(accepted):
+    """BOD 18-01 requires p=reject and reports to CISA: in a vendor's record, validate cannot read them."""
+    config = accepted(domain(profile="bod-18-01", dmarc={"cname": VENDOR}, dkim=[{"selector": "s1", "cname": T1}]))
+    found = warnings([config])
+    assert [str(p) for p in found.get(config.source, [])] == [
+        f"{FILE}: dmarc.cname: leaves the bod-18-01 DMARC requirements (p=reject, reports to CISA) to the record at the target, "
+        f"which validate cannot read (got {VENDOR}; BOD 18-01)"
+    ]

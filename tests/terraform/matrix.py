@@ -13,6 +13,7 @@ from typing import Any
 from maildns.config import Config, load_configs, parse_config
 from maildns.stacks import build_app
 from tests.config.samples import ED25519, RSA_1024, RSA_2048
+from tests.fixtures import CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -159,7 +160,7 @@ def providers() -> tuple[Config, ...]:
 
 def groups() -> dict[str, tuple[Config, ...]]:
     return {
-        "shipped": tuple(load_configs([ROOT / "config"])),
+        "shipped": tuple(load_configs([CONFIG])),
         "options": options(),
         "features": features(),
         "providers": providers(),
