@@ -55,10 +55,11 @@ def wheel(into: Path) -> Path:
     return found
 
 
+Repository = tuple[Path, list[str], dict[str, str]]  # folder, make overrides, environment
+
+
 @pytest.fixture(scope="module")
-def repository(
-    tmp_path_factory: pytest.TempPathFactory, terraform_env: dict[str, str], terraform: str
-) -> tuple[Path, list[str], dict[str, str]]:
+def repository(tmp_path_factory: pytest.TempPathFactory, terraform_env: dict[str, str], terraform: str) -> Repository:
     """An initialised repository with its .venv; returns (folder, make overrides, environment)."""
     base = tmp_path_factory.mktemp("new-repository")
     built = wheel(base)
@@ -84,7 +85,7 @@ def repository(
     return repo, overrides, terraform_env
 
 
-def test_make_synth_writes_one_stack_per_domain_with_the_s3_backend(repository):
+def test_make_synth_writes_one_stack_per_domain_with_the_s3_backend(repository: Repository) -> None:
     repo, overrides, env = repository
     done = run(["make", "synth", *overrides], repo, env)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -98,7 +99,7 @@ def test_make_synth_writes_one_stack_per_domain_with_the_s3_backend(repository):
     assert "aws_cloudfront_distribution" in doc["resource"]
 
 
-def test_make_test_validates_the_configs_and_every_stack_with_terraform(repository):
+def test_make_test_validates_the_configs_and_every_stack_with_terraform(repository: Repository) -> None:
     repo, overrides, env = repository
     done = run(["make", "test", *overrides], repo, env)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -109,7 +110,7 @@ def test_make_test_validates_the_configs_and_every_stack_with_terraform(reposito
     assert not list(repo.glob("cdktf.out/stacks/*/terraform.tfstate")), "validate never touches state"
 
 
-def test_make_test_fails_on_a_bad_config(repository):
+def test_make_test_fails_on_a_bad_config(repository: Repository) -> None:
     repo, overrides, env = repository
     bad = repo / "config" / "d.example.gov.yaml"
     bad.write_text("domain: d.example.gov\ndmarc: {p: reject, pct: 101}\n")
@@ -121,7 +122,7 @@ def test_make_test_fails_on_a_bad_config(repository):
     assert f"{Path('config') / 'd.example.gov.yaml'}: dmarc.pct: must be 0-100 (got 101; RFC 7489 6.3)" in done.stderr
 
 
-def test_its_workflows_pass_actionlint(repository):
+def test_its_workflows_pass_actionlint(repository: Repository) -> None:
     repo, _, _ = repository
     workflows = sorted((repo / ".github" / "workflows").glob("*.yml"))
     assert [p.name for p in workflows] == ["deploy.yml", "review.yml"]
