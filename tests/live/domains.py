@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -102,7 +103,7 @@ class Served:
     server: Nsd
 
 
-def serve(folder, zones: tuple[Zone, ...]) -> Served:
+def serve(folder: Path, zones: tuple[Zone, ...]) -> Served:
     """One NSD on loopback serving every zone; stopped by the caller (``served_domains``)."""
     (address,) = loopback_addresses(1)
     port = free_port([address])

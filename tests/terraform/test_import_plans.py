@@ -5,6 +5,9 @@ exist, RFC 4592), and creates the rest."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +15,7 @@ from maildns.cli import main
 from maildns.config import load_config
 from tests.live.domains import DOMAINS, ELSEWHERE, serve
 from tests.synth.helpers import synth
-from tests.terraform.harness import prepare
+from tests.terraform.harness import Workspace, prepare
 from tests.terraform.schema import PROVIDER_ADDRESS
 from tests.terraform.test_stacks import clean, expected_actions, imports
 
@@ -24,7 +27,7 @@ ZONE_REF = "${data.aws_route53_zone.zone.zone_id}_"
 UNMANAGED = {("*._domainkey.trap.example", "TXT"), ("*.trap.example", "TXT"), ("mx.trap.example", "A")}
 
 
-def imported_sets(doc: dict) -> set[tuple[str, str]]:
+def imported_sets(doc: dict[str, Any]) -> set[tuple[str, str]]:
     """(name, type) of each import block: the id is ``<zone id>_<name>_<type>`` (Route53 import)."""
     found = set()
     for block in doc.get("import", []):
@@ -34,10 +37,12 @@ def imported_sets(doc: dict) -> set[tuple[str, str]]:
 
 
 @pytest.fixture
-def stack_workspace(terraform, terraform_env, schema, tmp_path):
+def stack_workspace(
+    terraform: str, terraform_env: dict[str, str], schema: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> Callable[[dict[str, Any]], Workspace]:
     """A Terraform workspace of one synthesized stack document, against the stand-in."""
 
-    def make(doc: dict):
+    def make(doc: dict[str, Any]) -> Workspace:
         source = tmp_path / "cdk.tf.json"
         source.write_text(json.dumps(doc), encoding="utf-8")
         return prepare(source, tmp_path / "stack", terraform_env, terraform, schema[1]["provider_versions"][PROVIDER_ADDRESS])
@@ -46,7 +51,7 @@ def stack_workspace(terraform, terraform_env, schema, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory):
+def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each domain of tests/live/domains.py imported from NSD: domain -> written config file."""
     folder = tmp_path_factory.mktemp("imported")
     server = serve(tmp_path_factory.mktemp("nsd"), (*DOMAINS.values(), *ELSEWHERE))
@@ -60,7 +65,9 @@ def imported(tmp_path_factory):
 
 
 @pytest.mark.parametrize("key", list(DOMAINS))
-def test_the_plan_imports_only_record_sets_that_exist(key, imported, stack_workspace):
+def test_the_plan_imports_only_record_sets_that_exist(
+    key: str, imported: dict[str, Path], stack_workspace: Callable[[dict[str, Any]], Workspace]
+) -> None:
     doc = synth(load_config(imported[key]))
     published = {k for k in DOMAINS[key].rrs if k not in UNMANAGED}
     # Every import block names a record set the domain publishes itself, and every one it publishes is adopted.
