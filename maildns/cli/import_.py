@@ -37,6 +37,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise UsageError(f"{text!r} {exc.message} ({exc.rule})") from None
     selectors = []
     for text in args.selector:
+        if text.strip() == "*":
+            continue  # *._domainkey, the wildcard a parked domain revokes every key with, is always read
         try:
             selectors.append(domain_name(text, min_labels=1, top_level=False))
         except RuleError as exc:

@@ -12,17 +12,29 @@ from typing import Annotated, Any
 from maildns.config.fields import checked, did_you_mean, repeats
 from maildns.errors import RuleError
 from maildns.records import dkim as dkim_records
+from maildns.records.parked import DKIM_SELECTOR
 
 ADOPT_RULE = "see README: Adopting a live domain"
 # Record sets `adopt` can name: the ones `maildns import` finds live.
 ADOPTABLE = ("mx", "spf", "dmarc", "tls_rpt", "mta_sts", "mta_sts_a", "mta_sts_aaaa")
 DKIM_ADOPT_PREFIX = "dkim:"
+# A parked domain's revocation of every key, ``*._domainkey`` (records.parked): adoptable as ``dkim:*``.
+DKIM_WILDCARD = DKIM_ADOPT_PREFIX + DKIM_SELECTOR
 
 
 def adopt_name(value: Any) -> str:
-    """One ``adopt`` entry: a name of ADOPTABLE or ``dkim:<selector>``, lower-cased."""
+    """One ``adopt`` entry: a name of ADOPTABLE, ``dkim:<selector>`` or ``dkim:*`` (the wildcard
+    a parked domain revokes every key with), lower-cased."""
     text = value.strip().lower() if isinstance(value, str) else value
+    if text == DKIM_WILDCARD:
+        return DKIM_WILDCARD
     if isinstance(text, str) and text.startswith(DKIM_ADOPT_PREFIX):
+        if "*" in text:
+            raise RuleError(
+                "names a DKIM selector with *: a selector is letters, digits and hyphens, and dkim:* alone names the wildcard"
+                " *._domainkey of a parked domain",
+                "RFC 6376 3.1",
+            )
         try:
             return DKIM_ADOPT_PREFIX + dkim_records.parse_selector(text.removeprefix(DKIM_ADOPT_PREFIX))
         except RuleError as exc:

@@ -8,24 +8,19 @@ rules and the rendered records, and written as YAML with the notes as comments.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import yaml
 
 from maildns.config import Config, ConfigError, Problem, parse_config
-from maildns.errors import format_path, show
-from maildns.importer.convert import KEYS, Imported, Note, convert
+from maildns.importer.convert import convert
+from maildns.importer.imported import KEYS, Imported, Note
 from maildns.importer.live import Live
-from maildns.plan import plan_one
+from maildns.importer.presets import with_provider
+from maildns.importer.render import render
+from maildns.importer.spelling import policy_spelling, spelling_only
+from maildns.plan import DomainPlan, plan_one
+from maildns.records import mta_sts as sts
 
 # Which config section a rendered record comes from, by record id (maildns.plan).
 SECTIONS = {"mx": "mx", "spf": "spf", "dmarc": "dmarc", "tls-rpt": "tls_rpt", "mta-sts": "mta_sts"}
-HEADER = """\
-# {domain}: written by `maildns import` from what the domain publishes today.
-# Review it: each `note:` says what maildns cannot publish as it is, or publishes differently.
-# Then `maildns validate`, `make synth` and `cdktf deploy`: the plan imports the record sets
-# listed in adopt (no hand-typed terraform import) and shows every difference before applying.
-"""
 
 
 @dataclass(frozen=True)
@@ -41,6 +36,8 @@ class Written:
 def import_live(live: Live, file: str) -> Written:
     """The config file for ``live``, to be written at ``file`` (the name used in messages)."""
     imported = convert(live)
+    if (short := with_provider(live.domain, imported.data, file)) is not None:
+        imported.data = short
     errors: tuple[Problem, ...] = ()
     try:
         config = parse_config(imported.data, file)
@@ -53,13 +50,13 @@ def import_live(live: Live, file: str) -> Written:
         else:
             errors = exc.problems
     if not errors:
-        _compare(imported, live, plan_one(config).all_records)
+        _compare(imported, live, plan_one(config))
     elif (partial := _without_refused(imported, errors, file)) is not None:
         # The refused values are named by their errors; every other section is still compared.
         config, refused = partial
-        _compare(imported, live, [r for r in plan_one(config).all_records if not refused & _sections(r.id)])
+        _compare(imported, live, plan_one(config), refused)
     return Written(
-        _render(imported),
+        render(imported),
         tuple(n.problem(file) for n in imported.notes),
         errors,
         tuple(imported.data.get("adopt", ())),
@@ -109,39 +106,51 @@ def _without_refused(imported: Imported, problems: tuple[Problem, ...], file: st
     return None
 
 
-def _compare(imported: Imported, live: Live, records: Any) -> None:
-    """A note for each record set the config renders differently from what is published."""
-    for record in records:
+def _policy(imported: Imported, live: Live, plan: DomainPlan) -> bool:
+    """The policy's spelling line, or a note when it says something else; whether it does."""
+    if plan.policy is None or live.policy is None or plan.policy == live.policy:
+        return False
+    url = sts.policy_url(live.domain)
+    reasons = policy_spelling(plan.policy, live.policy)
+    if reasons is None:
+        imported.note(
+            ("mta_sts",),
+            f"the policy at {url} says something else; the first deploy serves {plan.policy.decode()!r}",
+            live.policy.decode("ascii", errors="backslashreplace"),
+            "RFC 8461 3.2",
+        )
+        return True
+    message = (
+        f"the policy at {url} is written in maildns's spelling ({', '.join(reasons)}), which gives it a new id"
+        f" in {sts.txt_name(live.domain)}; senders read the same policy"
+    )
+    imported.spellings.append(Note(("mta_sts",), message, None, "RFC 8461 3.2"))
+    return False
+
+
+def _compare(imported: Imported, live: Live, plan: DomainPlan, refused: frozenset[str] | set[str] = frozenset()) -> None:
+    """For each record set the config renders differently from what is published: one spelling
+    line when receivers read the same, else a note saying what the first deploy writes."""
+    policy_changed = "mta_sts" not in refused and _policy(imported, live, plan)
+    for record in plan.all_records:
         found = live.get(record.name, record.type)
-        if record.computed or found is None:
+        if record.computed or found is None or refused & _sections(record.id):
             continue
         rendered = tuple(sorted(record.values))
-        if rendered != found.values:
-            section = SECTIONS.get(record.id, "dkim" if record.id.startswith("dkim-") else record.id)
-            imported.note(
-                (section,),
-                f"{record.name} {record.type} is published differently; the first deploy writes {list(rendered)}",
-                list(found.values),
-                "the config's rendering",
-            )
-
-
-def _comment(note: Note) -> str:
-    got = "nothing" if note.value is None else show(note.value, limit=10**6)
-    return f"# note: {format_path(note.path)}: {note.message} (got {got}; {note.rule})\n"
-
-
-def _render(imported: Imported) -> str:
-    out = [HEADER.format(domain=imported.domain)]
-    for key in KEYS:
-        notes = [n for n in imported.notes if n.path[:1] == (key,)]
-        if not notes and key not in imported.data:
+        if rendered == found.values:
             continue
-        out.append("\n")
-        out.extend(_comment(n) for n in notes)
-        if key in imported.data:
-            value = imported.data[key]
-            # Short lists and mappings of plain values on one line each, as config/login.gov.yaml has them.
-            flow = None if isinstance(value, (list, dict)) else False
-            out.append(yaml.safe_dump({key: value}, sort_keys=False, default_flow_style=flow, width=1 << 20))
-    return "".join(out)
+        section = SECTIONS.get(record.id, "dkim" if record.id.startswith("dkim-") else record.id)
+        anchor = record.name.split("._domainkey.")[0] if section == "dkim" else None
+        reasons = spelling_only(record.id, rendered, found.values)
+        if reasons is not None and not (record.id == "mta-sts" and policy_changed):
+            if record.id != "mta-sts":  # the policy's line says why its id changes
+                message = f"{record.name} {record.type} is written in maildns's spelling ({', '.join(reasons)}); receivers read the same"
+                imported.spellings.append(Note((section,), message, None, "", anchor))
+            continue
+        imported.note(
+            (section,),
+            f"{record.name} {record.type} is published differently; the first deploy writes {list(rendered)}",
+            list(found.values),
+            "the config's rendering",
+            anchor,
+        )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
-from maildns.errors import FieldPath, Problem
+from maildns.importer.imported import Imported
 from maildns.importer.live import Live, RecordSet
+from maildns.importer.lockdown import lockdown
+from maildns.importer.wildcards import wildcards
 from maildns.records import mta_sts as sts
 from maildns.records.dkim import colon_list, dkim_name, parse_dkim
 from maildns.records.dmarc import TAG_ORDER, dmarc_name, is_dmarc, report_uris
@@ -16,42 +17,18 @@ from maildns.records.spf import is_spf, parse_spf
 from maildns.records.tags import parse_tags
 from maildns.records.tls_rpt import parse_tls_rpt, rua_uris, tls_rpt_name
 
-# Key order of the written file: the order of the README's configuration reference.
-KEYS = ("domain", "ttl", "ttl_overrides", "mx", "spf", "apex_txt", "dkim", "dmarc", "tls_rpt", "mta_sts", "adopt")
 DMARC_INTEGERS = ("pct", "ri")
 DMARC_LISTS = ("rua", "ruf")
 
 
-@dataclass(frozen=True)
-class Note:
-    """Something published that the written config cannot reproduce as it is: shown as a YAML
-    comment above ``path[0]`` (or the file's head) and printed as a warning."""
-
-    path: FieldPath
-    message: str
-    value: Any
-    rule: str
-
-    def problem(self, file: str) -> Problem:
-        if self.value is None:  # nothing is published there
-            return Problem(file, self.path, self.message, rule=self.rule, severity="warning")
-        return Problem(file, self.path, self.message, self.value, self.rule, "warning")
-
-
-@dataclass
-class Imported:
-    """The config data of one domain, the notes about it, and the record sets it adopts."""
-
-    domain: str
-    data: dict[str, Any] = field(default_factory=dict)
-    notes: list[Note] = field(default_factory=list)
-
-    def note(self, path: FieldPath, message: str, value: Any, rule: str) -> None:
-        self.notes.append(Note(path, message, value, rule))
-
-
 def convert(live: Live) -> Imported:
     """The config data that publishes what ``live`` holds, as far as maildns can express it."""
+    if (parked := lockdown(live)) is not None:
+        data, parked_ttls, parked_adopt = parked
+        out = Imported(live.domain, data)
+        _ttls(out, parked_ttls)
+        out.data["adopt"] = parked_adopt
+        return out
     out = Imported(live.domain, {"domain": live.domain})
     adopt: list[str] = []
     ttls: dict[str, int] = {}
@@ -85,13 +62,11 @@ def convert(live: Live) -> Imported:
     key_ttls: set[int] = set()
     for selector in live.selectors:
         name = dkim_name(selector, domain)
-        if name in live.cnames:
-            out.note(
-                ("dkim",),
-                f"{name} is an alias of {live.cnames[name]} (the signer keeps the key there); left as it is, not managed",
-                selector,
-                "RFC 6376 3.6.2.1",
-            )
+        if (alias := live.get(name, "CNAME")) is not None:
+            # The signer keeps the key at the target (RFC 6376 3.6.2.1): delegated, as published.
+            keys.append({"selector": selector, "cname": alias.values[0]})
+            key_ttls.add(alias.ttl)
+            adopt.append(f"dkim:{selector}")
         elif (found := live.get(name, "TXT")) is not None and (key := _dkim(out, selector, found)) is not None:
             keys.append(key)
             key_ttls.add(found.ttl)
@@ -107,17 +82,33 @@ def convert(live: Live) -> Imported:
                 "see README: Configuration",
             )
 
-    if (dmarc := live.get(dmarc_name(domain), "TXT")) is not None:
+    wildcards(out, live)
+    if (alias := live.get(dmarc_name(domain), "CNAME")) is not None:
+        out.data["dmarc"] = {"cname": alias.values[0]}  # delegated to a vendor, who keeps the policy
+        adopt.append("dmarc")
+        ttls["dmarc"] = alias.ttl
+    elif (dmarc := live.get(dmarc_name(domain), "TXT")) is not None:
         _dmarc(out, dmarc)
         adopt.append("dmarc")  # the config always publishes _dmarc, so an existing set is imported
         ttls["dmarc"] = dmarc.ttl
-    else:
+    elif live.wildcard(dmarc_name(domain), "TXT") is None:
         out.note(("dmarc",), "no DMARC record is published: the config's default v=DMARC1; p=reject will be created", None, "RFC 7489 6.1")
 
-    if (tls := live.get(tls_rpt_name(domain), "TXT")) is not None and _tls_rpt(out, tls):
+    if (alias := live.get(tls_rpt_name(domain), "CNAME")) is not None:
+        out.data["tls_rpt"] = {"cname": alias.values[0]}
+        adopt.append("tls_rpt")
+        ttls["tls_rpt"] = alias.ttl
+    elif (tls := live.get(tls_rpt_name(domain), "TXT")) is not None and _tls_rpt(out, tls):
         adopt.append("tls_rpt")
         ttls["tls_rpt"] = tls.ttl
 
+    if (alias := live.get(sts.txt_name(domain), "CNAME")) is not None:
+        out.note(
+            ("mta_sts",),
+            f"{alias.name} is an alias of {alias.values[0]}, which maildns does not publish; left as it is, not managed",
+            alias.values[0],
+            "RFC 8461 3.1",
+        )
     if (txt := live.get(sts.txt_name(domain), "TXT")) is not None and _mta_sts(out, live, txt):
         adopt.append("mta_sts")
         ttls["mta_sts"] = txt.ttl
@@ -129,6 +120,14 @@ def convert(live: Live) -> Imported:
                 host,
                 "RFC 1034 3.6.2",
             )
+        for type_ in ("A", "AAAA"):
+            if (through := live.wildcard(host, type_)) is not None:
+                out.note(
+                    ("mta_sts",),
+                    f"{host} {type_} answers only through the wildcard {through.owner}: the first deploy creates the policy site's {type_} alias there, which takes {host} out of the wildcard",
+                    through.shown,
+                    "RFC 4592 2.2.1",
+                )
         adopt += [f"mta_sts_{t.lower()}" for t in ("A", "AAAA") if live.get(host, t) is not None]
 
     _ttls(out, ttls)
@@ -212,48 +211,52 @@ def _dkim(out: Imported, selector: str, found: RecordSet) -> dict[str, Any] | No
             f"{found.name} has {len(found.values)} TXT records, which verifiers need not accept; left as it is, not managed",
             list(found.values),
             "RFC 6376 3.6.2.2",
+            selector,
         )
         return None
     (text,) = found.values
     record = parse_dkim(text)
-    if unreadable := [p for p in record.problems if "tag=value" in p.message]:
+    if unusable := [p for p in record.problems if p.fatal]:
+        # Verifiers refuse the record (RFC 6376 3.6.1, 3.2): there is no key to manage.
         out.note(
             ("dkim",),
-            f"{found.name} is not a DKIM key record ({unreadable[0].message}); left as it is, not managed",
+            f"{found.name} is not a DKIM key record verifiers accept (it {unusable[0].message}); left as it is, not managed",
             text,
-            "RFC 6376 3.6.1",
+            unusable[0].rule,
+            selector,
         )
         return None
     tags = record.tags
-    if tags.get("v", "DKIM1") != "DKIM1" or "p" not in tags:
-        out.note(
-            ("dkim",),
-            f"{found.name} is not a DKIM key record (v=DKIM1 and p= are required); left as it is, not managed",
-            text,
-            "RFC 6376 3.6.1",
-        )
-        return None
     if not tags["p"]:
-        out.note(
-            ("dkim",),
-            f"{found.name} is a revoked key (empty p=), which maildns does not publish; left as it is, not managed",
-            text,
-            "RFC 6376 3.6.1",
-        )
-        return None
-    key: dict[str, Any] = {"selector": selector, "key_type": tags.get("k", "rsa"), "public_key": tags["p"]}
+        # A revoked key (RFC 6376 3.6.1): maildns publishes it as v=DKIM1; p= (revoked: true).
+        if set(tags) - {"v", "p"}:
+            out.note(
+                ("dkim",),
+                f"{found.name}: a revoked key is published as v=DKIM1; p=, without the other tags",
+                text,
+                "RFC 6376 3.6.1",
+                selector,
+            )
+        return {"selector": selector, "revoked": True}
+    key: dict[str, Any] = {"selector": selector, "key_type": tags.get("k", "rsa").lower(), "public_key": "".join(tags["p"].split())}
     if "h" in tags:
-        key["hash_algorithms"] = list(colon_list(tags["h"]))
-    flags = list(colon_list(tags.get("t")))
+        key["hash_algorithms"] = [h.lower() for h in colon_list(tags["h"])]
+    flags = [f.lower() for f in colon_list(tags.get("t"))]
     if "y" in flags:
         key["testing"] = True
-    unsupported = sorted({t for t in tags if t not in ("v", "k", "p", "h", "t")} | ({"t"} if set(flags) - {"y"} else set()))
-    if unsupported:
+    if "s" in flags:
+        key["strict"] = True  # RFC 6376 3.6.1: no subdomain signs with this key
+    if services := [t.lower() for t in colon_list(tags.get("s"))]:
+        key["service_types"] = services
+    unknown = sorted(set(tags) - {"v", "k", "p", "h", "t", "s"})
+    dropped = [f"{tag}={tags[tag]}" for tag in unknown] + [f"t={f}" for f in flags if f not in ("y", "s")]
+    if dropped:
         out.note(
             ("dkim",),
-            f"{found.name}: maildns does not publish the tags {', '.join(unsupported)}; they are left out",
+            f"{found.name}: maildns does not publish {', '.join(dropped)}; left out at the first deploy",
             text,
             "RFC 6376 3.6.1",
+            selector,
         )
     return key
 

@@ -39,7 +39,7 @@ def free_port(addresses: list[str]) -> int:
     for _ in range(50):
         probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         probe.bind((addresses[0], 0))
-        port = probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
         probe.close()
         sockets = []
         try:

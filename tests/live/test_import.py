@@ -174,27 +174,54 @@ def test_a_dmarc_record_without_semicolons_is_replaced_by_the_default(tmp_path, 
     ]
 
 
-def test_dkim_aliases_and_unreadable_keys_are_left_alone(tmp_path, dns, capsys):
+def test_dkim_aliases_revoked_and_unreadable_keys(tmp_path, dns, capsys):
+    """A selector delegated by CNAME is written as one (RFC 6376 3.6.2.1), a revoked key as
+    revoked: true (RFC 6376 3.6.1: an empty p=), each adopted; a record that is no key is left alone."""
     zone = zone_of(
         ("keys.example", "TXT", "v=spf1 -all"),
         ("selector1._domainkey.keys.example", "CNAME", "selector1-keys-example._domainkey.contoso.onmicrosoft.com"),
-        ("s1._domainkey.keys.example", "TXT", "v=DKIM1; k=rsa; p="),
+        ("s1._domainkey.keys.example", "TXT", "v=DKIM1; p="),
+        ("s2._domainkey.keys.example", "TXT", "v=DKIM1; q=dns; x=1"),
+        ("_dmarc.keys.example", "TXT", "v=DMARC1; p=reject"),
         ("custom._domainkey.keys.example", "TXT", "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="),
     )
     code, out, err = run_import(
         ["keys.example", "--selector", "custom", "--nameserver", dns(zone), "--out", str(tmp_path), "--timeout", "2"], capsys
     )
     file = tmp_path / "keys.example.yaml"
-    assert code == 0 and out == [f"{file}: adopts spf, dkim:custom"]
-    assert (
-        f"warning: {file}: dkim: selector1._domainkey.keys.example is an alias of selector1-keys-example._domainkey.contoso.onmicrosoft.com (the signer keeps the key there); left as it is, not managed (got selector1; RFC 6376 3.6.2.1)"
-        in err
+    assert code == 0 and out == [f"{file}: adopts spf, dkim:custom, dkim:selector1, dkim:s1, dmarc"]
+    assert err == [
+        f"warning: {file}: dkim: s2._domainkey.keys.example is not a DKIM key record verifiers accept (it has no p= tag, which is"
+        " required); left as it is, not managed (got v=DKIM1; q=dns; x=1; RFC 6376 3.6.1)"
+    ]
+    keys = {k.selector: k for k in load_config(file).dkim}
+    assert keys["selector1"].cname == "selector1-keys-example._domainkey.contoso.onmicrosoft.com"
+    assert keys["s1"].revoked
+    rendered = {(r["name"], r["type"]): tuple(r["values"]) for r in records(file, capsys)}
+    assert {key: values for key, (values, _) in served(zone).items() if key[0] != "s2._domainkey.keys.example"} == rendered
+
+
+def test_dkim_flags_are_written_as_the_config_fields(tmp_path, dns, capsys):
+    """t=s (strict), t=y (testing), s=email and h=sha256 (RFC 6376 3.6.1) come back value for value."""
+    key = "v=DKIM1; h=sha256; k=ed25519; s=email; t=y:s; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+    zone = zone_of(
+        ("flags.example", "TXT", "v=spf1 -all"),
+        ("k1._domainkey.flags.example", "TXT", key),
+        ("_dmarc.flags.example", "TXT", "v=DMARC1; p=reject"),
     )
-    assert (
-        f"warning: {file}: dkim: s1._domainkey.keys.example is a revoked key (empty p=), which maildns does not publish; left as it is, not managed (got v=DKIM1; k=rsa; p=; RFC 6376 3.6.1)"
-        in err
-    )
-    assert [k.selector for k in load_config(file).dkim] == ["custom"]
+    code, _, err = run_import(["flags.example", "--nameserver", dns(zone), "--out", str(tmp_path), "--timeout", "2"], capsys)
+    file = tmp_path / "flags.example.yaml"
+    assert (code, err) == (0, [])
+    (written,) = yaml.safe_load(file.read_text())["dkim"]
+    assert {k: v for k, v in written.items() if k != "public_key"} == {
+        "selector": "k1",
+        "key_type": "ed25519",
+        "hash_algorithms": ["sha256"],
+        "testing": True,
+        "strict": True,
+        "service_types": ["email"],
+    }
+    assert {(r["name"], r["type"]): tuple(r["values"]) for r in records(file, capsys)}[("k1._domainkey.flags.example", "TXT")] == (key,)
 
 
 def test_an_existing_file_is_not_replaced_without_force(tmp_path, dns, capsys):
