@@ -3,8 +3,8 @@ each stack last applied.
 
 What a stack last applied successfully is recorded in its own state, so it moves with the state:
 before an apply, ``write_record`` puts ``maildns-applied.tf.json`` beside the stack's
-``cdk.tf.json``, a root output ``maildns_applied`` holding the SHA-256 of that ``cdk.tf.json``
-that depends on every resource of the stack. Terraform evaluates the output only when every
+``cdk.tf.json``: a ``terraform_data.maildns_applied`` resource holding the SHA-256 of that
+``cdk.tf.json`` that depends on every resource of the stack. Terraform applies it only when every
 resource it depends on applied, so the state holds the new hash only after a successful apply;
 a failed or cancelled apply leaves the previous one. ``pending`` lists the stacks whose
 ``cdk.tf.json`` hash differs from the one their state records (new stacks, changed stacks, and
@@ -28,7 +28,7 @@ from maildns.plan import DomainPlan
 
 STACK_FILE = "cdk.tf.json"
 RECORD_FILE = "maildns-applied.tf.json"
-OUTPUT = "maildns_applied"
+RECORD_TYPE, RECORD_NAME = "terraform_data", "maildns_applied"
 TIMEOUT = 300  # seconds for one terraform command reading a state
 
 
@@ -80,13 +80,18 @@ def local_state_problem(stacks: Sequence[str]) -> str:
 
 
 def record_document(folder: Path) -> dict[str, Any]:
-    """The output that records, in the stack's state, the hash of the ``cdk.tf.json`` applied."""
+    """The resource that records, in the stack's state, the hash of the ``cdk.tf.json`` applied.
+
+    A ``terraform_data`` resource (Terraform's own provider), applied after every resource of the
+    stack: when one of them fails, Terraform skips it and the state keeps the previous hash. (A
+    root output would not do: Terraform writes an output known at plan time even when the apply
+    fails.)"""
     doc = read_stack(folder)
     resources = sorted(f"{type_}.{name}" for type_, bodies in doc.get("resource", {}).items() for name in bodies)
-    output: dict[str, Any] = {"value": stack_hash(folder), "description": "SHA-256 of the cdk.tf.json last applied in full (maildns)"}
+    record: dict[str, Any] = {"input": stack_hash(folder)}
     if resources:
-        output["depends_on"] = resources
-    return {"output": {OUTPUT: output}}
+        record["depends_on"] = resources
+    return {"resource": {RECORD_TYPE: {RECORD_NAME: record}}}
 
 
 def write_record(folder: Path) -> None:
@@ -114,16 +119,23 @@ def pull_state(folder: Path) -> dict[str, Any] | None:
         env = os.environ | {"TF_INPUT": "0", "TF_IN_AUTOMATION": "1"}
         run = [terraform_binary(), f"-chdir={tmp}"]
         try:
-            init = subprocess.run([*run, "init", "-input=false", "-no-color"], capture_output=True, text=True, env=env, timeout=TIMEOUT, check=False)
+            init = subprocess.run(
+                [*run, "init", "-input=false", "-no-color"], capture_output=True, text=True, env=env, timeout=TIMEOUT, check=False
+            )
             if init.returncode != 0:
-                raise PipelineError([f"maildns stacks: {folder.name}: cannot read its state at {where(read_stack(folder))}: {_last(init.stderr)}"])
+                raise PipelineError(
+                    [f"maildns stacks: {folder.name}: cannot read its state at {where(read_stack(folder))}: {_last(init.stderr)}"]
+                )
             pulled = subprocess.run([*run, "state", "pull"], capture_output=True, text=True, env=env, timeout=TIMEOUT, check=False)
         except FileNotFoundError:
             raise PipelineError([f"maildns stacks: {terraform_binary()} is not installed: the states are read with terraform"]) from None
         if pulled.returncode != 0:
-            raise PipelineError([f"maildns stacks: {folder.name}: cannot read its state at {where(read_stack(folder))}: {_last(pulled.stderr)}"])
+            raise PipelineError(
+                [f"maildns stacks: {folder.name}: cannot read its state at {where(read_stack(folder))}: {_last(pulled.stderr)}"]
+            )
     text = pulled.stdout.strip()
-    return json.loads(text) if text else None  # type: ignore[no-any-return]
+    state: dict[str, Any] | None = json.loads(text) if text else None
+    return state
 
 
 def _last(text: str) -> str:
@@ -135,10 +147,13 @@ def _last(text: str) -> str:
 
 def recorded(state: Mapping[str, Any] | None) -> str | None:
     """The hash a state records as last applied; None for no state, or a state maildns never applied."""
-    if not state:
-        return None
-    value = state.get("outputs", {}).get(OUTPUT, {}).get("value")
-    return value if isinstance(value, str) else None
+    for resource in (state or {}).get("resources", []):
+        if resource.get("mode") == "managed" and resource.get("type") == RECORD_TYPE and resource.get("name") == RECORD_NAME:
+            for instance in resource.get("instances", []):
+                value = instance.get("attributes", {}).get("input")
+                if isinstance(value, str):
+                    return value
+    return None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,10 @@ def register(commands: Commands) -> None:
     stacks = command(commands, "stacks", "list stack names: all, or those whose synthesized JSON changed since a revision", cmd_stacks)
     stacks.add_argument("--changed-since", metavar="REV", help="only stacks whose Terraform JSON differs from REV's (a git revision)")
     stacks.add_argument(
-        "--out", metavar="DIR", default="cdktf.out", help="the synth output the options below read (maildns synth --out; default: cdktf.out)"
+        "--out",
+        metavar="DIR",
+        default="cdktf.out",
+        help="the synth output the options below read (maildns synth --out; default: cdktf.out)",
     )
     stacks.add_argument(
         "--pending",
@@ -26,7 +29,9 @@ def register(commands: Commands) -> None:
         help="only stacks whose synthesized JSON differs from what their state records as last applied in full (reads each state with terraform)",
     )
     stacks.add_argument(
-        "--local-state", action="store_true", help="exit 1, naming them, when a stack listed keeps its Terraform state in a local file (for CI)"
+        "--local-state",
+        action="store_true",
+        help="exit 1, naming them, when a stack listed keeps its Terraform state in a local file (for CI)",
     )
     stacks.add_argument(
         "--moved-since",
@@ -112,7 +117,9 @@ def _changed(args: argparse.Namespace, configs: Sequence[Config]) -> list[str]:
 def _synthesized(out: Path, names: Sequence[str]) -> None:
     missing = [name for name in names if not (out / "stacks" / name / "cdk.tf.json").is_file()]
     if missing:
-        raise UsageError(f"--out {out}: no synthesized stack {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}: run maildns synth --out {out} first")
+        raise UsageError(
+            f"--out {out}: no synthesized stack {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}: run maildns synth --out {out} first"
+        )
 
 
 def _refuse_unmoved(args: argparse.Namespace, configs: Sequence[Config], out: Path) -> None:

@@ -87,7 +87,10 @@ def test_the_cli_prints_a_json_list(tmp_path: Path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["stacks", "--batches", "2", "config"]) == 0
     # files load in name order (a, b, brand, c, eu.mail.brand, mail.brand); the last batch takes what is left
-    assert json.loads(capsys.readouterr().out) == ["a-example-gov b-example-gov", "eu-mail-brand-gov mail-brand-gov brand-gov c-example-gov"]
+    assert json.loads(capsys.readouterr().out) == [
+        "a-example-gov b-example-gov",
+        "eu-mail-brand-gov mail-brand-gov brand-gov c-example-gov",
+    ]
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "two"])

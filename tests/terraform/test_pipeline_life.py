@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from maildns.pipeline import OUTPUT, RECORD_FILE, stack_hash
+from maildns.pipeline import RECORD_FILE, RECORD_NAME, RECORD_TYPE, recorded, stack_hash
 from tests.workflow.test_deploy_workflow import step
 
 pytestmark = pytest.mark.terraform
@@ -59,7 +59,9 @@ def repo(tmp_path: Path, terraform_env: dict[str, str]) -> Path:
 def shell(script: str, repo: Path, env: dict[str, str], **extra: str) -> subprocess.CompletedProcess[str]:
     """One ``run:`` of the workflow, as GitHub runs it (``bash -e``, here with pipefail and -u too)."""
     merged = env | {"MAILDNS_NO_CACHE": "1", "MAX_JOBS": "200", "RUNNER_TEMP": str(repo.parent / "runner-temp")} | extra
-    return subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=repo, env=merged, capture_output=True, text=True, check=False, timeout=900)
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], cwd=repo, env=merged, capture_output=True, text=True, check=False, timeout=900
+    )
 
 
 def synth_and_list(repo: Path, env: dict[str, str], plant: str | None = None) -> list[str]:
@@ -100,9 +102,8 @@ def state(repo: Path, stack: str) -> dict[str, Any]:
     return json.loads((repo / f"terraform.{stack}.tfstate").read_text())  # type: ignore[no-any-return]
 
 
-def recorded(repo: Path, stack: str) -> str | None:
-    value = state(repo, stack).get("outputs", {}).get(OUTPUT, {}).get("value")
-    return value if isinstance(value, str) else None
+def applied(repo: Path, stack: str) -> str | None:
+    return recorded(state(repo, stack))
 
 
 def test_the_pipeline_deploys_what_differs_from_what_was_last_applied(repo: Path, terraform_env: dict[str, str]):
@@ -116,7 +117,7 @@ def test_the_pipeline_deploys_what_differs_from_what_was_last_applied(repo: Path
         if batch == "mail-brand-gov brand-gov":  # applied in that order: the parent reads the child's state
             assert done.stdout.index("::group::mail-brand-gov") < done.stdout.index("::group::brand-gov")
     for stack in ("a-example-gov", "b-example-gov", "brand-gov", "mail-brand-gov"):
-        assert recorded(repo, stack) == stack_hash(repo / "cdktf.out" / "stacks" / stack)
+        assert applied(repo, stack) == stack_hash(repo / "cdktf.out" / "stacks" / stack)
     parent = state(repo, "brand-gov")
     types = [i["attributes"].get("type") for r in parent["resources"] if r["type"] == "aws_route53_record" for i in r["instances"]]
     assert "DS" in types, "the parent publishes its child's DS"
@@ -124,19 +125,20 @@ def test_the_pipeline_deploys_what_differs_from_what_was_last_applied(repo: Path
 
     # Run 2: one domain changed, and its apply fails halfway: nothing recorded.
     write_config(repo, "a.example.gov", {"dmarc": {"p": "quarantine"}})
-    before = recorded(repo, "a-example-gov")
+    before = applied(repo, "a-example-gov")
     assert synth_and_list(repo, env, plant="a-example-gov") == ["a-example-gov"]
-    done = deploy(repo, env, "a-example-gov")
+    done = deploy(repo, env, "a-example-gov b-example-gov")
     assert done.returncode != 0
+    assert "::group::b-example-gov" not in done.stdout, "the batch stops at its first failure"
     assert "tonumber" in done.stdout + done.stderr
-    assert recorded(repo, "a-example-gov") == before, "a failed apply records nothing"
-    assert any(r["type"] == "terraform_data" for r in state(repo, "a-example-gov")["resources"]), "the apply got halfway"
+    assert applied(repo, "a-example-gov") == before, "a failed apply records nothing"
+    assert any(r["name"] == "made" for r in state(repo, "a-example-gov")["resources"]), "the apply got halfway"
 
     # Run 3 (the fault gone, nothing else changed since run 2): the stack is still pending, and deploys.
     assert synth_and_list(repo, env) == ["a-example-gov"]
     done = deploy(repo, env, "a-example-gov")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
-    assert recorded(repo, "a-example-gov") == stack_hash(repo / "cdktf.out" / "stacks" / "a-example-gov")
+    assert applied(repo, "a-example-gov") == stack_hash(repo / "cdktf.out" / "stacks" / "a-example-gov")
     assert synth_and_list(repo, env) == []
 
     # A change of the child deploys its parent too (the parent reads the child's DS from its state).
@@ -149,7 +151,8 @@ def test_the_synth_output_carries_the_record_and_no_init_files(repo: Path, terra
     synth_and_list(repo, terraform_env)
     for folder in sorted((repo / "cdktf.out" / "stacks").iterdir()):
         record = json.loads((folder / RECORD_FILE).read_text())
-        assert record["output"][OUTPUT]["value"] == stack_hash(folder)
+        body = record["resource"][RECORD_TYPE][RECORD_NAME]
+        assert body["input"] == stack_hash(folder)
         doc = json.loads((folder / "cdk.tf.json").read_text())
         every = {f"{t}.{n}" for t, bodies in doc["resource"].items() for n in bodies}
-        assert set(record["output"][OUTPUT]["depends_on"]) == every
+        assert set(body["depends_on"]) == every

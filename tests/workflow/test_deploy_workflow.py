@@ -4,9 +4,7 @@ Terraform from that synth's output, every action pinned (its life on a throwaway
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -132,7 +130,7 @@ def test_the_last_successful_deploy_is_asked_of_its_own_workflow(tmp_path, workf
     assert output.read_text() == "sha=0123456789abcdef0123456789abcdef01234567\n"
     called = args.read_text().split("\n")
     assert called[:4] == ["run", "list", "--workflow", file]
-    assert ["--status", "success"] == called[called.index("--status") : called.index("--status") + 2]
+    assert called[called.index("--status") : called.index("--status") + 2] == ["--status", "success"]
 
 
 def actionlint(path: Path) -> subprocess.CompletedProcess[str]:
