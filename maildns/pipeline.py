@@ -151,6 +151,8 @@ def recorded(state: Mapping[str, Any] | None) -> str | None:
         if resource.get("mode") == "managed" and resource.get("type") == RECORD_TYPE and resource.get("name") == RECORD_NAME:
             for instance in resource.get("instances", []):
                 value = instance.get("attributes", {}).get("input")
+                if isinstance(value, dict):  # a dynamic attribute: stored with its type
+                    value = value.get("value")
                 if isinstance(value, str):
                     return value
     return None

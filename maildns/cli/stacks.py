@@ -55,8 +55,9 @@ def register(commands: Commands) -> None:
 def cmd_stacks(args: argparse.Namespace) -> int:
     """Stack names, one per line (or a JSON list, for a CI job matrix): all, or those whose
     synthesized JSON differs from ``--changed-since``'s, or from what their state last applied."""
-    if (args.changed_since is not None or args.moved_since is not None) and len(_paths(args)) != 1:
-        raise UsageError("--changed-since and --moved-since compare the repository's config/ folder: name one PATH")
+    for option, value in (("--changed-since", args.changed_since), ("--moved-since", args.moved_since)):
+        if value is not None and len(_paths(args)) != 1:
+            raise UsageError(f"{option} compares the repository's config/ folder: name one PATH")
     configs = _load(args)
     names = [c.stack_name for c in configs]
     if args.changed_since is not None:

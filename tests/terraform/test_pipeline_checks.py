@@ -36,7 +36,15 @@ MOVED = {
             "name": "maildns_applied",
             "provider": 'provider["terraform.io/builtin/terraform"]',
             "instances": [
-                {"schema_version": 0, "attributes": {"id": "1", "input": "0" * 64, "output": "0" * 64, "triggers_replace": None}}
+                {
+                    "schema_version": 0,
+                    "attributes": {
+                        "id": "1",
+                        "input": {"value": "0" * 64, "type": "string"},
+                        "output": {"value": "0" * 64, "type": "string"},
+                        "triggers_replace": None,
+                    },
+                }
             ],
         }
     ],
