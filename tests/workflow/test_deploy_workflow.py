@@ -125,7 +125,7 @@ def test_the_last_successful_deploy_is_asked_of_its_own_workflow(tmp_path, workf
     gh.write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$ARGS"\necho 0123456789abcdef0123456789abcdef01234567\n')
     gh.chmod(0o755)
     output, args = tmp_path / "output", tmp_path / "args"
-    env = {"PATH": f"{bin_}:/usr/bin:/bin", "WORKFLOW": workflow_ref, "GITHUB_OUTPUT": str(output), "ARGS": str(args)}
+    env = {"PATH": f"{bin_}:/usr/bin:/bin", "GITHUB_WORKFLOW_REF": workflow_ref, "GITHUB_OUTPUT": str(output), "ARGS": str(args)}
     subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, env=env, check=True)
     assert output.read_text() == "sha=0123456789abcdef0123456789abcdef01234567\n"
     called = args.read_text().split("\n")
