@@ -80,7 +80,7 @@ def synth() -> None:
     assert main(["synth", "--out", str(Path.cwd() / "cdktf.out"), "config"]) == 0  # Node.js keeps the cwd it started in
 
 
-def test_local_state_stops_the_deploy_with_one_line_and_the_fix(repo: Path, capsys):
+def test_local_state_stops_the_deploy_with_one_line_and_the_fix(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "config" / "_defaults.yaml").write_text("")
     synth()
     capsys.readouterr()
@@ -91,14 +91,14 @@ def test_local_state_stops_the_deploy_with_one_line_and_the_fix(repo: Path, caps
     )
 
 
-def test_the_s3_backend_passes_the_local_state_check(repo: Path, capsys):
+def test_the_s3_backend_passes_the_local_state_check(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     synth()
     capsys.readouterr()
     assert main(["stacks", "--local-state", "config"]) == 0
     assert capsys.readouterr().out == "a-example\nb-example\n"
 
 
-def test_a_backend_changed_without_moving_the_state_is_refused_until_it_is_moved(repo: Path, capsys):
+def test_a_backend_changed_without_moving_the_state_is_refused_until_it_is_moved(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "config" / "_defaults.yaml").write_text("")  # back to local state: the S3 state stays behind
     synth()
     capsys.readouterr()
@@ -117,12 +117,12 @@ def test_a_backend_changed_without_moving_the_state_is_refused_until_it_is_moved
     assert main(["stacks", "--moved-since", "HEAD", "config"]) == 0
 
 
-def test_the_same_backend_is_never_refused(repo: Path, capsys):
+def test_the_same_backend_is_never_refused(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     synth()
     assert main(["stacks", "--moved-since", "HEAD", "config"]) == 0
 
 
-def test_pending_needs_a_synth_output(repo: Path, capsys):
+def test_pending_needs_a_synth_output(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stacks", "--pending", "--out", "nowhere", "config"]) == 2
     assert (
         capsys.readouterr().err

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from maildns.pipeline import RECORD_FILE, RECORD_NAME, RECORD_TYPE, recorded, stack_hash
-from tests.workflow.test_deploy_workflow import step
+from tests.synth.helpers import ROOT
 
 pytestmark = pytest.mark.terraform
 
@@ -32,6 +32,14 @@ DOMAINS: dict[str, dict[str, Any]] = {
     },
     "mail.brand.gov": {"mx": [{"host": "mx.brand.gov", "preference": 10}], "dnssec": {"signing": True, "publish_ds": True}},
 }
+WORKFLOW = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text())
+
+
+def step(job: str, name: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(s for s in WORKFLOW["jobs"][job]["steps"] if s.get("name") == name)
+    return found
+
+
 SYNTH = step("synth", "Synthesize")["run"]
 PENDING = step("synth", "List the pending stacks in batches")["run"]
 DEPLOY = step("deploy", "Deploy")["run"]
@@ -106,7 +114,7 @@ def applied(repo: Path, stack: str) -> str | None:
     return recorded(state(repo, stack))
 
 
-def test_the_pipeline_deploys_what_differs_from_what_was_last_applied(repo: Path, terraform_env: dict[str, str]):
+def test_the_pipeline_deploys_what_differs_from_what_was_last_applied(repo: Path, terraform_env: dict[str, str]) -> None:
     env = terraform_env
     # Run 1: nothing applied yet, every stack is pending; the parent and its child share a batch, child first.
     batches = synth_and_list(repo, env)
@@ -146,7 +154,7 @@ def test_the_pipeline_deploys_what_differs_from_what_was_last_applied(repo: Path
     assert synth_and_list(repo, env) == ["mail-brand-gov brand-gov"]
 
 
-def test_the_synth_output_carries_the_record_and_no_init_files(repo: Path, terraform_env: dict[str, str]):
+def test_the_synth_output_carries_the_record_and_no_init_files(repo: Path, terraform_env: dict[str, str]) -> None:
     """What the synth job uploads: each stack's JSON and the file that records its apply."""
     synth_and_list(repo, terraform_env)
     for folder in sorted((repo / "cdktf.out" / "stacks").iterdir()):
