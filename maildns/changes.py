@@ -7,11 +7,13 @@ selects exactly the stacks whose Terraform JSON differs, and nothing else.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from maildns.config import Config
 from maildns.revision import CONFIG_DIR, RevisionError, synthesized
@@ -59,3 +61,10 @@ def changed_since(revision: str, configs: Sequence[Config], path: str, jobs: int
         synth(configs, str(now), jobs=jobs)
         with synthesized(revision) as before:
             return compare(configs, stack_files(now), stack_files(before))
+
+
+def stack_documents(revision: str, path: str) -> dict[str, dict[str, Any]]:
+    """Stack name -> the JSON document ``revision`` synthesizes from ``path`` (the repository's ``config/``)."""
+    repository_config(path)
+    with synthesized(revision) as before:
+        return {name: json.loads(data) for name, data in stack_files(before).items()}

@@ -13,6 +13,7 @@ from typing import Literal
 
 from maildns.review.mail import View
 from maildns.review.rules import (
+    backend,
     comments,
     dkim,
     dmarc,
@@ -112,6 +113,7 @@ RULES: tuple[Rule, ...] = (
         },
         dnssec,
     ),
+    Rule({"backend-changed": "high"}, backend),
 )
 
 

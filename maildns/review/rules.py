@@ -4,6 +4,7 @@ one stack and yields ``(code, reason)`` for every risky change it finds."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from maildns.records.dkim import is_dkim_name
 from maildns.records.dmarc import dmarc_name, is_dmarc, parse_dmarc
@@ -359,3 +360,23 @@ def dnssec(old: View, new: View) -> Iterator[Found]:
                 "dnssec-ds-removed",
                 f"DS record {a[name].get('name')} removed: the child zone is no longer validated; stop its signing only after the DS TTL",
             )
+
+
+def backend(old: View, new: View) -> Iterator[Found]:
+    """A stack's Terraform backend changed (local to S3, one bucket or key to another): its state must
+    be moved before the next deploy, or that deploy starts from an empty state and creates everything again."""
+
+    def where(doc: Mapping[str, Any]) -> str:
+        for kind, settings in sorted(doc.get("terraform", {}).get("backend", {}).items()):
+            if kind == "s3":
+                return f"s3://{settings.get('bucket')}/{settings.get('key')}"
+            return f"{kind} {settings.get('path', 'terraform.tfstate')}"
+        return "local terraform.tfstate"
+
+    a, b = where(old.doc), where(new.doc)
+    if a != b:
+        yield (
+            "backend-changed",
+            f"state moves from {a} to {b}: move it before the next deploy (terraform init -migrate-state, docs/deploying.md "
+            "Moving state), or that deploy starts from an empty state and creates everything again",
+        )

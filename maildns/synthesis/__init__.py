@@ -80,11 +80,25 @@ def writable_out(out: Path, names: Sequence[str]) -> None:
         raise OutError(f"--out {out}: is not writable")
 
 
+KEPT = (".terraform", ".terraform.lock.hcl")
+"""What ``terraform init`` leaves in a stack folder (providers, backend, module cache, lock file):
+kept across synths, so ``terraform plan`` there needs no ``init`` after every synth."""
+
+
+def keep_terraform(folder: Path, into: Path) -> None:
+    """Move ``terraform init``'s files from an earlier synth's stack folder into the new one."""
+    for name in KEPT:
+        source = folder / name
+        if (source.exists() or source.is_symlink()) and not (into / name).exists():
+            os.replace(source, into / name)
+
+
 def publish(staging: Path, out: Path, names: Sequence[str]) -> list[Path]:
     """Move the staged stacks and manifest into ``out``; remove the stack folders no config names.
 
     Synth owns ``out/stacks/``: a stack left from a removed config would hide its removal from
-    ``maildns diff``. Returns the removed paths.
+    ``maildns diff``. A stack folder's ``terraform init`` files (``KEPT``) stay. Returns the
+    removed paths.
     """
     stacks = out / "stacks"
     try:
@@ -92,6 +106,7 @@ def publish(staging: Path, out: Path, names: Sequence[str]) -> list[Path]:
         for name in names:
             target = stacks / name
             if target.exists():
+                keep_terraform(target, staging / "stacks" / name)
                 shutil.rmtree(target)
             os.replace(staging / "stacks" / name, target)
         removed = sorted(p for p in stacks.iterdir() if p.name not in names)

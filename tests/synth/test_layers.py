@@ -48,6 +48,8 @@ ROWS: dict[str, set[str]] = {
     # It reuses cached stacks and ends its children as the staging rules say.
     "fanout": {"config", "plan", "stacks", "synthesis.cache", "synthesis.staging"},
     "changes": {"config", "revision", "fanout"},
+    # The deploy pipeline: stack hashes, what each state records as applied, batches of components.
+    "pipeline": {"plan", "fanout"},
     # Stages a synth into --out and publishes it (``__init__``); the synth cache, keyed on
     # maildns's own code (``cache``); staging folders and signals (``staging``).
     "synthesis.__init__": {"config", "progress", "synthesis.staging", "fanout"},
@@ -65,7 +67,7 @@ ROWS: dict[str, set[str]] = {
     "cli.validate": {"cli.base", "cli.options", "config", "lint", "progress"},
     "cli.records": {"cli.base", "cli.options", "config", "plan", "records", "errors"},
     "cli.policy": {"cli.base", "plan", "records"},
-    "cli.stacks": {"cli.base", "cli.options", "changes", "fanout", "revision"},
+    "cli.stacks": {"cli.base", "cli.options", "changes", "fanout", "revision", "config", "pipeline", "plan"},
     "cli.synth": {"cli.base", "cli.options", "fanout", "synthesis"},
     "cli.check": {"cli.base", "cli.options", "plan", "check"},
     "cli.import_": {"cli.base", "cli.options", "errors", "check", "importer", "records"},
