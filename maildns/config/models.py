@@ -7,6 +7,7 @@ five problems prints five lines. The rules across a domain's sections live in ``
 from __future__ import annotations
 
 import contextlib
+import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, model_validator
@@ -15,6 +16,7 @@ from maildns.config.adopt import AdoptName
 from maildns.config.fields import (
     MAIL_RULE,
     PROFILE_RULE,
+    ROTATION_RULE,
     SCHEMA_RULE,
     Alignment,
     ApexTxt,
@@ -23,6 +25,7 @@ from maildns.config.fields import (
     BimiSelector,
     BimiUri,
     DkimSelector,
+    DkimState,
     DmarcPolicy,
     DmarcUri,
     DomainName,
@@ -139,21 +142,36 @@ class DkimKey(Model):
     testing: Flag = False
     """Publish ``t=y``: verifiers treat failures as unsigned (RFC 6376 3.6.1)."""
     revoked: Flag = False
-    """Publish ``v=DKIM1; p=``: an empty key revokes the selector (RFC 6376 3.6.1); give no public_key."""
+    """Publish ``v=DKIM1; p=``: an empty key revokes the selector (RFC 6376 3.6.1); give no public_key.
+    The older spelling of ``state: revoked``."""
+    state: Annotated[DkimState, one_of(DkimState, ROTATION_RULE)] = "active"
+    """Lifecycle: ``staged`` (published, not signing yet), ``active``, ``retiring`` (published, no
+    new mail), ``revoked`` (publishes ``p=``; the public_key may stay in the file, as a record)."""
+    since: datetime.date | None = None
+    """The day the key entered its state, when the git history cannot tell (it wins over it)."""
 
     @model_validator(mode="before")
     @classmethod
     def _revoked_has_no_key(cls, data: Any) -> Any:
-        # A revoked selector publishes an empty p=, so public_key is required only when not revoked.
-        if isinstance(data, dict) and data.get("revoked") is True and "public_key" not in data:
-            return {**data, "public_key": ""}
+        # A revoked selector publishes an empty p=, so public_key is required only when not revoked;
+        # ``revoked: true`` and ``state: revoked`` are one state (docs/configuration.md).
+        revoked = isinstance(data, dict) and (data.get("revoked") is True or str(data.get("state", "")).strip().lower() == "revoked")
+        if revoked and "public_key" not in data:
+            data = {**data, "public_key": ""}
+        if isinstance(data, dict) and data.get("revoked") is True and "state" not in data:
+            data = {**data, "state": "revoked"}
         return data
+
+    @property
+    def published_key(self) -> str:
+        """The ``p=`` this key publishes: empty once revoked."""
+        return "" if self.revoked or self.state == "revoked" else self.public_key
 
     @model_validator(mode="after")
     def _key_without_white_space(self) -> DkimKey:
         # A key pasted across lines: p= is base64 without white space (RFC 6376 3.6.1). A key
         # that is not base64 is left as written for ``rules`` to report.
-        if not self.revoked:
+        if self.public_key:
             with contextlib.suppress(RuleError):
                 object.__setattr__(self, "public_key", dkim_records.public_key_bytes(self.public_key)[0])
         return self
@@ -161,10 +179,16 @@ class DkimKey(Model):
     def rules(self) -> list[RuleError]:
         # Each hash appears once in h= (RFC 6376 3.6.1: a tag-list names no tag or value twice).
         found = repeats(self.hash_algorithms, lambda h: h, "", "RFC 6376 3.6.1", "a hash algorithm", prefix=("hash_algorithms",))
+        if self.revoked and self.state != "revoked":
+            found.insert(
+                0, RuleError("must be revoked with revoked: true, or drop revoked", ROTATION_RULE, value=self.state, path=("state",))
+            )
         if self.revoked:
             if self.public_key:
                 message = "must not be set with revoked: true; a revoked selector publishes an empty p="
                 found.insert(0, RuleError(message, "RFC 6376 3.6.1", value=self.public_key, path=("public_key",)))
+            return found
+        if self.state == "revoked" and not self.public_key:
             return found
         try:
             _, data = dkim_records.public_key_bytes(self.public_key)
@@ -175,7 +199,7 @@ class DkimKey(Model):
 
     @property
     def text(self) -> str:
-        if self.revoked:
+        if not self.published_key:
             return dkim_records.render_revoked()
         return dkim_records.render_dkim(
             key_type=self.key_type,
@@ -183,6 +207,15 @@ class DkimKey(Model):
             hash_algorithms=self.hash_algorithms,
             flags=("y",) if self.testing else (),
         )
+
+
+class DkimRotation(Model):
+    """How long each step of a DKIM key rotation lasts; usually set once in ``_defaults.yaml``."""
+
+    retiring_days: Annotated[int, integer(0, 3650, ROTATION_RULE)] = 7
+    """Days a key stays ``retiring`` (mail signed with it still in flight) before it may be revoked."""
+    revoked_days: Annotated[int, integer(0, 3650, ROTATION_RULE)] = 7
+    """Days a selector stays ``revoked`` before it may be deleted."""
 
 
 class Ses(Model):
@@ -376,6 +409,7 @@ class ConfigFields(Model):
     """Other TXT values at the apex (site verifications): Route53 keeps one TXT set per name."""
     dkim: tuple[DkimKey, ...] = ()
     """DKIM keys of third-party signers (Google Workspace, ...)."""
+    dkim_rotation: DkimRotation = DkimRotation()
     ses: Ses | None = None
     """Amazon SES identities with Easy DKIM."""
     dmarc: Dmarc = Dmarc()

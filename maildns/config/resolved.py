@@ -39,6 +39,8 @@ class Ttls:
 class DkimRecord:
     selector: str
     text: str
+    state: str = "active"
+    """Its place in a rotation (``DkimKey.state``); the record is the same in every state but revoked."""
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,7 @@ def resolve(config: Config) -> Resolved:
         spf=config.spf.text,
         spf_all=config.spf.qualifier,
         apex_txt=config.apex_txt,
-        dkim=tuple(DkimRecord(k.selector, k.text) for k in config.dkim),
+        dkim=tuple(DkimRecord(k.selector, k.text, k.state) for k in config.dkim),
         dmarc=config.dmarc.text,
         report_uris=config.dmarc.rua + config.dmarc.ruf,
         tls_rpt=render_tls_rpt(config.tls_rpt.rua) if config.tls_rpt is not None else None,
