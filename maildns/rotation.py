@@ -101,11 +101,14 @@ def snapshot_of_data(data: Any, when: dt.datetime) -> Snapshot:
     """The snapshot of a revision's (defaults-merged) YAML data; anything unreadable holds no keys."""
     if not isinstance(data, Mapping):
         return Snapshot(when, {})
-    entries = data.get("dkim") if isinstance(data.get("dkim"), list) else []
-    found = [_raw_key(i, e) for i, e in enumerate(entries) if isinstance(e, Mapping)]
-    overrides = data.get("ttl_overrides") if isinstance(data.get("ttl_overrides"), Mapping) else {}
-    ttl = overrides.get("dkim", data.get("ttl", DEFAULT_TTL))
-    days = data.get("dkim_rotation") if isinstance(data.get("dkim_rotation"), Mapping) else {}
+    entries = data.get("dkim")
+    found = [_raw_key(i, e) for i, e in enumerate(entries) if isinstance(e, Mapping)] if isinstance(entries, list) else []
+    overrides = data.get("ttl_overrides")
+    ttl = data.get("ttl", DEFAULT_TTL)
+    if isinstance(overrides, Mapping) and overrides.get("dkim") is not None:
+        ttl = overrides["dkim"]
+    days = data.get("dkim_rotation")
+    days = days if isinstance(days, Mapping) else {}
     return Snapshot(
         when,
         dict(k for k in found if k is not None),

@@ -115,8 +115,9 @@ def staged_keys(config: Resolved, results: list[Result], *, authoritative: bool)
                 note = f"staged key {selector}: run check --authoritative before it becomes active"
             else:
                 note = f"staged key {selector}: not served as configured, so it must not become active yet"
-            result = dataclasses.replace(result, detail="; ".join(filter(None, (result.detail, note))))
-        out.append(result)
+            out.append(dataclasses.replace(result, detail="; ".join(filter(None, (result.detail, note)))))
+        else:
+            out.append(result)
     return out
 
 

@@ -51,9 +51,10 @@ def register(commands: Commands) -> None:
 def default_selector(now: dt.datetime, taken: set[str]) -> str:
     """``s<year>q<quarter>`` of today, with b, c, ... when that is taken already."""
     base = f"s{now.year}q{(now.month - 1) // 3 + 1}"
-    for suffix in ["", *"bcdefghijklmnopqrstuvwxyz"]:
-        if base + suffix not in taken:
-            return base + suffix
+    for suffix in ("", *"bcdefghijklmnopqrstuvwxyz"):
+        candidate = f"{base}{suffix}"
+        if candidate not in taken:
+            return candidate
     raise UsageError(f"every selector {base}, {base}b ... {base}z is taken; give --selector")
 
 
@@ -70,7 +71,7 @@ def generate(key_type: str) -> tuple[str, bytes]:
         private = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
         public = private.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    return base64.b64encode(public).decode("ascii"), pem
+    return base64.b64encode(public).decode("ascii"), bytes(pem)
 
 
 # --- editing the file as text -------------------------------------------------------------------

@@ -47,19 +47,22 @@ ROWS: dict[str, set[str]] = {
     # Synthesizes many stacks in processes; the only module outside stacks/ that builds an app.
     "fanout": {"config", "plan", "stacks"},
     "changes": {"config", "revision", "fanout"},
+    # Reads each selector's lifecycle from git history and applies the rotation rules.
+    "rotation": {"errors", "config"},
     "progress": set(),
     "streams": set(),
     "cli.__init__": {"config", "streams", "cli"},
     "cli.base": {"config"},
     "cli.options": {"cli.base"},
-    "cli.validate": {"cli.base", "cli.options", "config", "lint", "progress"},
+    "cli.validate": {"cli.base", "cli.options", "config", "lint", "progress", "rotation"},
     "cli.records": {"cli.base", "cli.options", "config", "plan", "records", "errors"},
     "cli.policy": {"cli.base", "plan", "records"},
     "cli.stacks": {"cli.base", "cli.options", "changes", "fanout", "revision"},
     "cli.synth": {"cli.base", "cli.options", "fanout", "progress"},
     "cli.check": {"cli.base", "cli.options", "plan", "check"},
     "cli.import_": {"cli.base", "cli.options", "errors", "check", "importer", "records"},
-    "cli.diff": {"cli.base", "cli.options", "diff", "revision"},
+    "cli.diff": {"cli.base", "cli.options", "diff", "revision", "rotation"},
+    "cli.dkim": {"cli.base", "config", "errors", "records", "rotation"},
 }
 PURE_MODULES = [
     "maildns.config",
@@ -70,6 +73,7 @@ PURE_MODULES = [
     "maildns.check",
     "maildns.diff",
     "maildns.revision",
+    "maildns.rotation",
     "maildns.importer",
 ]
 

@@ -17,7 +17,9 @@ HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
 FILE = "config/example.gov.yaml"
 A, B = "AAAA", "BBBB"
 IN_PLACE = "the key at a selector never changes in place; DKIM key rotation: docs/configuration.md, Rotating a DKIM key"
-ACTIVATE = "a key becomes active only after it was staged at least its TTL earlier; DKIM key rotation: docs/configuration.md, Rotating a DKIM key"
+ACTIVATE = (
+    "a key becomes active only after it was staged at least its TTL earlier; DKIM key rotation: docs/configuration.md, Rotating a DKIM key"
+)
 REVOKE = "a key is revoked only after N days of retiring (dkim_rotation.retiring_days); DKIM key rotation: docs/configuration.md, Rotating a DKIM key"
 DELETE = "a selector is deleted only after N days revoked (dkim_rotation.revoked_days); DKIM key rotation: docs/configuration.md, Rotating a DKIM key"
 
@@ -39,14 +41,14 @@ CASES = {
         [snap(T0, OLD_ACTIVE)],
         snap(T0 + DAY, OLD_ACTIVE, ("new", "active", B)),
         [
-            f'{FILE}: dkim[1].state: selector new must be staged in an earlier revision before it is active (change dated 2026-03-03 09:00 UTC); add it with state: staged first (got active; {ACTIVATE})'
+            f"{FILE}: dkim[1].state: selector new must be staged in an earlier revision before it is active (change dated 2026-03-03 09:00 UTC); add it with state: staged first (got active; {ACTIVATE})"
         ],
     ),
     "activation 30 minutes after staging (TTL 1 hour) is refused with both dates": (
         [snap(T0, OLD_ACTIVE), snap(T0 + DAY, OLD_ACTIVE, ("new", "staged", B))],
         snap(T0 + DAY + HOUR / 2, ("old", "retiring", A), ("new", "active", B)),
         [
-            f'{FILE}: dkim[1].state: selector new was staged on 2026-03-03 09:00 UTC and may become active on 2026-03-03 10:00 UTC at the earliest, its TTL (3600 s) later; the change is dated 2026-03-03 09:30 UTC (got active; {ACTIVATE})'
+            f"{FILE}: dkim[1].state: selector new was staged on 2026-03-03 09:00 UTC and may become active on 2026-03-03 10:00 UTC at the earliest, its TTL (3600 s) later; the change is dated 2026-03-03 09:30 UTC (got active; {ACTIVATE})"
         ],
     ),
     "activation a TTL after staging passes": (
@@ -63,28 +65,28 @@ CASES = {
         [snap(T0, OLD_ACTIVE)],
         snap(T0 + DAY, ("old", "active", B)),
         [
-            f'{FILE}: dkim[0].public_key: selector old must keep its key, published since 2026-03-02 09:00 UTC; publish the new key under a new selector (got BBBB; {IN_PLACE})'
+            f"{FILE}: dkim[0].public_key: selector old must keep its key, published since 2026-03-02 09:00 UTC; publish the new key under a new selector (got BBBB; {IN_PLACE})"
         ],
     ),
     "a revoked selector publishing a key again is refused": (
         [snap(T0, ("old", "revoked", ""))],
         snap(T0 + 30 * DAY, ("old", "active", B)),
         [
-            f'{FILE}: dkim[0].state: selector old was revoked on 2026-03-02 09:00 UTC and must not publish a key again; publish the new key under a new selector (got active; {IN_PLACE})'
+            f"{FILE}: dkim[0].state: selector old was revoked on 2026-03-02 09:00 UTC and must not publish a key again; publish the new key under a new selector (got active; {IN_PLACE})"
         ],
     ),
     "an active key revoked without retiring is refused": (
         [snap(T0, OLD_ACTIVE)],
         snap(T0 + 30 * DAY, ("old", "revoked", A)),
         [
-            f'{FILE}: dkim[0].state: selector old is active since 2026-03-02 09:00 UTC and must be retiring for 7 days before it is revoked (change dated 2026-04-01 09:00 UTC); set state: retiring first (got revoked; {REVOKE})'
+            f"{FILE}: dkim[0].state: selector old is active since 2026-03-02 09:00 UTC and must be retiring for 7 days before it is revoked (change dated 2026-04-01 09:00 UTC); set state: retiring first (got revoked; {REVOKE})"
         ],
     ),
     "a key revoked 3 days into retiring is refused": (
         [snap(T0, OLD_ACTIVE), snap(T0 + DAY, ("old", "retiring", A))],
         snap(T0 + 4 * DAY, ("old", "revoked", A)),
         [
-            f'{FILE}: dkim[0].state: selector old is retiring since 2026-03-03 09:00 UTC and may be revoked on 2026-03-10 09:00 UTC at the earliest, 7 days later; the change is dated 2026-03-06 09:00 UTC (got revoked; {REVOKE})'
+            f"{FILE}: dkim[0].state: selector old is retiring since 2026-03-03 09:00 UTC and may be revoked on 2026-03-10 09:00 UTC at the earliest, 7 days later; the change is dated 2026-03-06 09:00 UTC (got revoked; {REVOKE})"
         ],
     ),
     "a key revoked 7 days into retiring passes": (
@@ -96,14 +98,14 @@ CASES = {
         [snap(T0, OLD_ACTIVE)],
         snap(T0 + 30 * DAY),
         [
-            f'{FILE}: dkim: selector old is active since 2026-03-02 09:00 UTC and must be revoked for 7 days before it is deleted (change dated 2026-04-01 09:00 UTC); set state: revoked first (got old; {DELETE})'
+            f"{FILE}: dkim: selector old is active since 2026-03-02 09:00 UTC and must be revoked for 7 days before it is deleted (change dated 2026-04-01 09:00 UTC); set state: revoked first (got old; {DELETE})"
         ],
     ),
     "a selector deleted 2 days after its revocation is refused": (
         [snap(T0, OLD_ACTIVE), snap(T0 + DAY, ("old", "retiring", A)), snap(T0 + 9 * DAY, ("old", "revoked", ""))],
         snap(T0 + 11 * DAY),
         [
-            f'{FILE}: dkim: selector old is revoked since 2026-03-11 09:00 UTC and may be deleted on 2026-03-18 09:00 UTC at the earliest, 7 days later; the change is dated 2026-03-13 09:00 UTC (got old; {DELETE})'
+            f"{FILE}: dkim: selector old is revoked since 2026-03-11 09:00 UTC and may be deleted on 2026-03-18 09:00 UTC at the earliest, 7 days later; the change is dated 2026-03-13 09:00 UTC (got old; {DELETE})"
         ],
     ),
     "a selector deleted 7 days after its revocation passes": (
@@ -129,7 +131,9 @@ def test_the_date_of_a_state_is_where_it_began_not_the_last_commit():
 
 def test_provider_hosted_selectors_are_skipped():
     """A CNAME-delegated selector is rotated by its provider: its removal breaks no rule here."""
-    base = snapshot_of_data({"dkim": [{"selector": "hosted", "cname": "hosted.provider.example"}, {"selector": "old", "public_key": A}]}, T0)
+    base = snapshot_of_data(
+        {"dkim": [{"selector": "hosted", "cname": "hosted.provider.example"}, {"selector": "old", "public_key": A}]}, T0
+    )
     assert set(base.keys) == {"old"}
     assert refusals(FILE, [base], snapshot_of_data({"dkim": [{"selector": "old", "public_key": A}]}, T0 + DAY)) == []
 
