@@ -16,7 +16,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from maildns.cli import main
-from maildns.diff import COMMENT_LIMIT, render_markdown, review
+from maildns.review import COMMENT_LIMIT, render_markdown, review
 from tests.cli.test_diff import LOGIN_GOV, replace_in, stack, txt, write
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -34,7 +34,7 @@ ROWS: dict[str, set[str]] = {
     "lint": {"errors", "records", "config"},
     "plan": {"errors", "records", "config"},
     "check": {"errors", "records", "config", "plan"},
-    "diff": {"errors", "records", "revision"},
+    "review": {"errors", "records", "revision"},
     # Finds the package's folder (``import maildns``) to synthesize a revision with its own code.
     "revision": {"errors", "__init__"},
     # Reads live DNS and HTTPS through check's resolver and fetch, writes config data.
@@ -71,7 +71,7 @@ PURE_MODULES = [
     "maildns.lint",
     "maildns.cli",
     "maildns.check",
-    "maildns.diff",
+    "maildns.review",
     "maildns.revision",
     "maildns.rotation",
     "maildns.importer",
