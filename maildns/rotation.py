@@ -334,6 +334,7 @@ class Step:
     """What one domain's change does to its keys, for the review: refusals and newly staged selectors."""
 
     domain: str
+    stack: str
     problems: tuple[Problem, ...]
     staged: tuple[str, ...]
 
@@ -355,5 +356,5 @@ def between(top: Path, old: str, new: str, folder: str = "config") -> list[Step]
         problems = refusals(f"{new}:{relative}", points, snapshot)
         domain = str(data.get("domain", Path(relative).stem))
         if problems or any(staged(points, snapshot)):
-            steps.append(Step(domain, tuple(problems), tuple(staged(points, snapshot))))
+            steps.append(Step(domain, domain.replace(".", "-"), tuple(problems), tuple(staged(points, snapshot))))
     return steps

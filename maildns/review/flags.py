@@ -19,6 +19,7 @@ from maildns.review.rules import (
     dnssec,
     mta_sts,
     mx,
+    rotation_history,
     share,
     site,
     spf,
@@ -83,7 +84,17 @@ RULES: tuple[Rule, ...] = (
         },
         mta_sts,
     ),
-    Rule({"dkim-selector-removed": "high", "dkim-key-replaced": "medium"}, dkim),
+    Rule(
+        {
+            "dkim-selector-removed": "high",
+            "dkim-key-replaced": "high",
+            "dkim-key-revoked": "medium",
+            "dkim-revoked-selector-removed": "low",
+        },
+        dkim,
+    ),
+    # Raised from the git history (maildns.rotation), never over the synth output: on no status.
+    Rule({"dkim-key-activated-early": "high", "dkim-key-staged": "low"}, rotation_history, on=()),
     Rule({"report-address-removed": "medium"}, tls_rpt),
     Rule({"many-records-changed": "medium"}, share),
     Rule({"ttl-changed": "low", "values-reordered": "low"}, ttls_and_order),

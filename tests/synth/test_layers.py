@@ -61,7 +61,7 @@ ROWS: dict[str, set[str]] = {
     "cli.synth": {"cli.base", "cli.options", "fanout", "progress"},
     "cli.check": {"cli.base", "cli.options", "plan", "check"},
     "cli.import_": {"cli.base", "cli.options", "errors", "check", "importer", "records"},
-    "cli.diff": {"cli.base", "cli.options", "diff", "revision", "rotation"},
+    "cli.diff": {"cli.base", "cli.options", "review", "revision", "rotation"},
     "cli.dkim": {"cli.base", "config", "errors", "records", "rotation"},
 }
 PURE_MODULES = [
