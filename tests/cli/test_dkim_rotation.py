@@ -263,27 +263,35 @@ def test_rotate_usage_errors_write_nothing(repo, clock, capsys, args, message):
     assert not (repo / "config" / "keys").exists()
 
 
+def diff_flags(capsys: pytest.CaptureFixture[str], old: str, new: str, code: int) -> tuple[set[tuple[str, str]], str]:
+    """The DKIM flags (severity, code) of ``diff OLD NEW`` on two revisions, and its standard error."""
+    assert main(["diff", old, new, "--format", "json"]) == code
+    captured = capsys.readouterr()
+    flags = {(f["severity"], f["code"]) for f in json.loads(captured.out)["flags"] if f["code"].startswith("dkim-")}
+    return flags, captured.err
+
+
 def test_diff_flags_each_step_and_applies_the_rules(repo, clock, capsys):
-    """``diff OLD NEW`` on revisions: staging is low, revoking medium, deleting a revoked selector
-    low; an early activation is refused (exit 1, its line) and flagged high."""
-    code, _, _ = rotate(capsys, clock, T0 + DAY)
-    assert code == 0
-    staged = commit(repo, "stage", T0 + DAY)
-    text = (repo / FILE).read_text()
-    early_text = text.replace("    state: staged\n", "    state: active\n")
-    (repo / FILE).write_text(early_text)
+    """``diff OLD NEW`` on revisions, step by step: staging is low, an early activation is high and
+    refused (exit 1, its line), a legal one passes, revoking is medium, deleting a revoked selector low."""
+    start = git(repo, "rev-parse", "HEAD").strip()
+    revisions = [start]
+    for at in (T0 + DAY, T0 + DAY + 2 * HOUR, T0 + 9 * DAY, T0 + 16 * DAY):
+        assert rotate(capsys, clock, at)[0] == 0
+        revisions.append(commit(repo, "step", at))
+    staged, active, revoked, deleted = revisions[1:]
+    git(repo, "checkout", "-q", "-b", "early", staged)
+    (repo / FILE).write_text((repo / FILE).read_text().replace("    state: staged\n", "    state: active\n"))
     early = commit(repo, "activate too early", T0 + DAY + HOUR / 2)
 
-    assert main(["diff", "HEAD~2", staged, "--format", "json"]) == 0
-    flags = {(f["severity"], f["code"]) for f in json.loads(capsys.readouterr().out)["flags"]}
-    assert ("low", "dkim-key-staged") in flags
-
-    assert main(["diff", staged, early, "--format", "json"]) == 1
-    captured = capsys.readouterr()
-    flags = {(f["severity"], f["code"]) for f in json.loads(captured.out)["flags"]}
-    assert ("high", "dkim-key-activated-early") in flags
-    assert captured.err.splitlines() == [
+    assert diff_flags(capsys, start, staged, 0) == ({("low", "dkim-key-staged")}, "")
+    flags, err = diff_flags(capsys, staged, early, 1)
+    assert flags == {("high", "dkim-key-activated-early")}
+    assert err.splitlines() == [
         f"{early}:{FILE}: dkim[1].state: selector s2026q1 was staged on 2026-03-03 09:00 UTC and may become active on 2026-03-03 10:00 UTC "
         "at the earliest, its TTL (3600 s) later; the change is dated 2026-03-03 09:30 UTC (got active; "
         f"a key becomes active only after it was staged at least its TTL earlier; {RULES})"
     ]
+    assert diff_flags(capsys, staged, active, 0) == (set(), "")
+    assert diff_flags(capsys, active, revoked, 0) == ({("medium", "dkim-key-revoked")}, "")
+    assert diff_flags(capsys, revoked, deleted, 0) == ({("low", "dkim-revoked-selector-removed")}, "")
