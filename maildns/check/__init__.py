@@ -19,8 +19,10 @@ from maildns.check.policy import check_policy
 from maildns.check.preflight import preflight
 from maildns.check.spf import check_spf
 from maildns.check.state import Applied, apply_state
+from maildns.config.resolved import Resolved
 from maildns.plan import DomainPlan
 from maildns.records import Record
+from maildns.records.dkim import dkim_name
 from maildns.records.mta_sts import policy_host, policy_url
 
 
@@ -80,7 +82,7 @@ def check_domain(plan: DomainPlan, options: Options, applied: Applied | None = N
             servers = authoritative_servers(zone, start_at, lookup)
         except (NoServers, dns.exception.DNSException, OSError) as exc:
             results.append(Result(zone, "NS", "error", detail=f"finding the authoritative servers: {failure(exc)}"))
-    results.extend(check_records(checked, servers))
+    results.extend(staged_keys(config, check_records(checked, servers), authoritative=options.authoritative))
     results.extend(check_delegated(config.domain, checked, lookup))
     results.extend(check_mx_targets(tuple(host for _, host in config.mx), lookup))
     results.append(check_spf(config.domain, lookup))
@@ -99,6 +101,26 @@ def check_domain(plan: DomainPlan, options: Options, applied: Applied | None = N
             results.append(check_policy(url, addresses[0] if addresses else None, plan.policy, options.context, timeout))
     results.extend(_fold_apex_txt(config.domain, results, preflight(plan, lookup)))
     return results
+
+
+def staged_keys(config: Resolved, results: list[Result], *, authoritative: bool) -> list[Result]:
+    """Each staged DKIM key's result says whether it may become active: only once every
+    authoritative server serves it (docs/configuration.md, "Rotating a DKIM key")."""
+    staged = {dkim_name(k.selector, config.domain): k.selector for k in config.dkim if k.state == "staged"}
+    out = []
+    for result in results:
+        selector = staged.get(result.name) if result.type == "TXT" else None
+        if selector is not None:
+            if result.status == "ok" and authoritative:
+                note = f"staged key {selector}: every authoritative server serves it, so it may become active once its TTL has passed"
+            elif result.status == "ok":
+                note = f"staged key {selector}: run check --authoritative before it becomes active"
+            else:
+                note = f"staged key {selector}: not served as configured, so it must not become active yet"
+            out.append(dataclasses.replace(result, detail="; ".join(filter(None, (result.detail, note)))))
+        else:
+            out.append(result)
+    return out
 
 
 def _fold_apex_txt(domain: str, results: list[Result], found: list[Result]) -> list[Result]:

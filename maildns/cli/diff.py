@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from maildns.cli.base import EXIT_OK, Commands, RevisionInvalid, UsageError, command
+from maildns.cli.base import EXIT_INVALID, EXIT_OK, Commands, RevisionInvalid, UsageError, command
 from maildns.cli.options import add_format
+
+if TYPE_CHECKING:
+    from maildns.review import Report
 
 SEVERITIES = ("high", "medium", "low")  # maildns.review.SEVERITIES, without importing it for every command
 EXIT_FLAGGED = 3  # diff: a flag at or above --fail-on, or any change with --exit-code
@@ -38,8 +44,41 @@ def cmd_diff(args: argparse.Namespace) -> int:
         if exc.invalid:
             raise RevisionInvalid(str(exc).splitlines()) from None
         raise UsageError(str(exc)) from None
+    refused: list[str] = []
+    if args.old is not None and _revision(args.old) and _revision(args.new):
+        report, refused = _rotation(report, args.old, args.new)
     print(review.RENDERERS[args.format](report))
+    if refused:
+        print("\n".join(refused), file=sys.stderr)
+        return EXIT_INVALID
     worst = report.worst()
     if args.fail_on and worst is not None and worst <= SEVERITIES.index(args.fail_on):
         return EXIT_FLAGGED
     return EXIT_FLAGGED if args.exit_code and report.domains else EXIT_OK
+
+
+def _revision(text: str) -> bool:
+    """A side that is a git revision (a path of the same name wins, as in ``review.sides``)."""
+    from maildns.revision import commit_of
+
+    return not Path(text).exists() and commit_of(text) is not None
+
+
+def _rotation(report: Report, old: str, new: str) -> tuple[Report, list[str]]:
+    """The DKIM rotation rules of the change ``old`` -> ``new``: each step flagged, each refusal a line."""
+    from maildns import review, rotation
+
+    try:
+        steps = rotation.between(rotation.top_of(Path.cwd()), old, new)
+    except rotation.HistoryError as exc:
+        raise UsageError(str(exc)) from None
+    lines = []
+    for step in steps:
+        found = [
+            ("dkim-key-staged", f"DKIM selector {s} staged: published, not signing yet; it may become active once its TTL has passed")
+            for s in step.staged
+        ]
+        found += [("dkim-key-activated-early", p.message) for p in step.problems if p.rule == rotation.RULE_ACTIVATE]
+        report = review.with_flags(report, step.stack, step.domain, found)
+        lines += [str(p) for p in step.problems]
+    return report, lines

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
-from maildns.cli.base import EXIT_INVALID, EXIT_OK, Commands, _scan, command
+from maildns.cli.base import EXIT_INVALID, EXIT_OK, Commands, UsageError, _scan, command
 from maildns.cli.options import add_format
 from maildns.config import Config, ConfigError, Problem, duplicate_domains, load_config
 from maildns.config.features import cross_domain_problems
@@ -17,6 +18,11 @@ from maildns.progress import progress
 def register(commands: Commands) -> None:
     validate = command(commands, "validate", "check config files; print errors and warnings", cmd_validate)
     add_format(validate, ("text", "json"))
+    validate.add_argument(
+        "--against",
+        metavar="REV",
+        help="also apply the DKIM rotation rules to the change from git revision REV to these files",
+    )
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -35,6 +41,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             advance(1)
     for found in (*duplicate_domains(configs), *cross_domain_problems(configs)):
         errors[found.file].append(found)
+    if args.against is not None:
+        _against(args.against, configs, errors)
     warned = warnings(configs) if configs else {}
     for config in configs:
         misnamed = file_name_warning(config)
@@ -76,3 +84,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
             summary += f", {len(scanned.skipped)} skipped" + "".join(f"\nskipped: {path} ({reason})" for path, reason in scanned.skipped)
         print(summary, file=sys.stderr if n_errors else sys.stdout)
     return EXIT_INVALID if n_errors else EXIT_OK
+
+
+def _against(revision: str, configs: list[Config], errors: dict[str, list[Problem]]) -> None:
+    """The rotation rules of each valid config against its file at ``revision`` (dated now)."""
+    from maildns import rotation
+
+    now = rotation.now()
+    for config in configs:
+        if errors.get(config.source):
+            continue
+        try:
+            errors[config.source].extend(rotation.against(config, Path(config.source), revision, now))
+        except rotation.HistoryError as exc:
+            raise UsageError(f"--against: {exc}") from None

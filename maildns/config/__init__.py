@@ -10,7 +10,7 @@ config means once every default applies.
 
 from maildns.config.domain import Config
 from maildns.config.loading import config_files, duplicate_domains, load_config, load_configs, parse_config
-from maildns.config.models import Backend, DkimKey, Dmarc, MtaSts, MxHost, Ses, Spf, TlsRpt, TtlOverrides
+from maildns.config.models import Backend, DkimKey, DkimRotation, Dmarc, MtaSts, MxHost, Ses, Spf, TlsRpt, TtlOverrides
 from maildns.config.resolved import Resolved, resolve
 from maildns.errors import ConfigError, Problem
 
@@ -19,6 +19,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "DkimKey",
+    "DkimRotation",
     "Dmarc",
     "MtaSts",
     "MxHost",

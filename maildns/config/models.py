@@ -7,6 +7,7 @@ five problems prints five lines. The rules across a domain's sections live in ``
 from __future__ import annotations
 
 import contextlib
+import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, model_validator
@@ -16,6 +17,7 @@ from maildns.config.adopt import AdoptName
 from maildns.config.fields import (
     MAIL_RULE,
     PROFILE_RULE,
+    ROTATION_RULE,
     SCHEMA_RULE,
     Alignment,
     ApexTxt,
@@ -25,6 +27,7 @@ from maildns.config.fields import (
     BimiUri,
     CnameTarget,
     DkimSelector,
+    DkimState,
     DmarcPolicy,
     DmarcUri,
     DomainName,
@@ -150,20 +153,38 @@ class DkimKey(Model):
     """Publish ``v=DKIM1; p=``: an empty key revokes the selector (RFC 6376 3.6.1); give no public_key."""
     cname: CnameTarget | None = None
     """Publish a CNAME to this name instead of a key: the signer (Microsoft 365, a sending service) keeps the key there."""
+    """Publish ``v=DKIM1; p=``: an empty key revokes the selector (RFC 6376 3.6.1); give no public_key.
+    The older spelling of ``state: revoked``."""
+    state: Annotated[DkimState, one_of(DkimState, ROTATION_RULE)] = "active"
+    """Lifecycle: ``staged`` (published, not signing yet), ``active``, ``retiring`` (published, no
+    new mail), ``revoked`` (publishes ``p=``; the public_key may stay in the file, as a record)."""
+    since: datetime.date | None = None
+    """The day the key entered its state, when the git history cannot tell (it wins over it)."""
 
     @model_validator(mode="before")
     @classmethod
     def _revoked_has_no_key(cls, data: Any) -> Any:
-        # A revoked or delegated selector publishes no p= of its own, so public_key is required only otherwise.
-        if isinstance(data, dict) and (data.get("revoked") is True or data.get("cname") is not None) and "public_key" not in data:
-            return {**data, "public_key": ""}
+        # A revoked or delegated selector publishes no p= of its own, so public_key is required only
+        # otherwise; ``revoked: true`` and ``state: revoked`` are one state (docs/configuration.md).
+        if not isinstance(data, dict):
+            return data
+        revoked = data.get("revoked") is True or str(data.get("state", "")).strip().lower() == "revoked"
+        if (revoked or data.get("cname") is not None) and "public_key" not in data:
+            data = {**data, "public_key": ""}
+        if data.get("revoked") is True and "state" not in data:
+            data = {**data, "state": "revoked"}
         return data
+
+    @property
+    def published_key(self) -> str:
+        """The ``p=`` this key publishes: empty once revoked."""
+        return "" if self.revoked or self.state == "revoked" else self.public_key
 
     @model_validator(mode="after")
     def _key_without_white_space(self) -> DkimKey:
         # A key pasted across lines: p= is base64 without white space (RFC 6376 3.6.1). A key
         # that is not base64 is left as written for ``rules`` to report.
-        if not self.revoked and self.public_key:
+        if self.public_key:
             with contextlib.suppress(RuleError):
                 object.__setattr__(self, "public_key", dkim_records.public_key_bytes(self.public_key)[0])
         return self
@@ -172,6 +193,10 @@ class DkimKey(Model):
         # Each hash and service appears once (RFC 6376 3.6.1: a tag-list names no tag or value twice).
         found = repeats(self.hash_algorithms, lambda h: h, "", "RFC 6376 3.6.1", "a hash algorithm", prefix=("hash_algorithms",))
         found += repeats(self.service_types, lambda t: t, "", "RFC 6376 3.6.1", "a service type", prefix=("service_types",))
+        if self.revoked and self.state != "revoked":
+            found.insert(
+                0, RuleError("must be revoked with revoked: true, or drop revoked", ROTATION_RULE, value=self.state, path=("state",))
+            )
         if self.cname is not None:
             # The key record and its tags are at the target, published by whoever holds the key.
             return [
@@ -183,6 +208,8 @@ class DkimKey(Model):
             if self.public_key:
                 message = "must not be set with revoked: true; a revoked selector publishes an empty p="
                 found.insert(0, RuleError(message, "RFC 6376 3.6.1", value=self.public_key, path=("public_key",)))
+            return found
+        if self.state == "revoked" and not self.public_key:
             return found
         try:
             _, data = dkim_records.public_key_bytes(self.public_key)
@@ -196,7 +223,7 @@ class DkimKey(Model):
         """The published value: the key record, or the CNAME's target."""
         if self.cname is not None:
             return self.cname
-        if self.revoked:
+        if not self.published_key:
             return dkim_records.render_revoked()
         return dkim_records.render_dkim(
             key_type=self.key_type,
@@ -205,6 +232,15 @@ class DkimKey(Model):
             flags=dkim_records.flags(testing=self.testing, strict=self.strict),
             service_types=self.service_types,
         )
+
+
+class DkimRotation(Model):
+    """How long each step of a DKIM key rotation lasts; usually set once in ``_defaults.yaml``."""
+
+    retiring_days: Annotated[int, integer(0, 3650, ROTATION_RULE)] = 7
+    """Days a key stays ``retiring`` (mail signed with it still in flight) before it may be revoked."""
+    revoked_days: Annotated[int, integer(0, 3650, ROTATION_RULE)] = 7
+    """Days a selector stays ``revoked`` before it may be deleted."""
 
 
 class Ses(Model):
@@ -437,6 +473,7 @@ class ConfigFields(Model):
     """Other TXT values at the apex (site verifications): Route53 keeps one TXT set per name."""
     dkim: tuple[DkimKey, ...] = ()
     """DKIM keys of third-party signers (Google Workspace, ...)."""
+    dkim_rotation: DkimRotation = DkimRotation()
     ses: Ses | None = None
     """Amazon SES identities with Easy DKIM."""
     dmarc: Dmarc = Dmarc()

@@ -42,6 +42,8 @@ class DkimRecord:
     text: str
     """The key record, or the target of a key delegated by CNAME."""
     type: Literal["TXT", "CNAME"] = "TXT"
+    state: str = "active"
+    """Its place in a rotation (``DkimKey.state``); the record is the same in every state but revoked."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,7 @@ def resolve(config: Config) -> Resolved:
         spf=config.spf.text,
         spf_all=config.spf.qualifier,
         apex_txt=config.apex_txt,
-        dkim=tuple(DkimRecord(k.selector, k.text, "TXT" if k.cname is None else "CNAME") for k in config.dkim),
+        dkim=tuple(DkimRecord(k.selector, k.text, "TXT" if k.cname is None else "CNAME", k.state) for k in config.dkim),
         dmarc=config.dmarc.cname or config.dmarc.text,
         report_uris=config.dmarc.rua + config.dmarc.ruf,
         tls_rpt=None if config.tls_rpt is None else config.tls_rpt.cname or render_tls_rpt(config.tls_rpt.rua),

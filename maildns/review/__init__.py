@@ -10,7 +10,7 @@ from maildns.review.flags import FLAGS, RULES, SEVERITIES, Flag, Rule, Severity
 from maildns.review.jsondoc import render_json
 from maildns.review.markdown import COMMENT_LIMIT, render_markdown
 from maildns.review.reading import InputError, Stacks, load_stacks
-from maildns.review.report import DomainReport, RecordChange, Report, review
+from maildns.review.report import DomainReport, RecordChange, Report, review, with_flags
 from maildns.review.text import render, render_text
 
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
@@ -37,4 +37,5 @@ __all__ = [
     "render_markdown",
     "render_text",
     "review",
+    "with_flags",
 ]

@@ -20,6 +20,7 @@ from maildns.review.rules import (
     dnssec,
     mta_sts,
     mx,
+    rotation_history,
     share,
     site,
     spf,
@@ -87,7 +88,18 @@ RULES: tuple[Rule, ...] = (
         },
         mta_sts,
     ),
-    Rule({"dkim-selector-removed": "high", "dkim-key-replaced": "medium", "dkim-target-changed": "medium"}, dkim),
+    Rule(
+        {
+            "dkim-selector-removed": "high",
+            "dkim-key-replaced": "high",
+            "dkim-target-changed": "medium",
+            "dkim-key-revoked": "medium",
+            "dkim-revoked-selector-removed": "low",
+        },
+        dkim,
+    ),
+    # Raised from the git history (maildns.rotation), never over the synth output: on no status.
+    Rule({"dkim-key-activated-early": "high", "dkim-key-staged": "low"}, rotation_history, on=()),
     Rule(
         {
             "report-address-removed": "medium",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from maildns.records.mta_sts import Policy
 from maildns.review.blocks import Change, ChangeKind, stack_changes
-from maildns.review.flags import SEVERITIES, Flag, Status, flags
+from maildns.review.flags import FLAGS, SEVERITIES, Flag, Status, flags
 from maildns.review.mail import Mail, View, mail
 from maildns.review.reading import Stacks
 from maildns.review.rules import removed_stack_note
@@ -117,3 +117,19 @@ def _policy_lines(old: Policy | None, new: Policy | None) -> tuple[str, ...]:
     if a == b:
         return ()
     return tuple(f"- {line}" for line in a if line not in b) + tuple(f"+ {line}" for line in b if line not in a)
+
+
+def with_flags(report: Report, stack: str, domain: str, found: Iterable[tuple[str, str]]) -> Report:
+    """``report`` with flags found outside the synth output (the git history) added to ``stack``,
+    each with its severity from the flag table; a stack whose output did not change gets an entry."""
+    added = tuple(Flag(FLAGS[code], stack, domain, code, reason) for code, reason in found)
+    if not added:
+        return report
+    domains = list(report.domains)
+    at = next((i for i, d in enumerate(domains) if d.stack == stack), None)
+    if at is None:
+        domains.append(DomainReport(stack, domain, "changed", (), (), (), ()))
+        at = len(domains) - 1
+    merged = tuple(sorted({*domains[at].flags, *added}, key=lambda f: (f.rank, f.code, f.reason)))
+    domains[at] = replace(domains[at], flags=merged)
+    return Report(tuple(sorted(domains, key=lambda d: d.stack)))

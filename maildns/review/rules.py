@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from maildns.records.dkim import is_dkim_name
+from maildns.records.dkim import is_dkim_name, parse_dkim
 from maildns.records.dmarc import dmarc_name, is_dmarc, parse_dmarc
 from maildns.records.mta_sts import is_sts_txt, pattern_matches
 from maildns.records.mta_sts import parse_txt as parse_sts_txt
@@ -221,6 +221,11 @@ def mta_sts(old: View, new: View) -> Iterator[Found]:
         )
 
 
+def _revoked(type_: str, values: tuple[str, ...]) -> bool:
+    """A key record whose every value has an empty ``p=``: the key is revoked (RFC 6376 3.6.1)."""
+    return type_ == "TXT" and bool(values) and all(parse_dkim(v).tags.get("p", None) == "" for v in values)
+
+
 def dkim(old: View, new: View) -> Iterator[Found]:
     for key, rs in sorted(old.mail.records.items()):
         if not is_dkim_name(key[0]) or key[1] not in ("TXT", "CNAME"):
@@ -237,10 +242,16 @@ def dkim(old: View, new: View) -> Iterator[Found]:
                 "dkim-key-replaced",
                 f"DKIM selector {rs.name} becomes {form}: mail signed with the old key and still in flight fails DKIM",
             )
+        elif after is None and _revoked(key[1], rs.values):
+            yield (
+                "dkim-revoked-selector-removed",
+                f"DKIM selector {rs.name} removed after its revocation (p= empty): the last step of a rotation",
+            )
         elif after is None:
+            when = "" if cname else " before it was revoked"
             yield (
                 "dkim-selector-removed",
-                f"DKIM selector {rs.name}{delegated} removed: mail signed with it and still in flight fails DKIM (RFC 6376 3.6.2.2)",
+                f"DKIM selector {rs.name}{delegated} removed{when}: mail signed with it and still in flight fails DKIM (RFC 6376 3.6.2.2)",
             )
         elif sorted(after.values) != sorted(rs.values) and cname:
             yield (
@@ -248,8 +259,23 @@ def dkim(old: View, new: View) -> Iterator[Found]:
                 f"DKIM selector {rs.name} CNAME target changed {rs.values[0].rstrip('.')} -> {after.values[0].rstrip('.')}: "
                 "mail signed with the key at the old target and still in flight fails DKIM unless the new one publishes it",
             )
+        elif sorted(after.values) != sorted(rs.values) and _revoked(key[1], after.values):
+            yield (
+                "dkim-key-revoked",
+                f"DKIM key of {rs.name} revoked (p= empty, RFC 6376 3.6.1): mail signed with it and still in flight fails DKIM",
+            )
         elif sorted(after.values) != sorted(rs.values):
-            yield "dkim-key-replaced", f"DKIM key of {rs.name} replaced: mail signed with the old key and still in flight fails DKIM"
+            yield (
+                "dkim-key-replaced",
+                f"DKIM key of {rs.name} replaced in place: mail signed with the old key and still in flight fails DKIM",
+            )
+
+
+def rotation_history(old: View, new: View) -> Iterator[Found]:
+    """The DKIM rotation flags only the git history shows (a key's ``state``, when it changed):
+    ``maildns diff`` adds them from ``maildns.rotation`` when both sides are revisions
+    (``report.with_flags``); the synth output alone raises none."""
+    return iter(())
 
 
 def tls_rpt(old: View, new: View) -> Iterator[Found]:

@@ -235,7 +235,14 @@ CASES = [
         nothing,
         delete("aws_route53_record", "dkim_google"),
         {("high", "dkim-selector-removed")},
-        "google._domainkey.login.gov removed",
+        "google._domainkey.login.gov removed before it was revoked",
+    ),
+    (
+        "DKIM key replaced in place is high",
+        nothing,
+        replace_in("dkim_google", "MIIBIjAN", "MIIBIjAM"),
+        {("high", "dkim-key-replaced")},
+        "DKIM key of google._domainkey.login.gov replaced in place",
     ),
     (
         "SES DKIM selectors removed with a region are high",
@@ -301,11 +308,18 @@ CASES = [
         "raised",
     ),
     (
-        "DKIM key replaced is medium",
+        "DKIM key revoked is medium (RFC 6376 3.6.1: p= empty)",
         nothing,
-        replace_in("dkim_google", "MIIBIjAN", "MIIBIjAM"),
-        {("medium", "dkim-key-replaced")},
-        "DKIM key of google._domainkey.login.gov replaced",
+        set_values("dkim_google", "v=DKIM1; p="),
+        {("medium", "dkim-key-revoked")},
+        "DKIM key of google._domainkey.login.gov revoked",
+    ),
+    (
+        "DKIM selector removed after its revocation is low",
+        set_values("dkim_google", "v=DKIM1; p="),
+        delete("aws_route53_record", "dkim_google"),
+        {("low", "dkim-revoked-selector-removed")},
+        "google._domainkey.login.gov removed after its revocation",
     ),
     (
         "DMARC rua address removed is medium",

@@ -59,20 +59,23 @@ ROWS: dict[str, set[str]] = {
     "app": {"config", "fanout", "synthesis"},
     # The files of an organisation's repository, from the package's templates.
     "scaffold": {"errors", "records"},
+    # Reads each selector's lifecycle from git history and applies the rotation rules.
+    "rotation": {"errors", "config"},
     "progress": set(),
     "streams": set(),
     "cli.__init__": {"config", "streams", "cli"},
     "cli.base": {"config"},
     "cli.options": {"cli.base"},
-    "cli.validate": {"cli.base", "cli.options", "config", "lint", "progress"},
+    "cli.validate": {"cli.base", "cli.options", "config", "lint", "progress", "rotation"},
     "cli.records": {"cli.base", "cli.options", "config", "plan", "records", "errors"},
     "cli.policy": {"cli.base", "plan", "records"},
     "cli.stacks": {"cli.base", "cli.options", "changes", "fanout", "revision", "config", "pipeline", "plan"},
     "cli.synth": {"cli.base", "cli.options", "fanout", "synthesis"},
     "cli.check": {"cli.base", "cli.options", "plan", "check"},
     "cli.import_": {"cli.base", "cli.options", "errors", "check", "importer", "records"},
-    "cli.diff": {"cli.base", "cli.options", "review", "revision"},
+    "cli.diff": {"cli.base", "cli.options", "review", "revision", "rotation"},
     "cli.init": {"cli.base", "scaffold"},
+    "cli.dkim": {"cli.base", "config", "errors", "records", "rotation"},
 }
 PURE_MODULES = [
     "maildns.config",
@@ -83,6 +86,7 @@ PURE_MODULES = [
     "maildns.check",
     "maildns.review",
     "maildns.revision",
+    "maildns.rotation",
     "maildns.importer",
 ]
 

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import load_der_public_key
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from maildns.cli.dkim import generate
 from maildns.config import Config, parse_config
 from maildns.lint import warnings
 from maildns.plan import plan_one
@@ -115,17 +116,27 @@ def dmarc(domain: str, managed: list[str]) -> st.SearchStrategy[dict]:
 
 https = st.builds(lambda n, p: f"https://{n}/{p}", name, st.from_regex(r"[a-z0-9/_.-]{0,12}", fullmatch=True))
 tls_rpt = st.fixed_dictionaries({"rua": st.lists(mailto(name).map(lambda u: u.split("!")[0]) | https, min_size=1, max_size=3, unique=True)})
+# Keys as ``maildns dkim rotate`` generates them, beside the samples; every lifecycle state, and
+# the older ``revoked: true``.
+GENERATED_RSA, GENERATED_ED25519 = generate("rsa")[0], generate("ed25519")[0]
 dkim_key = st.fixed_dictionaries(
-    {"selector": st.sampled_from(["google", "s1", "20230601", "k1.mail"])},
-    optional={"testing": st.booleans(), "hash_algorithms": st.just(["sha256"])},
+    {"selector": st.sampled_from(["google", "s1", "20230601", "k1.mail", "s2026q4"])},
+    optional={
+        "testing": st.booleans(),
+        "hash_algorithms": st.just(["sha256"]),
+        "state": st.sampled_from(["staged", "active", "retiring", "revoked"]),
+    },
 ).flatmap(
     lambda k: st.sampled_from(
         [
             {"key_type": "rsa", "public_key": RSA_2048},
             {"key_type": "rsa", "public_key": RSA_1024},
             {"key_type": "ed25519", "public_key": ED25519},
+            {"key_type": "rsa", "public_key": GENERATED_RSA},
+            {"key_type": "ed25519", "public_key": GENERATED_ED25519},
+            {"revoked": True},
         ]
-    ).map(lambda p: {**k, **p})
+    ).map(lambda p: {**{n: v for n, v in k.items() if not ("revoked" in p and n == "state")}, **p})
 )
 
 
@@ -197,6 +208,10 @@ def check_dkim(text: str) -> None:
     values = dict(m.groups() for m in tags)
     assert len(names) == len(set(names)), f"a tag is repeated (RFC 6376 3.2): {text}"
     assert names[0] == "v" and values["v"] == "DKIM1", text
+    if values["p"] == "":
+        # An empty p= revokes the selector (RFC 6376 3.6.1): nothing else is needed beside v=.
+        assert names == ["v", "p"], text
+        return
     assert values.get("h", "sha256") == "sha256" and values.get("k") in ("rsa", "ed25519"), text
     key = base64.b64decode(values["p"], validate=True)
     if values["k"] == "ed25519":
