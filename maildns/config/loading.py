@@ -105,7 +105,11 @@ def _with_defaults(data: Any, written: Written, path: Path, source: str) -> Conf
     stat = shared.stat()
     base, base_written = _read_defaults(shared, (stat.st_mtime_ns, stat.st_size))
     mail = data.get("mail", base.get("mail"))
-    merged, origins = defaults.merge(parked.for_parked(base) if mail == "none" else base, data, str(shared))
+    base = parked.for_parked(base) if mail == "none" else base
+    if data.get("retire") is not None:
+        # A retiring stack imports nothing: an organisation-wide adopt list does not reach it.
+        base = {k: v for k, v in base.items() if k != "adopt"}
+    merged, origins = defaults.merge(base, data, str(shared))
     # What was written for each value, in the file that holds it.
     inherited = {p: w for p, w in base_written.items() if defaults.origin(p, origins, source) != source}
     try:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, model_
 from maildns.config.adopt import AdoptName
 from maildns.config.fields import (
     MAIL_RULE,
+    RETIRE_RULE,
     PROFILE_RULE,
     SCHEMA_RULE,
     Alignment,
@@ -36,6 +37,7 @@ from maildns.config.fields import (
     PolicyBucket,
     Profile,
     ReportFormat,
+    Retire,
     Rule,
     RuleErrors,
     S3Bucket,
@@ -395,6 +397,9 @@ class ConfigFields(Model):
     adopt: tuple[AdoptName, ...] = ()
     """Record sets that already exist in the zone: the stack imports them into Terraform state
     (import blocks) instead of creating them. ``maildns import`` fills it in."""
+    retire: Annotated[Retire | None, one_of(Retire, RETIRE_RULE)] = None
+    """``destroy``: the next apply deletes everything the stack manages; ``forget``: it removes
+    everything from state and leaves it live (a domain handed to another owner)."""
 
     _source: str = PrivateAttr(default="<config>")
     _inherited: tuple[tuple[tuple[str | int, ...], Any, str], ...] = PrivateAttr(default=())

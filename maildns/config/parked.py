@@ -21,7 +21,7 @@ IGNORED_DEFAULTS = ("mx", "spf", "dkim", "ses", "mta_sts", "tls_rpt", "bimi")
 # The one DMARC tag a parked domain chooses (p and sp are reject): kept from the defaults, allowed in its file.
 DMARC_TAGS = ("rua",)
 # The record sets of the lockdown set, the only ones an ``adopt`` list of a parked domain can name.
-LOCKDOWN_SETS = ("mx", "spf", "dmarc")
+LOCKDOWN_SETS = ("mx", "spf", "dmarc", "dkim:*")
 
 
 def for_parked(defaults: Mapping[str, Any]) -> dict[str, Any]:

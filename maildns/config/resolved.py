@@ -129,6 +129,8 @@ class Resolved:
     """``full``, or ``none`` for a parked domain whose records are the lockdown set."""
     adopt: tuple[str, ...] = ()
     """Record ids (``Record.id``) of the record sets that exist already: imported, not created."""
+    retire: str | None = None
+    """``destroy`` or ``forget``: the stack lets go of everything it manages (``config.retire``)."""
 
 
 def resolve(config: Config) -> Resolved:
@@ -200,6 +202,7 @@ def resolve(config: Config) -> Resolved:
         else None,
         mail=config.mail,
         adopt=tuple(adopted_record_id(name) for name in config.adopt),
+        retire=config.retire,
     )
     return lockdown(resolved) if config.mail == "none" else resolved
 

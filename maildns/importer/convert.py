@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from maildns.config.adopt import set_name
 from maildns.errors import FieldPath, Problem
 from maildns.importer.live import Live, RecordSet
 from maildns.records import mta_sts as sts
@@ -66,12 +67,12 @@ def convert(live: Live) -> Imported:
             else:
                 out.note(("mx",), f"has a value maildns cannot publish ({parsed.message}); it is left out", value, parsed.rule)
         out.data["mx"] = hosts
-        adopt.append("mx")
+        adopt.append(set_name("mx"))
         ttls["mx"] = mx.ttl
 
     if (apex := live.get(domain, "TXT")) is not None:
         _apex(out, apex)
-        adopt.append("spf")  # the apex TXT set: SPF and every other value share it
+        adopt.append(set_name("spf"))  # the apex TXT set: SPF and every other value share it
         ttls["spf"] = apex.ttl
     else:
         out.note(
@@ -95,7 +96,7 @@ def convert(live: Live) -> Imported:
         elif (found := live.get(name, "TXT")) is not None and (key := _dkim(out, selector, found)) is not None:
             keys.append(key)
             key_ttls.add(found.ttl)
-            adopt.append(f"dkim:{selector}")
+            adopt.append(set_name("dkim", selector))
     if keys:
         out.data["dkim"] = keys
         ttls["dkim"] = min(key_ttls)
@@ -109,17 +110,17 @@ def convert(live: Live) -> Imported:
 
     if (dmarc := live.get(dmarc_name(domain), "TXT")) is not None:
         _dmarc(out, dmarc)
-        adopt.append("dmarc")  # the config always publishes _dmarc, so an existing set is imported
+        adopt.append(set_name("dmarc"))  # the config always publishes _dmarc, so an existing set is imported
         ttls["dmarc"] = dmarc.ttl
     else:
         out.note(("dmarc",), "no DMARC record is published: the config's default v=DMARC1; p=reject will be created", None, "RFC 7489 6.1")
 
     if (tls := live.get(tls_rpt_name(domain), "TXT")) is not None and _tls_rpt(out, tls):
-        adopt.append("tls_rpt")
+        adopt.append(set_name("tls_rpt"))
         ttls["tls_rpt"] = tls.ttl
 
     if (txt := live.get(sts.txt_name(domain), "TXT")) is not None and _mta_sts(out, live, txt):
-        adopt.append("mta_sts")
+        adopt.append(set_name("mta_sts"))
         ttls["mta_sts"] = txt.ttl
         host = sts.policy_host(domain)
         if host in live.cnames:
@@ -129,7 +130,7 @@ def convert(live: Live) -> Imported:
                 host,
                 "RFC 1034 3.6.2",
             )
-        adopt += [f"mta_sts_{t.lower()}" for t in ("A", "AAAA") if live.get(host, t) is not None]
+        adopt += [set_name(f"mta_sts_{t.lower()}") for t in ("A", "AAAA") if live.get(host, t) is not None]
 
     _ttls(out, ttls)
     out.data["adopt"] = adopt
