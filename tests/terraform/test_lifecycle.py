@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from maildns.config import Config
-from tests.terraform.matrix import options, synthesize
+from maildns.config.adopt import adopted_record_id
+from tests.terraform.matrix import groups, options, synthesize
 from tests.terraform.test_stacks import addresses, clean
 
 pytestmark = pytest.mark.terraform
@@ -130,3 +131,14 @@ def test_handing_the_ses_identity_over_forgets_it(deployed, tmp_path):
     apply = ws.apply()
     assert apply.returncode == 0 and not apply.errors(), apply.errors()
     assert state_addresses(ws) == applied - {IDENTITY, DKIM}
+
+
+def test_every_adopted_name_has_its_import_block(stacks):
+    """Each name in a matrix config's adopt list (BIMI, MAIL FROM MX and TXT, _amazonses, report
+    authorisations, the DS in the parent, a parked *._domainkey among them) is one import block,
+    which test_stacks plans as an import."""
+    for config in (c for configs in groups().values() for c in configs):
+        doc = json.loads(stacks[config.stack_name].read_text())
+        adopted = {block["to"] for block in doc.get("import", [])}
+        expected = {f"aws_route53_record.{adopted_record_id(name).replace('-', '_')}" for name in config.adopt}
+        assert adopted == expected, config.domain
