@@ -14,8 +14,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, model_
 from maildns.config.adopt import AdoptName
 from maildns.config.fields import (
     MAIL_RULE,
-    RETIRE_RULE,
     PROFILE_RULE,
+    RETIRE_RULE,
     SCHEMA_RULE,
     Alignment,
     ApexTxt,

@@ -18,7 +18,7 @@ REFUSED = [
     ),
     pytest.param(
         domain(mx=MX, retire="forget", adopt=["mx"]),
-        f"adopt: must be empty when retire is forget: a retiring stack imports nothing (got [\"mx\"]; {RULE})",
+        f'adopt: must be empty when retire is forget: a retiring stack imports nothing (got ["mx"]; {RULE})',
         id="a retiring stack adopts nothing",
     ),
     pytest.param(

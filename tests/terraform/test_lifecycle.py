@@ -83,7 +83,7 @@ def test_retire_destroy_applies_as_deletions(deployed, tmp_path):
     again, applied = deployed
     doc = document(example().model_copy(update={"retire": "destroy"}), tmp_path)
     assert not doc.get("resource") and "removed" not in doc
-    assert set(doc["provider"]["aws"][i].get("alias", "") for i in range(len(doc["provider"]["aws"]))) >= {"", "us-west-2", "us-east-1"}
+    assert {p.get("alias", "") for p in doc["provider"]["aws"]} >= {"", "us-west-2", "us-east-1"}
     ws = again(doc)
     plan = ws.plan()
     clean(plan, "plan")
