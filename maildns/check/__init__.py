@@ -96,7 +96,7 @@ def check_domain(plan: DomainPlan, options: Options, applied: Applied | None = N
         else:
             results.append(check_policy(url, addresses[0] if addresses else None, plan.policy, options.context, timeout))
     distribution = applied.distribution if applied is not None else None
-    found = preflight(plan, lookup, distribution=distribution, context=options.context, timeout=options.timeout)
+    found = preflight(plan, lookup, distribution=distribution, context=options.context)
     results.extend(_fold_apex_txt(config.domain, results, found))
     return results
 

@@ -23,9 +23,7 @@ KNOWN_TAGS = (b"issue", b"issuewild", b"iodef")
 CRITICAL = 128  # RFC 8659 4.1: the issuer critical flag
 
 
-def preflight(
-    plan: DomainPlan, res: Dns, *, distribution: str | None = None, context: ssl.SSLContext | None = None, timeout: float = 5.0
-) -> list[Result]:
+def preflight(plan: DomainPlan, res: Dns, *, distribution: str | None = None, context: ssl.SSLContext | None = None) -> list[Result]:
     """CAA for the MTA-STS certificate and, with ``context``, a CloudFront distribution other than
     ``distribution`` (the one the stack's state holds, from ``--state``) serving the policy host
     (when the config has mta_sts); and the apex TXT values the next deploy would delete."""
@@ -33,7 +31,7 @@ def preflight(
     if plan.policy is not None:
         results.extend(check_caa(policy_host(plan.domain), plan.config.zone_name, res))
         if context is not None:
-            results.extend(check_cloudfront_alias(policy_host(plan.domain), distribution, res, context, timeout))
+            results.extend(check_cloudfront_alias(policy_host(plan.domain), distribution, res, context))
     results.extend(check_apex_txt(plan, res))
     return results
 
@@ -109,7 +107,7 @@ FREE_ALIAS = (
 )
 
 
-def check_cloudfront_alias(host: str, distribution: str | None, res: Dns, context: ssl.SSLContext, timeout: float) -> list[Result]:
+def check_cloudfront_alias(host: str, distribution: str | None, res: Dns, context: ssl.SSLContext) -> list[Result]:
     """An error when ``host`` is served by a CloudFront distribution the stack's state does not own:
     CloudFront lets one distribution hold an alternate domain name, so the stack's own distribution
     cannot take the alias. Seen by a CNAME to ``*.cloudfront.net``, or, behind a Route53 alias,
@@ -118,6 +116,7 @@ def check_cloudfront_alias(host: str, distribution: str | None, res: Dns, contex
     try:
         target = next((t.rstrip(".") for t in published(res, host, "CNAME") if t.rstrip(".").endswith(CLOUDFRONT_SUFFIX)), None)
         addresses = published(res, host, "A") if target is None else ()
+        timeout = res.lifetime()  # the fetch shares the domain's deadline
     except (dns.exception.DNSException, OSError):
         return []
     if target is None and not (addresses and _served_by_cloudfront(host, addresses[0], context, timeout)):
