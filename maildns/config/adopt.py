@@ -66,6 +66,8 @@ def adopt_name(value: Any) -> str:
             raise RuleError(f"names {what} that is not valid: it {exc.message}", exc.rule) from None
     if text not in ADOPTABLE:
         hint = did_you_mean(text, ADOPTABLE) if isinstance(text, str) else ""
+        if text in KEYED:
+            hint = f"a {text} set is named with its {KEYED[text][0]}, {text}:<{KEYED[text][0]}>; "
         raise RuleError(f"must be one of {', '.join(SHAPES[:-1])} or {SHAPES[-1]}", hint + ADOPT_RULE)
     return str(text)
 

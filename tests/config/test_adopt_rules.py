@@ -44,6 +44,13 @@ REFUSED = [
     ),
     pytest.param(domain(adopt=["spf", "SPF"]), f"adopt[1]: repeats a record set (got spf; {RULE})", id="a record set named twice"),
     pytest.param(
+        domain(adopt=["bimi"]),
+        "adopt[0]: must be one of mx, spf, dmarc, tls_rpt, mta_sts, mta_sts_a, mta_sts_aaaa, ses_verification, dkim:<selector>,"
+        " bimi:<selector>, mail_from_mx:<region>, mail_from_spf:<region>, ds:<child> or dmarc_report_auth:<domain>"
+        f" (got bimi; a bimi set is named with its selector, bimi:<selector>; {RULE})",
+        id="a kind without its key",
+    ),
+    pytest.param(
         domain(mx=MX, adopt=["bimi:default"]),
         f"adopt[0]: names a record set this config does not publish; remove it or add its section (got bimi:default; {RULE})",
         id="bimi without a bimi section",
