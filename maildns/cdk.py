@@ -11,7 +11,19 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from constructs import Construct
+if TYPE_CHECKING:
+    from constructs import Construct
+else:
+    from constructs import Construct as _Construct
+
+    class Construct(_Construct):
+        """constructs' ``Construct``, which also remembers its scope and id on the Python side: the
+        blocks of ``maildns.aws`` find their path and stack there without a call into Node.js."""
+
+        def __init__(self, scope: _Construct, id: str) -> None:
+            super().__init__(scope, id)
+            self.maildns_parent = (scope, id)
+
 
 LIBRARY = os.environ.get("MAILDNS_CDK", "cdktf")
 LIBRARIES = ("cdktf", "cdktn")
@@ -30,6 +42,7 @@ if TYPE_CHECKING or LIBRARY == "cdktf":
         LocalBackend,
         S3Backend,
         TerraformDataSource,
+        TerraformElement,
         TerraformOutput,
         TerraformProvider,
         TerraformProviderGeneratorMetadata,
@@ -49,6 +62,7 @@ else:
         LocalBackend,
         S3Backend,
         TerraformDataSource,
+        TerraformElement,
         TerraformOutput,
         TerraformProvider,
         TerraformProviderGeneratorMetadata,
@@ -70,6 +84,7 @@ __all__ = [
     "LocalBackend",
     "S3Backend",
     "TerraformDataSource",
+    "TerraformElement",
     "TerraformOutput",
     "TerraformProvider",
     "TerraformProviderGeneratorMetadata",

@@ -63,7 +63,7 @@ def _spf(config: Config) -> Iterator[Problem]:
 
 def _dkim(config: Config) -> Iterator[Problem]:
     for i, key in enumerate(config.dkim):
-        if key.key_type != "rsa" or key.revoked:
+        if key.key_type != "rsa" or key.revoked or key.cname is not None:
             continue
         bits = dkim_records.rsa_bits(dkim_records.public_key_bytes(key.public_key)[1])
         if bits < dkim_records.RECOMMENDED_RSA_BITS:
@@ -87,6 +87,10 @@ def _dkim(config: Config) -> Iterator[Problem]:
 def _dmarc(config: Config, managed: set[str]) -> Iterator[Problem]:
     dmarc = config.dmarc
     domain = config.domain
+    if dmarc.cname is not None and config.profile is not None:
+        # The profile's DMARC requirements are about a record the vendor publishes.
+        message = f"leaves the {config.profile} DMARC requirements (p=reject, reports to CISA) to the record at the target, which validate cannot read"
+        yield _warning(config.source, ("dmarc", "cname"), message, dmarc.cname, "BOD 18-01")
     for tag in ("rua", "ruf"):
         uris = getattr(dmarc, tag)
         if len(uris) > MAX_REPORT_URIS:

@@ -129,10 +129,11 @@ def _plan_one(config: Resolved, senders: dict[str, Resolved], children: Sequence
         records.append(Record("mx", domain, "MX", ttl.mx, render_mx(config.mx)))
     records.append(Record("spf", domain, "TXT", ttl.spf, (config.spf, *config.apex_txt)))
     for key in config.dkim:
-        records.append(Record(dkim_record_id(key.selector), dkim_name(key.selector, domain), "TXT", ttl.dkim, (key.text,)))
-    records.append(Record("dmarc", dmarc_name(domain), "TXT", ttl.dmarc, (config.dmarc,)))
+        records.append(Record(dkim_record_id(key.selector), dkim_name(key.selector, domain), key.type, ttl.dkim, (key.text,)))
+    # A delegated DMARC or TLS-RPT record is a CNAME to the vendor's record: same name, same id.
+    records.append(Record("dmarc", dmarc_name(domain), "CNAME" if config.dmarc_cname else "TXT", ttl.dmarc, (config.dmarc,)))
     if config.tls_rpt is not None:
-        records.append(Record("tls-rpt", tls_rpt_name(domain), "TXT", ttl.tls_rpt, (config.tls_rpt,)))
+        records.append(Record("tls-rpt", tls_rpt_name(domain), "CNAME" if config.tls_rpt_cname else "TXT", ttl.tls_rpt, (config.tls_rpt,)))
     if config.bimi is not None:
         records.append(
             Record(bimi_record_id(config.bimi.selector), bimi_name(config.bimi.selector, domain), "TXT", ttl.bimi, (config.bimi.text,))

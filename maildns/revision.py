@@ -6,6 +6,11 @@ repository, or a fork that vendors it), else the maildns running now, on that re
 changes maildns itself (a new record, a renamed resource), only the revision's own code shows
 that. A repository that holds only configs has no code of its own, so the installed maildns
 stands in for both sides and the review shows the config change alone.
+
+Only one tree's ``maildns`` is importable in the process that synthesizes (and in its workers):
+a module the revision lacks must fail to import, not be filled in from the running tree, its
+editable install or ``PYTHONPATH``. A revision whose maildns cannot synthesize (an early commit, a
+crash) is a setup failure, never presented as problems of its configs.
 """
 
 from __future__ import annotations
@@ -21,6 +26,52 @@ from pathlib import Path
 import maildns
 
 CONFIG_DIR = "config"
+EXIT_CRASHED = 70  # EX_SOFTWARE (sysexits.h): the revision's maildns raised instead of exiting
+TRACEBACK = "Traceback (most recent call last):"
+
+# Runs the revision's ``python -m maildns``, an uncaught exception exiting EXIT_CRASHED, so that it
+# cannot pass for exit 1 (its configs are invalid).
+_RUN = f"""
+import runpy, sys, traceback
+try:
+    runpy.run_module("maildns", run_name="__main__", alter_sys=True)
+except Exception:
+    traceback.print_exc()
+    sys.exit({EXIT_CRASHED})
+"""
+
+# Loaded by every interpreter of the synthesis (the spawned workers too) before anything else,
+# from a folder put first on PYTHONPATH: ``maildns`` and its submodules come from
+# MAILDNS_CODE_ROOT only; the running maildns's tree leaves sys.path and the revision's tree leads.
+_SITECUSTOMIZE = """
+import os, sys
+from importlib.machinery import PathFinder
+from importlib.util import module_from_spec
+
+_ROOT = os.environ["MAILDNS_CODE_ROOT"]
+_TREE = os.environ["MAILDNS_REVISION_TREE"]
+_GONE = {os.path.realpath(os.environ["MAILDNS_RUNNING_ROOT"]), os.path.realpath(_TREE)}
+_HERE = os.path.dirname(os.path.realpath(__file__))
+
+
+class OneTree:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name != "maildns" and not name.startswith("maildns."):
+            return None
+        spec = PathFinder.find_spec(name, [_ROOT] if name == "maildns" else path)
+        if spec is None:
+            raise ModuleNotFoundError(f"No module named {name!r} in {_ROOT}", name=name)
+        return spec
+
+
+sys.meta_path.insert(0, OneTree)
+sys.path[:] = [_TREE] + [p for p in sys.path if os.path.realpath(p or ".") not in _GONE]
+# Run the sitecustomize this one shadows, if the interpreter has one.
+_spec = PathFinder.find_spec("sitecustomize", [p for p in sys.path if os.path.realpath(p or ".") != _HERE])
+if _spec is not None and _spec.loader is not None:
+    _spec.loader.exec_module(module_from_spec(_spec))
+"""
 
 
 class RevisionError(Exception):
@@ -63,7 +114,7 @@ def synthesized(revision: str, cwd: Path | None = None) -> Iterator[Path]:
             raise RevisionError(f"{revision}: git worktree add failed: {_last_line(added.stderr)}")
         try:
             if any((tree / CONFIG_DIR).glob("*.yaml")):
-                _synth(revision, tree, out)
+                _synth(revision, tree, out, Path(tmp) / "boot")
             yield out
         finally:
             # Remove the worktree and its administrative files under .git/worktrees (git-worktree(1)).
@@ -71,28 +122,39 @@ def synthesized(revision: str, cwd: Path | None = None) -> Iterator[Path]:
             _git("worktree", "prune", cwd=Path(top))
 
 
-def _synth(revision: str, tree: Path, out: Path) -> None:
-    # ``python -m`` puts the working directory first on sys.path, so the revision's own maildns
-    # package wins when it has one; PYTHONPATH supplies the running maildns otherwise.
-    here = str(Path(maildns.__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))}
+def _synth(revision: str, tree: Path, out: Path, boot: Path) -> None:
+    running = Path(maildns.__file__).resolve().parent.parent
+    root = tree if (tree / "maildns").is_dir() else running
+    boot.mkdir()
+    (boot / "sitecustomize.py").write_text(_SITECUSTOMIZE)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(boot), os.environ.get("PYTHONPATH")])),
+        "MAILDNS_CODE_ROOT": str(root),
+        "MAILDNS_REVISION_TREE": str(tree),
+        "MAILDNS_RUNNING_ROOT": str(running),
+    }
     env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     env.setdefault("CHECKPOINT_DISABLE", "1")
     done = subprocess.run(
-        [sys.executable, "-m", "maildns", "synth", CONFIG_DIR, "--out", str(out)],
+        [sys.executable, "-c", _RUN, "synth", CONFIG_DIR, "--out", str(out)],
         cwd=tree,
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
-    if done.returncode != 0:
-        # The revision's configs are wrong (exit 1): show its problems, each file named as git names
-        # a file of a revision (``main:config/x.yaml``); anything else is a setup failure.
-        problems = [line for line in done.stderr.splitlines() if line.strip()]
-        if done.returncode == 1 and problems:
-            raise RevisionError("\n".join(f"{revision}:{line}" for line in problems), invalid=True)
-        raise RevisionError(f"{revision}: maildns synth exited {done.returncode}: {_last_line(done.stderr)}")
+    if done.returncode == 0:
+        return
+    crashed = done.returncode == EXIT_CRASHED or TRACEBACK in done.stderr
+    problems = [line for line in done.stderr.splitlines() if line.strip()]
+    if done.returncode == 1 and problems and not crashed:
+        # The revision's configs are wrong: show its problems, each file named as git names a
+        # file of a revision (``main:config/x.yaml``).
+        raise RevisionError("\n".join(f"{revision}:{line}" for line in problems), invalid=True)
+    if crashed:
+        raise RevisionError(f"{revision}: its maildns cannot synthesize its configs: {_last_line(done.stderr)}")
+    raise RevisionError(f"{revision}: maildns synth exited {done.returncode}: {_last_line(done.stderr)}")
 
 
 def _last_line(text: str) -> str:

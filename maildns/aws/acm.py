@@ -6,27 +6,7 @@ from collections.abc import Sequence
 from typing import Literal, Unpack
 
 from maildns.aws.base import AwsResource, Meta
-from maildns.cdk import ComplexObject, Construct
-
-
-class AcmDomainValidationOption(ComplexObject):
-    """One element of the computed ``domain_validation_options`` set: the record ACM asks for."""
-
-    @property
-    def domain_name(self) -> str:
-        return self.get_string_attribute("domain_name")
-
-    @property
-    def resource_record_name(self) -> str:
-        return self.get_string_attribute("resource_record_name")
-
-    @property
-    def resource_record_type(self) -> str:
-        return self.get_string_attribute("resource_record_type")
-
-    @property
-    def resource_record_value(self) -> str:
-        return self.get_string_attribute("resource_record_value")
+from maildns.cdk import Construct
 
 
 class AcmDomainValidationOptions:
@@ -35,14 +15,12 @@ class AcmDomainValidationOptions:
     def __init__(self, resource: AwsResource) -> None:
         self._resource = resource
 
-    def get(self, index: int) -> AcmDomainValidationOption | AcmValidationOptionReference:
-        if self._resource.named:
-            return AcmValidationOptionReference(f"tolist({self._resource.address}.domain_validation_options).{index}")
-        return AcmDomainValidationOption(self._resource, "domain_validation_options", True, index)
+    def get(self, index: int) -> AcmValidationOptionReference:
+        return AcmValidationOptionReference(f"tolist({self._resource.address}.domain_validation_options).{index}")
 
 
 class AcmValidationOptionReference:
-    """Element ``i`` of a named certificate's options, as the references the token would resolve to
+    """Element ``i`` of a certificate's options, as the references cdktf's token would resolve to
     (``${tolist(<certificate>.domain_validation_options).<i>.<attribute>}``), built without Node.js calls."""
 
     def __init__(self, element: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Unpack
 
 from maildns.aws.base import AwsDataSource, AwsResource, Meta
-from maildns.cdk import ComplexObject, Construct, Fn
+from maildns.cdk import ComplexObject, Construct
 
 
 class SesDomainIdentity(AwsResource):
@@ -39,8 +39,6 @@ class SesDomainDkim(AwsResource):
 
     def dkim_token(self, index: int) -> str:
         """Token ``index`` (0-2): ``${element(<address>.dkim_tokens, <index>)}``, as ``Fn.element`` writes it."""
-        if not self.named:
-            return Fn.element(self.dkim_tokens, index)  # type: ignore[no-any-return]
         return "${element(" + self.address + ".dkim_tokens, " + str(index) + ")}"
 
 
@@ -59,7 +57,7 @@ class DataAwsSesv2EmailIdentityDkimSigningAttributesList:
         self._data = data
 
     def get(self, index: int) -> DataAwsSesv2EmailIdentityDkimSigningAttributes:
-        return DataAwsSesv2EmailIdentityDkimSigningAttributes(self._data, "dkim_signing_attributes", False, index)
+        return DataAwsSesv2EmailIdentityDkimSigningAttributes(self._data.element, "dkim_signing_attributes", False, index)
 
 
 class DataAwsSesv2EmailIdentity(AwsDataSource):

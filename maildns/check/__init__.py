@@ -10,6 +10,7 @@ import dns.exception
 import dns.resolver
 
 from maildns.check.authoritative import NoServers, authoritative_servers, parent_server
+from maildns.check.delegated import check_delegated
 from maildns.check.dmarc import check_report_authorizations
 from maildns.check.dnssec import check_dnssec
 from maildns.check.lookup import Dns, Result, check_records, failure, published, start
@@ -80,6 +81,7 @@ def check_domain(plan: DomainPlan, options: Options, applied: Applied | None = N
         except (NoServers, dns.exception.DNSException, OSError) as exc:
             results.append(Result(zone, "NS", "error", detail=f"finding the authoritative servers: {failure(exc)}"))
     results.extend(check_records(checked, servers))
+    results.extend(check_delegated(config.domain, checked, lookup))
     results.extend(check_mx_targets(tuple(host for _, host in config.mx), lookup))
     results.append(check_spf(config.domain, lookup))
     results.extend(check_report_authorizations(config.domain, config.report_uris, lookup))

@@ -1,4 +1,4 @@
-"""The ``maildns`` command line: validate, records, policy, synth, diff, check, import.
+"""The ``maildns`` command line: init, validate, records, policy, synth, diff, check, import, stacks.
 
 One module per command owns its options and its handler (``register`` adds its parser);
 ``options`` defines the options several commands share, ``base`` what every command shares.
@@ -11,12 +11,12 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 
-from maildns.cli import check, diff, import_, policy, records, stacks, synth, validate
+from maildns.cli import check, diff, import_, init, policy, records, stacks, synth, validate
 from maildns.cli.base import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_USAGE, Parser, RevisionInvalid, UsageError
 from maildns.config import ConfigError
 from maildns.streams import OutputError, drop_stdout, own_streams
 
-COMMANDS = (validate, records, policy, stacks, synth, check, import_, diff)  # in the order --help lists them
+COMMANDS = (init, validate, records, policy, stacks, synth, check, import_, diff)  # in the order --help lists them
 
 
 def parser() -> Parser:

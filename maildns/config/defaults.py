@@ -27,6 +27,21 @@ NOT_SHARED: dict[FieldPath, str] = {
 Origins = dict[FieldPath, str]
 
 
+# Sections published either as tags or as a CNAME to a vendor's record: the two exclude each other,
+# so a domain file choosing one form replaces the defaults' section of the other form whole.
+DELEGABLE = ("dmarc", "tls_rpt")
+
+
+def under_own(base: Mapping[Any, Any], own: Mapping[Any, Any]) -> dict[Any, Any]:
+    """The defaults without each delegable section whose form (tags or ``cname``) the domain file changes."""
+    out = dict(base)
+    for key in DELEGABLE:
+        theirs, mine = base.get(key), own.get(key)
+        if isinstance(theirs, Mapping) and isinstance(mine, Mapping) and ("cname" in theirs) != ("cname" in mine):
+            del out[key]
+    return out
+
+
 def check_defaults(data: object, source: str) -> list[Problem]:
     """Problems of the defaults file as a whole: a mapping without per-domain values."""
     if not isinstance(data, Mapping):
@@ -59,6 +74,36 @@ def _merge(base: Mapping[Any, Any], over: Mapping[Any, Any], path: FieldPath, so
             out[key] = _merge(base[key], value, (*path, key), source, origins)
         else:
             out[key] = value
+    return out
+
+
+def layered(layers: list[tuple[Mapping[Any, Any], str]], own: Mapping[Any, Any]) -> tuple[dict[Any, Any], Origins]:
+    """``own`` over each layer in turn (later layers over earlier ones), merged as ``merge`` does:
+    the paths whose value comes from a layer are returned with that layer's source."""
+    data: dict[Any, Any] = {}
+    where: dict[FieldPath, str | None] = {}
+    for layer, source in [*layers, (own, None)]:
+        data = _overlay(data, layer, (), source, where)
+    return data, {path: source for path, source in where.items() if source is not None}
+
+
+def _overlay(
+    base: Mapping[Any, Any], over: Mapping[Any, Any], path: FieldPath, source: str | None, where: dict[FieldPath, str | None]
+) -> dict[Any, Any]:
+    out = {key: value for key, value in base.items() if key not in over}
+    for key, value in over.items():
+        at = (*path, key)
+        if key in base and isinstance(value, Mapping) and isinstance(base[key], Mapping):
+            # The mapping merges: what it had from an earlier layer is now kept key by key.
+            if at in where:
+                earlier = where.pop(at)
+                where.update({(*at, k): earlier for k in base[key] if (*at, k) not in where})
+            out[key] = _overlay(base[key], value, at, source, where)
+        else:
+            out[key] = value
+            for below in [p for p in where if p[: len(at)] == at]:
+                del where[below]
+            where[at] = source
     return out
 
 

@@ -284,6 +284,8 @@ TlsRptUri = Annotated[str, checked(uri.tlsrpt_uri)]
 SpfTerm = Annotated[spf_records.SpfTerm, checked(_spf_term)]
 SpfDomainSpec = Annotated[str, checked(_spf_domain_spec)]
 DkimSelector = Annotated[str, checked(dkim_records.parse_selector)]
+# A CNAME target: any name, service labels such as _domainkey included (RFC 2181 11, RFC 8552).
+CnameTarget = Annotated[str, checked(lambda value: domain_name(value, underscore=True))]
 
 ZoneId = Annotated[str, checked(_zone_id)]
 S3Bucket = Annotated[str, checked(_bucket)]
@@ -310,6 +312,8 @@ Retire = Literal["destroy", "forget"]
 ReportFormat = Literal["afrf"]
 Policy = Literal["none", "quarantine", "reject"]
 AlignmentMode = Literal["r", "s"]
+DkimService = Literal["email", "*"]
+ProviderName = Literal["google-workspace", "microsoft-365"]
 MAIL_RULE = "RFC 7505 3, RFC 7208 5.1, RFC 7489 6.3: a parked domain publishes only the lockdown set"
 PROFILE_RULE = "BOD 18-01"
 RETIRE_RULE = "see docs/deploying.md: Running maildns for years"
@@ -322,3 +326,4 @@ def one_of(closed: Any, rule: str, refused: dict[str, str] | None = None) -> Pla
 
 DmarcPolicy = Annotated[Policy, one_of(Policy, "RFC 7489 6.3")]
 Alignment = Annotated[AlignmentMode, one_of(AlignmentMode, "RFC 7489 6.3")]
+ServiceType = Annotated[DkimService, one_of(DkimService, "RFC 6376 3.6.1")]

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from maildns.config import defaults, parked
+from maildns.config import defaults, parked, providers
 from maildns.config.domain import Config
 from maildns.config.features import cross_domain_problems
 from maildns.config.fields import SCHEMA_RULE
@@ -100,22 +100,34 @@ def defaults_file(folder: Path) -> Path | None:
 
 def _with_defaults(data: Any, written: Written, path: Path, source: str) -> Config:
     shared = defaults_file(path.parent)
-    if shared is None or not isinstance(data, dict):
+    if (shared is None and not (isinstance(data, dict) and data.get("provider") is not None)) or not isinstance(data, dict):
         return parse_config(data, source, written)
-    stat = shared.stat()
-    base, base_written = _read_defaults(shared, (stat.st_mtime_ns, stat.st_size))
+    base: Any
+    base_written: Written
+    if shared is None:
+        base, base_written = {}, {}
+    else:
+        stat = shared.stat()
+        base, base_written = _read_defaults(shared, (stat.st_mtime_ns, stat.st_size))
     mail = data.get("mail", base.get("mail"))
-    base = parked.for_parked(base) if mail == "none" else base
+    base = defaults.under_own(parked.for_parked(base) if mail == "none" else base, data)
     if data.get("retire") is not None:
         # A retiring stack imports nothing: an organisation-wide adopt list does not reach it.
         base = {k: v for k, v in base.items() if k != "adopt"}
-    merged, origins = defaults.merge(base, data, str(shared))
+    layers: list[tuple[Any, str]] = [(base, str(shared))]
+    provider = data.get("provider", base.get("provider"))
+    preset_source = providers.source(provider)
+    if preset_source is not None and mail != "none":
+        mta_sts = isinstance(data.get("mta_sts", base.get("mta_sts")), dict)
+        layers.append((providers.preset_fields(provider, data.get("domain"), mta_sts=mta_sts), preset_source))
+    merged, origins = defaults.layered(layers, data)
     # What was written for each value, in the file that holds it.
     inherited = {p: w for p, w in base_written.items() if defaults.origin(p, origins, source) != source}
     try:
         config = parse_config(merged, source, {**inherited, **written})
     except ConfigError as exc:
-        raise ConfigError(defaults.relocate(exc.problems, origins)) from None
+        problems = defaults.relocate(exc.problems, origins)
+        raise ConfigError(parked.explain_inherited(problems, origins.get(("mail",)))) from None
     config._inherited = tuple(defaults.inherited(merged, origins))
     return config
 
@@ -131,6 +143,10 @@ class Scan:
     files: tuple[Path, ...]
     skipped: tuple[tuple[Path, str], ...] = ()
     empty: tuple[Path, ...] = ()
+
+
+# A config folder's README: documentation, neither a config nor a file worth reporting as skipped.
+FOLDER_NOTES = frozenset({"README.md", "README"})
 
 
 def scan(paths: Iterable[str | Path]) -> Scan:
@@ -150,6 +166,8 @@ def scan(paths: Iterable[str | Path]) -> Scan:
         for entry in sorted(path.iterdir()):
             if entry.name in defaults.DEFAULTS_FILES:
                 continue  # the folder's shared defaults, read with each domain file
+            if entry.name in FOLDER_NOTES:
+                continue  # the folder's own documentation (maildns init writes config/README.md)
             reason = _skip_reason(entry)
             if reason:
                 skipped.append((entry, reason))

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, model_validator
 
+from maildns.config import providers
 from maildns.config.adopt import AdoptName
 from maildns.config.fields import (
     MAIL_RULE,
@@ -23,6 +24,7 @@ from maildns.config.fields import (
     BimiLogo,
     BimiSelector,
     BimiUri,
+    CnameTarget,
     DkimSelector,
     DmarcPolicy,
     DmarcUri,
@@ -36,11 +38,13 @@ from maildns.config.fields import (
     MxHostName,
     PolicyBucket,
     Profile,
+    ProviderName,
     ReportFormat,
     Retire,
     Rule,
     RuleErrors,
     S3Bucket,
+    ServiceType,
     SesIdentity,
     SesRegion,
     SnsTopicArn,
@@ -140,14 +144,20 @@ class DkimKey(Model):
     """Optional ``h=`` list; sha1 is refused (RFC 8301)."""
     testing: Flag = False
     """Publish ``t=y``: verifiers treat failures as unsigned (RFC 6376 3.6.1)."""
+    strict: Flag = False
+    """Publish ``t=s``: the key signs only for the domain itself, never a subdomain (RFC 6376 3.6.1); with testing, ``t=y:s``."""
+    service_types: tuple[ServiceType, ...] = ()
+    """Optional ``s=`` list: ``email``, or ``*`` for every service (the default when omitted) (RFC 6376 3.6.1)."""
     revoked: Flag = False
     """Publish ``v=DKIM1; p=``: an empty key revokes the selector (RFC 6376 3.6.1); give no public_key."""
+    cname: CnameTarget | None = None
+    """Publish a CNAME to this name instead of a key: the signer (Microsoft 365, a sending service) keeps the key there."""
 
     @model_validator(mode="before")
     @classmethod
     def _revoked_has_no_key(cls, data: Any) -> Any:
-        # A revoked selector publishes an empty p=, so public_key is required only when not revoked.
-        if isinstance(data, dict) and data.get("revoked") is True and "public_key" not in data:
+        # A revoked or delegated selector publishes no p= of its own, so public_key is required only otherwise.
+        if isinstance(data, dict) and (data.get("revoked") is True or data.get("cname") is not None) and "public_key" not in data:
             return {**data, "public_key": ""}
         return data
 
@@ -155,14 +165,22 @@ class DkimKey(Model):
     def _key_without_white_space(self) -> DkimKey:
         # A key pasted across lines: p= is base64 without white space (RFC 6376 3.6.1). A key
         # that is not base64 is left as written for ``rules`` to report.
-        if not self.revoked:
+        if not self.revoked and self.public_key:
             with contextlib.suppress(RuleError):
                 object.__setattr__(self, "public_key", dkim_records.public_key_bytes(self.public_key)[0])
         return self
 
     def rules(self) -> list[RuleError]:
-        # Each hash appears once in h= (RFC 6376 3.6.1: a tag-list names no tag or value twice).
+        # Each hash and service appears once (RFC 6376 3.6.1: a tag-list names no tag or value twice).
         found = repeats(self.hash_algorithms, lambda h: h, "", "RFC 6376 3.6.1", "a hash algorithm", prefix=("hash_algorithms",))
+        found += repeats(self.service_types, lambda t: t, "", "RFC 6376 3.6.1", "a service type", prefix=("service_types",))
+        if self.cname is not None:
+            # The key record and its tags are at the target, published by whoever holds the key.
+            return [
+                RuleError(f"must not be set with cname: {why}", "RFC 6376 3.6.2.1", value=getattr(self, tag), path=(tag,))
+                for tag, why in dkim_records.CNAME_EXCLUDES
+                if tag in self.model_fields_set and getattr(self, tag) not in ("", False, ())
+            ] + found
         if self.revoked:
             if self.public_key:
                 message = "must not be set with revoked: true; a revoked selector publishes an empty p="
@@ -177,13 +195,17 @@ class DkimKey(Model):
 
     @property
     def text(self) -> str:
+        """The published value: the key record, or the CNAME's target."""
+        if self.cname is not None:
+            return self.cname
         if self.revoked:
             return dkim_records.render_revoked()
         return dkim_records.render_dkim(
             key_type=self.key_type,
             public_key=self.public_key,
             hash_algorithms=self.hash_algorithms,
-            flags=("y",) if self.testing else (),
+            flags=dkim_records.flags(testing=self.testing, strict=self.strict),
+            service_types=self.service_types,
         )
 
 
@@ -249,8 +271,12 @@ class Dmarc(Model):
     """Aggregate report addresses: mailto: URIs, optionally with !<size>."""
     ruf: tuple[DmarcUri, ...] = ()
     """Failure (forensic) report addresses: mailto: URIs, optionally with !<size>."""
+    cname: CnameTarget | None = None
+    """Publish ``_dmarc`` as a CNAME to this name instead of a policy: a vendor publishes the record there."""
 
     def rules(self) -> list[RuleError]:
+        if self.cname is not None:
+            return delegated(self, "the policy and its report addresses are the record at the target", "RFC 7489 6.1")
         # A receiver would send the same report twice (RFC 7489 6.2: each URI gets a copy).
         return [
             error
@@ -264,13 +290,25 @@ class Dmarc(Model):
 
 
 class TlsRpt(Model):
-    rua: tuple[TlsRptUri, ...]
+    rua: tuple[TlsRptUri, ...] = ()
     """Where senders send TLS reports: mailto: or https: URIs."""
+    cname: CnameTarget | None = None
+    """Publish ``_smtp._tls`` as a CNAME to this name instead of a record: a vendor publishes the record there."""
 
     def rules(self) -> list[RuleError]:
+        if self.cname is not None:
+            return delegated(self, "the report addresses are the record at the target", "RFC 8460 3")
         if not self.rua:
             return [RuleError("must list at least one report URI", "RFC 8460 3", value=[], path=("rua",))]
         return repeats(self.rua, lambda u: u, "", "RFC 8460 3", "a report URI", prefix=("rua",))
+
+
+def delegated(section: Model, why: str, rule: str) -> list[RuleError]:
+    """A section published as a CNAME: each tag also given is an error (the record is the target's)."""
+    return [
+        RuleError(f"must not be set with cname: {why}", rule, value=getattr(section, tag), path=(tag,))
+        for tag in sorted(section.model_fields_set - {"cname"})
+    ]
 
 
 class MtaSts(Model):
@@ -295,6 +333,29 @@ class Bimi(Model):
     """https: URL of the mark certificate (VMC or CMC, PEM) that proves the logo (``a=``); most mailbox providers require one."""
     selector: BimiSelector = bimi_records.DEFAULT_SELECTOR
     """The record is ``<selector>._bimi.<domain>``; receivers look up ``default`` unless a message names another."""
+
+
+def _provider_name(value: Any) -> Any:
+    # ``provider: microsoft-365`` is short for ``provider: {name: microsoft-365}``.
+    return {"name": value} if isinstance(value, str) else value
+
+
+class Provider(Model):
+    """A mailbox provider whose records a preset fills (``maildns/config/providers.py``); the domain file overrides any of them."""
+
+    name: Annotated[ProviderName, one_of(ProviderName, "see docs/configuration.md: Provider presets")]
+    """``google-workspace`` or ``microsoft-365``."""
+    dkim_key: str | None = None
+    """Google Workspace: the ``google`` selector's public key, as the Admin console shows it (the ``p=`` value)."""
+    legacy_mx: Flag = False
+    """Google Workspace: the five ``aspmx.l.google.com`` hosts instead of the single ``smtp.google.com``."""
+    mx: MxHostName | None = None
+    """Microsoft 365: the MX target the admin center shows, when it is not ``<domain with dashes>.mail.protection.outlook.com``."""
+    dkim_targets: tuple[CnameTarget, ...] = ()
+    """Microsoft 365: the CNAME targets of ``selector1`` and ``selector2``, as the Defender portal shows them."""
+
+    def rules(self) -> list[RuleError]:
+        return providers.provider_rules(self.name, self.model_dump())
 
 
 class Dnssec(Model):
@@ -394,12 +455,19 @@ class ConfigFields(Model):
     """Where Terraform keeps this domain's state."""
     profile: Annotated[Profile | None, one_of(Profile, PROFILE_RULE)] = None
     """Stricter rules on top of the RFCs: ``bod-18-01`` (US federal Binding Operational Directive 18-01)."""
+    provider: Annotated[Provider | None, BeforeValidator(_provider_name)] = None
+    """A mailbox provider preset: fills mx, spf.terms, dkim and mta_sts.patterns under the domain file's own values."""
     adopt: tuple[AdoptName, ...] = ()
     """Record sets that already exist in the zone: the stack imports them into Terraform state
     (import blocks) instead of creating them. ``maildns import`` fills it in."""
     retire: Annotated[Retire | None, one_of(Retire, RETIRE_RULE)] = None
     """``destroy``: the next apply deletes everything the stack manages; ``forget``: it removes
     everything from state and leaves it live (a domain handed to another owner)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _preset(cls, data: Any) -> Any:
+        return providers.under_preset(data)
 
     _source: str = PrivateAttr(default="<config>")
     _inherited: tuple[tuple[tuple[str | int, ...], Any, str], ...] = PrivateAttr(default=())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from maildns.config.adopt import adopted_record_id
 from maildns.config.domain import Config
@@ -39,6 +40,8 @@ class Ttls:
 class DkimRecord:
     selector: str
     text: str
+    """The key record, or the target of a key delegated by CNAME."""
+    type: Literal["TXT", "CNAME"] = "TXT"
 
 
 @dataclass(frozen=True)
@@ -117,9 +120,11 @@ class Resolved:
     apex_txt: tuple[str, ...]
     dkim: tuple[DkimRecord, ...]
     dmarc: str
+    """The policy record, or the target of ``_dmarc`` delegated by CNAME (``dmarc_cname``)."""
     report_uris: tuple[str, ...]
     """DMARC ``rua`` then ``ruf`` URIs, for report authorisations (RFC 7489 7.1)."""
     tls_rpt: str | None
+    """The TLS-RPT record, or the target of ``_smtp._tls`` delegated by CNAME (``tls_rpt_cname``)."""
     ses: SesSettings | None
     mta_sts: MtaStsSettings | None
     state: S3State | LocalState
@@ -127,6 +132,10 @@ class Resolved:
     dnssec: DnssecSettings | None = None
     mail: str = "full"
     """``full``, or ``none`` for a parked domain whose records are the lockdown set."""
+    dmarc_cname: bool = False
+    """``_dmarc`` is a CNAME to ``dmarc`` (a vendor's record), not a policy of its own."""
+    tls_rpt_cname: bool = False
+    """``_smtp._tls`` is a CNAME to ``tls_rpt``."""
     adopt: tuple[str, ...] = ()
     """Record ids (``Record.id``) of the record sets that exist already: imported, not created."""
     retire: str | None = None
@@ -176,10 +185,10 @@ def resolve(config: Config) -> Resolved:
         spf=config.spf.text,
         spf_all=config.spf.qualifier,
         apex_txt=config.apex_txt,
-        dkim=tuple(DkimRecord(k.selector, k.text) for k in config.dkim),
-        dmarc=config.dmarc.text,
+        dkim=tuple(DkimRecord(k.selector, k.text, "TXT" if k.cname is None else "CNAME") for k in config.dkim),
+        dmarc=config.dmarc.cname or config.dmarc.text,
         report_uris=config.dmarc.rua + config.dmarc.ruf,
-        tls_rpt=render_tls_rpt(config.tls_rpt.rua) if config.tls_rpt is not None else None,
+        tls_rpt=None if config.tls_rpt is None else config.tls_rpt.cname or render_tls_rpt(config.tls_rpt.rua),
         ses=SesSettings(config.ses.regions, config.ses.easy_dkim, config.ses.identity == "managed", config.ses.mail_from)
         if config.ses is not None
         else None,
@@ -201,6 +210,8 @@ def resolve(config: Config) -> Resolved:
         if config.dnssec is not None and config.dnssec.signing
         else None,
         mail=config.mail,
+        dmarc_cname=config.dmarc.cname is not None,
+        tls_rpt_cname=config.tls_rpt is not None and config.tls_rpt.cname is not None,
         adopt=tuple(adopted_record_id(name) for name in config.adopt),
         retire=config.retire,
     )
@@ -219,6 +230,8 @@ def lockdown(resolved: Resolved) -> Resolved:
         dkim=(DkimRecord(parked.DKIM_SELECTOR, parked.DKIM_REVOKED),),
         dmarc=parked.render_dmarc_lockdown(rua),
         tls_rpt=None,
+        dmarc_cname=False,
+        tls_rpt_cname=False,
         ses=None,
         mta_sts=None,
         bimi=None,

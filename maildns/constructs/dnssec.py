@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
+from maildns.aws.base import AwsProvider
 from maildns.aws.cloudwatch import CloudwatchMetricAlarm
 from maildns.aws.kms import KmsKey
 from maildns.aws.route53_dnssec import Route53HostedZoneDnssec, Route53KeySigningKey
 from maildns.aws.sts import DataAwsCallerIdentity
-from maildns.cdk import Construct, TerraformOutput, TerraformProvider, TerraformResourceLifecycle
+from maildns.cdk import Construct, TerraformOutput, TerraformResourceLifecycle
 from maildns.records.dnssec import KSK_NAME
 
 # Route53 signs with an asymmetric customer-managed KMS key of this spec, in us-east-1 only.
@@ -94,7 +95,7 @@ class DnssecSigning(Construct):
         *,
         domain: str,
         zone_id: str,
-        key_provider: TerraformProvider,
+        key_provider: AwsProvider,
         alarm_topic_arn: str | None = None,
     ) -> None:
         super().__init__(scope, id_)

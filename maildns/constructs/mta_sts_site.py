@@ -6,7 +6,7 @@ import json
 from typing import TypeVar
 
 from maildns.aws.acm import AcmCertificate, AcmCertificateValidation
-from maildns.aws.base import AwsDataSource, AwsResource
+from maildns.aws.base import AwsDataSource, AwsProvider, AwsResource
 from maildns.aws.cloudfront import (
     CloudfrontDistribution,
     CloudfrontOriginAccessControl,
@@ -23,7 +23,7 @@ from maildns.aws.s3 import (
     S3BucketVersioning,
     S3Object,
 )
-from maildns.cdk import Construct, TerraformProvider, TerraformResourceLifecycle
+from maildns.cdk import Construct, TerraformResourceLifecycle
 from maildns.constructs.email_dns import route53_record
 from maildns.records import Record
 from maildns.records import mta_sts as sts
@@ -112,7 +112,7 @@ class MtaStsSite(Construct):
         bucket_prefix: str | None,
         name: str,
         ttl: int,
-        certificate_provider: TerraformProvider,
+        certificate_provider: AwsProvider,
     ) -> None:
         super().__init__(scope, id_)
         host = sts.policy_host(domain)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from maildns.aws.base import AwsProvider
 from maildns.aws.route53 import Route53Record
 from maildns.aws.ses import DataAwsSesv2EmailIdentity, SesDomainDkim, SesDomainIdentity
-from maildns.cdk import Construct, Fn, TerraformProvider, TerraformResourceLifecycle
+from maildns.cdk import Construct, Fn, TerraformResourceLifecycle
 from maildns.constructs.email_dns import route53_record, terraform_name
 from maildns.records import SES_TOKENS, ses_dkim_record
 
@@ -32,7 +33,7 @@ class SesDkim(Construct):
         domain: str,
         region: str,
         zone_id: str,
-        provider: TerraformProvider,
+        provider: AwsProvider,
         ttl: int,
         easy_dkim: bool = True,
         managed: bool = True,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from maildns.aws.base import AwsResource
+from maildns.aws.base import AwsProvider, AwsResource
 from maildns.aws.ses_mail_from import SesDomainMailFrom
-from maildns.cdk import Construct, TerraformProvider
+from maildns.cdk import Construct
 from maildns.constructs.email_dns import terraform_name
 from maildns.records.mail_from import ON_MX_FAILURE
 
@@ -30,7 +30,7 @@ class SesMailFrom(Construct):
         domain: str,
         region: str,
         mail_from_domain: str,
-        provider: TerraformProvider,
+        provider: AwsProvider,
         records: Sequence[AwsResource],
     ) -> None:
         super().__init__(scope, id_)

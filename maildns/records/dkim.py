@@ -28,6 +28,7 @@ def is_dkim_name(name: str) -> bool:
 
 
 KEY_TYPES = ("rsa", "ed25519")
+SERVICE_TYPES = ("email", "*")
 
 
 def parse_dkim(text: str) -> TagList:
@@ -45,7 +46,57 @@ def parse_dkim(text: str) -> TagList:
         found.append(Finding("has no p= tag, which is required", "RFC 6376 3.6.1"))
     if tags.get("k", "rsa").lower() not in KEY_TYPES:
         found.append(Finding(f"has k={tags['k']}; verifiers know rsa and ed25519", "RFC 8463 3"))
+    # Unknown service types are ignored, but a key whose s= names neither * nor email signs no mail.
+    if "s" in tags and not {t.lower() for t in colon_list(tags["s"])} & set(SERVICE_TYPES):
+        found.append(Finding(f"has s={tags['s']}; a key for mail lists email or *", "RFC 6376 3.6.1"))
     return record.with_problems(*found)
+
+
+# The tags of a key record that a config's DkimKey says, beside p=.
+KEY_TAGS = ("v", "h", "k", "s", "t", "p")
+
+
+def key_fields(record: TagList) -> dict[str, object]:
+    """A parsed key record as the config's DKIM key fields (``render_dkim`` gives the text back):
+    ``key_type``, ``public_key``, and ``hash_algorithms``, ``service_types``, ``testing``, ``strict``
+    when published. Unknown t= flags and s= types are left out, as verifiers ignore them (RFC 6376 3.6.1)."""
+    tags = record.tags
+    fields: dict[str, object] = {"key_type": tags.get("k", "rsa").lower(), "public_key": tags.get("p", "")}
+    if "h" in tags:
+        fields["hash_algorithms"] = tuple(h.lower() for h in colon_list(tags["h"]))
+    services = tuple(t.lower() for t in colon_list(tags.get("s")) if t.lower() in SERVICE_TYPES)
+    if services:
+        fields["service_types"] = services
+    flags = {f.lower() for f in colon_list(tags.get("t"))}
+    fields.update({name: True for flag, name in (("y", "testing"), ("s", "strict")) if flag in flags})
+    return fields
+
+
+def unused_tags(record: TagList) -> tuple[str, ...]:
+    """What a key record says that a DKIM key of the config does not: other tags (n=, g=, ...), and
+    t= flags and s= types verifiers ignore, as ``t=x``, sorted."""
+    tags = record.tags
+    other = {t for t in tags if t not in KEY_TAGS}
+    other |= {f"t={f}" for f in colon_list(tags.get("t")) if f.lower() not in ("y", "s")}
+    other |= {f"s={t}" for t in colon_list(tags.get("s")) if t.lower() not in SERVICE_TYPES}
+    return tuple(sorted(other))
+
+
+def key_problems(text: str) -> tuple[Finding, ...]:
+    """What makes ``text`` unusable as the key of a selector: a record verifiers refuse, a revoked
+    (empty) key, a key that is not base64 of its ``k=`` type or is too weak (RFC 6376 3.6.1, RFC 8301 3.2)."""
+    record = parse_dkim(text)
+    fatal = tuple(p for p in record.problems if p.fatal)
+    if fatal:
+        return fatal
+    key = record.tags.get("p", "")
+    if not key:
+        return (Finding("is a revoked key (empty p=)", "RFC 6376 3.6.1"),)
+    try:
+        check_public_key(record.tags.get("k", "rsa").lower(), public_key_bytes(key)[1])
+    except RuleError as exc:
+        return (Finding(f"has a key that {exc.message}", exc.rule),)
+    return ()
 
 
 def colon_list(value: str | None) -> tuple[str, ...]:
@@ -116,12 +167,38 @@ def rsa_bits(data: bytes) -> int:
     return load_der_public_key(data).key_size  # type: ignore[union-attr]
 
 
-def render_dkim(*, key_type: str, public_key: str, hash_algorithms: tuple[str, ...] = (), flags: tuple[str, ...] = ()) -> str:
-    """``v=DKIM1; [h=...; ]k=...; [t=...; ]p=...``: v first, each tag once (RFC 6376 3.6.1)."""
+def flags(*, testing: bool = False, strict: bool = False) -> tuple[str, ...]:
+    """The ``t=`` flags (RFC 6376 3.6.1): ``y`` (testing), ``s`` (no subdomains in the i= identity)."""
+    return (("y",) if testing else ()) + (("s",) if strict else ())
+
+
+# What a key delegated by CNAME does not say itself: the record at the target holds it.
+CNAME_EXCLUDES = (
+    ("public_key", "the key is the record at the target"),
+    ("revoked", "revoke the key at the target, or publish revoked: true without cname"),
+    ("key_type", "the key's k= is the record at the target"),
+    ("hash_algorithms", "the key's h= is the record at the target"),
+    ("testing", "the key's t= is the record at the target"),
+    ("strict", "the key's t= is the record at the target"),
+    ("service_types", "the key's s= is the record at the target"),
+)
+
+
+def render_dkim(
+    *,
+    key_type: str,
+    public_key: str,
+    hash_algorithms: tuple[str, ...] = (),
+    flags: tuple[str, ...] = (),
+    service_types: tuple[str, ...] = (),
+) -> str:
+    """``v=DKIM1; [h=...; ]k=...; [s=...; ][t=...; ]p=...``: v first, each tag once (RFC 6376 3.6.1)."""
     parts = ["v=DKIM1"]
     if hash_algorithms:
         parts.append("h=" + ":".join(hash_algorithms))
     parts.append(f"k={key_type}")
+    if service_types:
+        parts.append("s=" + ":".join(service_types))
     if flags:
         parts.append("t=" + ":".join(flags))
     parts.append(f"p={public_key}")

@@ -80,7 +80,7 @@ def parse_dmarc(text: str) -> TagList:
     for tag in ("p", "sp"):
         if tag in tags and tags[tag].lower() not in POLICIES:
             found.append(Finding(f"has {tag}={tags[tag]}; it is none, quarantine or reject", "RFC 7489 6.3", fatal=tag == "p"))
-    if "pct" in tags and not (tags["pct"].isascii() and tags["pct"].isdigit() and int(tags["pct"]) <= 100):
+    if "pct" in tags and not (tags["pct"].isascii() and tags["pct"].isdigit() and len(tags["pct"]) <= 3 and int(tags["pct"]) <= 100):
         found.append(Finding(f"has pct={tags['pct']}; it is 0-100", "RFC 7489 6.3", fatal=False))
     for tag in ("adkim", "aspf"):
         if tag in tags and tags[tag].lower() not in ("r", "s"):
@@ -122,4 +122,6 @@ def size_limit(uri: str) -> int | None:
     if size is None:
         return None
     unit = size[-1] if size[-1] in "kmgt" else ""
+    if len(size) > 32:  # more octets than any mailbox takes: no limit (and int() refuses 4300+ digits)
+        return None
     return int(size.removesuffix(unit)) << (10 * "_kmgt".index(unit) if unit else 0)

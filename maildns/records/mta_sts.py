@@ -186,7 +186,7 @@ def parse_policy(text: str) -> Policy:
         found.append(Finding("must have version: STSv1", "RFC 8461 3.2"))
     if mode not in MODES:
         found.append(Finding(f"has mode {mode!r}; it is enforce, testing or none", "RFC 8461 3.2"))
-    max_age = int(age) if age is not None and age.isascii() and age.isdigit() else None
+    max_age = int(age) if age is not None and age.isascii() and age.isdigit() and len(age) <= 10 else None
     if max_age is None or max_age > MAX_AGE:
         found.append(Finding(f"has max_age {age!r}; it is 0-{MAX_AGE} seconds", "RFC 8461 3.2"))
     return Policy(text, version, mode, max_age, tuple(fields.get("mx", [])), tuple(found))

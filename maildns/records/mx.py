@@ -33,7 +33,7 @@ def parse_mx(text: str) -> tuple[int, str] | Finding:
     """``<preference> <exchange>`` as published: the preference 0-65535 (RFC 1035 3.3.9) and the
     exchange, a host name or ``.`` (RFC 7505 3); a Finding when it is neither."""
     words = text.split()
-    if len(words) != 2 or not (words[0].isascii() and words[0].isdigit()) or int(words[0]) > 65535:
+    if len(words) != 2 or not (words[0].isascii() and words[0].isdigit() and len(words[0]) <= 5) or int(words[0]) > 65535:
         return Finding(f"{text!r} is not <preference 0-65535> <host>", "RFC 1035 3.3.9")
     try:
         return int(words[0]), parse_exchange(words[1])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,7 @@ from maildns.cli import main
 from maildns.cli.check import result_lines
 from maildns.config import load_config
 from maildns.plan import plan_one
-
-LOGIN_GOV = Path(__file__).resolve().parents[2] / "config" / "login.gov.yaml"
+from tests.fixtures import LOGIN_GOV
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "0", "-1", "abc"], ids=["nan", "infinity", "zero", "negative", "not a number"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from maildns.cli import main
+from tests.conftest import child_env
+from tests.fixtures import LOGIN_GOV
 from tests.synth.helpers import ROOT
-
-LOGIN_GOV = ROOT / "config" / "login.gov.yaml"
 
 
 def run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False)
+    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, env=child_env(**(env or {})), check=False)
 
 
 def write(tmp_path: Path, text: str, name: str = "example.gov.yaml") -> Path:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from maildns.cli import main
-from maildns.diff import (
+from maildns.review import (
     diff,
     load_stacks,
     render,

@@ -16,8 +16,10 @@ import pytest
 from markdown_it import MarkdownIt
 
 from maildns.cli import main
-from maildns.diff import COMMENT_LIMIT, render_markdown, review
+from maildns.review import COMMENT_LIMIT, render_markdown, review
 from tests.cli.test_diff import LOGIN_GOV, replace_in, stack, txt, write
+from tests.fixtures import CONFIG
+from tests.fixtures import LOGIN_GOV as FIXTURE_LOGIN_GOV
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "diff-login-gov.md"
@@ -96,11 +98,11 @@ def test_shipped_config_against_a_weaker_copy_matches_the_golden_comment(tmp_pat
     """DMARC p=none and one MX host removed: both high, the summary first, --fail-on high exits 3."""
     changed = tmp_path / "config"
     changed.mkdir()
-    text = (ROOT / "config" / "login.gov.yaml").read_text()
+    text = FIXTURE_LOGIN_GOV.read_text()
     weaker = text.replace("  p: reject\n", "  p: none\n").replace("  - {host: alt2.aspmx.l.google.com, preference: 20}\n", "")
     assert weaker.count("\n") == text.count("\n") - 1 and "p: none" in weaker
     (changed / "login.gov.yaml").write_text(weaker)
-    base = synth(ROOT / "config", tmp_path / "base", capsys)
+    base = synth(CONFIG, tmp_path / "base", capsys)
     head = synth(changed, tmp_path / "head", capsys)
 
     assert main(["diff", str(base), str(head), "--format", "markdown", "--fail-on", "high"]) == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 
 from maildns.cli import main
 from tests.cli.test_cli import LOGIN_GOV, run, write
+from tests.conftest import FIXED, child_env, clean_environment, with_default_signals
 from tests.synth.helpers import ROOT
 
 
@@ -120,7 +122,10 @@ def test_ctrl_c_is_one_line_and_exit_130(capsys, monkeypatch):
 
 
 def test_ctrl_c_during_a_real_check_exits_130(tmp_path):
-    """SIGINT while check waits for a name server that never answers (a loopback UDP socket)."""
+    """SIGINT while check waits for a name server that never answers (a loopback UDP socket).
+
+    The child starts with SIGINT at its default: it would inherit an ignore from a suite started
+    in the background, and maildns rightly keeps an inherited ignore."""
     import signal
     import socket
     import time
@@ -129,8 +134,12 @@ def test_ctrl_c_during_a_real_check_exits_130(tmp_path):
         silent.bind(("127.0.0.1", 0))
         port = silent.getsockname()[1]
         proc = subprocess.Popen(
-            [sys.executable, "-m", "maildns", "check", str(LOGIN_GOV), "--nameserver", f"127.0.0.1:{port}", "--timeout", "30"],
+            with_default_signals(
+                [sys.executable, "-m", "maildns", "check", str(LOGIN_GOV), "--nameserver", f"127.0.0.1:{port}", "--timeout", "30"]
+            ),
             cwd=ROOT,
+            env=child_env(),
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -146,6 +155,78 @@ def test_ctrl_c_during_a_real_check_exits_130(tmp_path):
                 proc.kill()
                 proc.wait()
     assert (proc.returncode, err) == (130, "maildns check: interrupted\n")
+
+
+# pytest started the way a background job starts: SIGINT ignored before exec (kept across it).
+IGNORING_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+)
+
+
+def test_the_ctrl_c_test_passes_when_the_suite_starts_with_sigint_ignored():
+    """``make test`` as a background job, under nohup or some CI runners: SIGINT arrives ignored.
+    The Ctrl-C test must pass there too, so it cannot lean on the disposition it inherits."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            IGNORING_SIGINT,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            f"{__file__}::test_ctrl_c_during_a_real_check_exits_130",
+        ],
+        cwd=ROOT,
+        env=child_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert re.search(r"\b1 passed\b", done.stdout), done.stdout[-3000:]
+
+
+SIGNALS_A_CHILD = re.compile(r"send_signal\(|os\.kill\(|\.terminate\(\)|killpg\(")
+
+
+def test_every_test_that_signals_a_child_starts_it_with_default_signals():
+    """Any test or helper that signals a process it started must start it through ``with_default_signals``
+    (tests/conftest.py), or it passes only when the suite inherits SIGINT and SIGTERM at their defaults."""
+    tests = ROOT / "tests"
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sorted(tests.rglob("*.py"))
+        if SIGNALS_A_CHILD.search(text := path.read_text(encoding="utf-8")) and "with_default_signals(" not in text
+    ]
+    assert offenders == []
+
+
+def test_the_clean_environment_drops_what_changes_behaviour_and_keeps_the_suites_switches():
+    """CI=true, a MAILDNS_* setting, a Terraform CLI config or a git directory inherited from the
+    shell must not reach maildns, git or terraform in a test; the Terraform skip switch must."""
+    from tests.terraform.harness import SKIP_SWITCH
+
+    inherited = {
+        "CI": "true",
+        "NO_COLOR": "1",
+        "TERM": "xterm-256color",
+        "LC_ALL": "tr_TR.UTF-8",
+        "MAILDNS_JOBS": "bogus",
+        "MAILDNS_CONFIG": "/elsewhere",
+        "TF_CLI_CONFIG_FILE": "/nonexistent",
+        "GIT_DIR": "/nonexistent",
+        "JSII_RUNTIME": "/nonexistent",
+        "PATH": "/usr/bin",
+        SKIP_SWITCH: "1",
+    }
+    clean_environment(inherited)
+    assert inherited == {"PATH": "/usr/bin", SKIP_SWITCH: "1", **FIXED}
 
 
 def test_version(capsys):

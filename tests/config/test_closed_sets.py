@@ -22,8 +22,17 @@ CONTEXT: dict[str, dict[str, Any]] = {
     "Ses": {"regions": ["us-east-1"]},
     "Dmarc": {},
     "MtaSts": {},
+    "Provider": {},
 }
-PATHS = {"Config": (), "Spf": ("spf",), "DkimKey": ("dkim", 0), "Ses": ("ses",), "Dmarc": ("dmarc",), "MtaSts": ("mta_sts",)}
+PATHS = {
+    "Config": (),
+    "Spf": ("spf",),
+    "DkimKey": ("dkim", 0),
+    "Ses": ("ses",),
+    "Dmarc": ("dmarc",),
+    "MtaSts": ("mta_sts",),
+    "Provider": ("provider",),
+}
 
 
 def _literals(annotation: Any) -> tuple[str, ...]:
@@ -55,7 +64,9 @@ def _closed_fields() -> list[Any]:
 
 
 def _data(model: str, field: str, value: str) -> dict[str, Any]:
-    section = {**CONTEXT[model], field: value}
+    # A list of a closed set (DkimKey.service_types) gets the slip as its one item.
+    listed = get_origin(next(m for m in _models(Config) if m.__name__ == model).model_fields[field].annotation) is tuple
+    section = {**CONTEXT[model], field: [value] if listed else value}
     path = PATHS[model]
     if not path:
         return domain(**section)

@@ -236,8 +236,8 @@ def test_apex_spf_including_amazonses_is_not_warned_without_mail_from():
 
 
 def test_the_readme_lists_these_messages():
-    """README "Validation rules" shows each refusal above exactly (the long-label one shortened)."""
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    """docs/configuration.md "Validation rules" shows each refusal above exactly (the long-label one shortened)."""
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
     section = readme.split("### BIMI, SES custom MAIL FROM and DNSSEC", 1)[1].split("\n### ", 1)[0]
     documented = set(re.findall(r"\| `([^`]+)`(?: \(for `domain: [^`]+`\))? \|$", section, re.MULTILINE))
     expected = {line for param in REFUSED for line in param.values[1]}

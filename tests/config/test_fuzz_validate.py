@@ -20,8 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from maildns.cli import main
+from tests.fixtures import LOGIN_GOV
 
-EXAMPLE = yaml.safe_load(Path("config/login.gov.yaml").read_text(encoding="utf-8"))
+EXAMPLE = yaml.safe_load(LOGIN_GOV.read_text(encoding="utf-8"))
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 SUMMARY = re.compile(r"1 file checked: \d+ errors?, \d+ warnings?")
 
@@ -148,7 +149,7 @@ def test_validate_never_crashes_and_speaks_only_in_problem_lines(text):
 
 
 def test_the_example_itself_is_valid():
-    code, _, lines = validate(Path("config/login.gov.yaml").read_text(encoding="utf-8"))
+    code, _, lines = validate(LOGIN_GOV.read_text(encoding="utf-8"))
     assert (code, lines) == (0, ["1 file checked: 0 errors, 0 warnings"])
 
 

@@ -284,7 +284,9 @@ def test_an_alias_bomb_is_refused_at_once(tmp_path):
     assert len(ALIAS_BOMB) < 500
     started = time.perf_counter()
     lines = problem_lines(tmp_path, ALIAS_BOMB)
-    assert time.perf_counter() - started < 0.5
+    # Expanding 9^9 values takes hours and gigabytes: any bound far below that proves the refusal
+    # came first, while a loaded machine stays well inside it.
+    assert time.perf_counter() - started < 30
     assert lines == ["file: expands to more than 100000 values through aliases (got nothing; YAML 1.1)"]
 
 
@@ -305,7 +307,8 @@ def test_a_long_value_is_cut_before_it_is_rendered():
         part = [part] * 10  # 10^13 strings if fully expanded
     started = time.perf_counter()
     text = show(part)
-    assert time.perf_counter() - started < 0.1
+    # Rendering 10^13 strings would never end: a bound of seconds proves the cut, on any machine.
+    assert time.perf_counter() - started < 30
     small: list = ["x" * 10] * 10
     for _ in range(12):
         small = [small]
@@ -523,11 +526,9 @@ def test_apex_txt_counts_against_the_answer_size(refused):
 
 
 def test_apex_txt_count_is_bounded_before_values_are_checked(refused):
-    import time
-
-    started = time.perf_counter()
-    lines = lines_of(refused, domain(apex_txt=[f"v{i}" for i in range(70000)]))
-    assert time.perf_counter() - started < 0.5
+    """Each value here is refused on its own (not ASCII): one line for the count proves that none of
+    the 70000 was checked, at any machine's speed."""
+    lines = lines_of(refused, domain(apex_txt=[f"é{i}" for i in range(70000)]))
     assert lines == [
         "apex_txt: lists 70000 values; at most 40 fit the apex TXT answer with the SPF record (got 70000 values; RFC 7208 3.4)"
     ]

@@ -7,6 +7,7 @@ import pytest
 from maildns.config import parse_config
 from maildns.lint import warnings
 from tests.config.samples import FILE, RSA_1024, RSA_2048, domain
+from tests.fixtures import LOGIN_GOV
 
 
 def lint(*datas, files=None):
@@ -125,5 +126,5 @@ def test_an_authorisation_name_over_253_octets_is_warned():
 def test_the_example_config_has_no_warning():
     from maildns.config import load_config
 
-    config = load_config("config/login.gov.yaml")
-    assert warnings([config]) == {"config/login.gov.yaml": []}
+    config = load_config(LOGIN_GOV)
+    assert warnings([config]) == {str(LOGIN_GOV): []}

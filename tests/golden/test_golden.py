@@ -1,4 +1,4 @@
-"""Whole-stack golden files: the synthesized JSON of every shipped config, byte for byte.
+"""Whole-stack golden files: the synthesized JSON of every config of tests/fixtures/config/, byte for byte.
 
 A change to any record, resource or logical name shows up here as a diff to review. Rewrite the
 files with ``pytest tests/golden --update-golden`` and read ``git diff tests/golden`` before
@@ -14,10 +14,11 @@ import pytest
 
 from maildns.config import load_configs
 from maildns.stacks import build_app
+from tests.fixtures import CONFIG
 from tests.synth.helpers import ROOT
 
 GOLDEN = Path(__file__).parent
-CONFIGS = load_configs([ROOT / "config"])
+CONFIGS = load_configs([CONFIG])
 
 
 @pytest.fixture(scope="module")

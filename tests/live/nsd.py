@@ -15,6 +15,8 @@ import dns.exception
 import dns.message
 import dns.query
 
+from tests.conftest import with_default_signals
+
 NSD = "/usr/sbin/nsd"
 SOA = "{origin}. 300 IN SOA ns1.{origin}. hostmaster.{origin}. 1 3600 600 86400 300\n"
 
@@ -100,7 +102,9 @@ class Nsd:
             conf += ["zone:", f"  name: {origin}", f"  zonefile: {origin}.zone"]
         (self.folder / "nsd.conf").write_text("\n".join(conf) + "\n")
         self.process = subprocess.Popen(
-            [NSD, "-d", "-c", str(self.folder / "nsd.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            with_default_signals([NSD, "-d", "-c", str(self.folder / "nsd.conf")]),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         self.wait_ready(next(iter(self.zones)))
 

@@ -8,12 +8,12 @@ import itertools
 import json
 import os
 import time
-from pathlib import Path
 
 import pytest
 import yaml
 
 from maildns.cli import main
+from tests.fixtures import LOGIN_GOV
 from tests.live.world import World
 
 pytestmark = [
@@ -341,7 +341,6 @@ def test_more_than_two_void_lookups_are_an_error(world, capsys):
     assert following(out, line) == ["    example.gov include:_spf.example.net", "      _spf.example.net mx:gone3.example.net"]
 
 
-LOGIN_GOV = Path(__file__).resolve().parents[2] / "config" / "login.gov.yaml"
 LOGIN_GOV_OTHERS = {
     "google.com": "".join(
         f"{host}.google.com. 300 IN A 192.0.2.{i}\n" for i, host in enumerate(["aspmx.l", "alt1.aspmx.l", "alt2.aspmx.l"], 1)

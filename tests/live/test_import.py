@@ -15,9 +15,10 @@ from maildns.cli import main
 from maildns.config import load_config
 from maildns.plan import plan_one
 from maildns.records.mta_sts import POLICY_PATH
+from tests.fixtures import LOGIN_GOV
 from tests.live.servers import PolicySite, make_ca_and_cert
 from tests.live.zones import Zone, served
-from tests.synth.helpers import ROOT, synth
+from tests.synth.helpers import synth
 
 pytestmark = pytest.mark.live
 
@@ -42,7 +43,7 @@ def run_import(args: list[str], capsys) -> tuple[int, list[str], list[str]]:
 @pytest.fixture
 def login_gov(tmp_path, dns):
     """login.gov as it publishes itself (config/login.gov.yaml rendered), with its policy site."""
-    plan = plan_one(load_config(ROOT / "config" / "login.gov.yaml"))
+    plan = plan_one(load_config(LOGIN_GOV))
     zone = Zone.published("login.gov", plan.all_records)
     zone.add("mta-sts.login.gov", "A", SITE_ADDRESS, 60)
     zone.add("mta-sts.login.gov", "AAAA", "::1", 60)

@@ -105,5 +105,5 @@ def test_published_differently_notes_are_kept_when_a_value_is_refused(tmp_path, 
             f"warning: {file}: tls_rpt: _smtp._tls.kept.example TXT is published differently; the first deploy writes"
             """ ['v=TLSRPTv1;rua=mailto:tls@kept.example'] (got ["v=TLSRPTv1; rua=mailto:tls@kept.example"]; the config's rendering)"""
         ),
-        f"{file}: dmarc.p: must be none, quarantine or reject (got rejectt; RFC 7489 6.3)",
+        f"{file}: dmarc.p: must be none, quarantine or reject (got rejectt; did you mean reject? RFC 7489 6.3)",
     ]

@@ -15,13 +15,14 @@ from typing import Any
 
 import pytest
 
+from tests.fixtures import CONFIG
 from tests.synth.helpers import ROOT
 
 
 def _synth(library: str, out: Path) -> None:
     env = {**os.environ, "MAILDNS_CDK": library, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     subprocess.run(
-        [sys.executable, "-m", "maildns", "synth", "--out", str(out), str(ROOT / "config")],
+        [sys.executable, "-m", "maildns", "synth", "--out", str(out), str(CONFIG)],
         env=env,
         cwd=ROOT,
         check=True,

@@ -25,6 +25,7 @@ import pytest
 
 from maildns.config import load_configs, parse_config
 from maildns.stacks import build_app
+from tests.fixtures import CONFIG
 from tests.synth.helpers import ROOT
 
 CHECKOV = Path(sys.executable).with_name("checkov")
@@ -75,7 +76,7 @@ FEATURES = parse_config(
 @pytest.fixture(scope="module")
 def scan(tmp_path_factory) -> dict:
     outdir = tmp_path_factory.mktemp("cdktf.out")
-    configs = (*load_configs([ROOT / "config"]), OTHER, FEATURES)
+    configs = (*load_configs([CONFIG]), OTHER, FEATURES)
     build_app(configs, outdir=str(outdir)).synth()
     files = sorted(outdir.glob("stacks/*/cdk.tf.json"))
     assert sorted(p.parent.name for p in files) == sorted(c.stack_name for c in configs)

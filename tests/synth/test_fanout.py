@@ -21,9 +21,11 @@ from maildns.fanout import (
     synth_group,
 )
 from maildns.plan import plan
+from tests.fixtures import CONFIG
+from tests.fixtures import LOGIN_GOV as FIXTURE_LOGIN_GOV
 from tests.synth.helpers import ROOT
 
-LOGIN_GOV = (ROOT / "config" / "login.gov.yaml").read_text()
+LOGIN_GOV = FIXTURE_LOGIN_GOV.read_text()
 
 
 def domain_file(i: int) -> str:
@@ -135,11 +137,11 @@ def test_jobs_must_be_a_number(monkeypatch, capsys, tmp_path):
     from maildns.cli import main
 
     monkeypatch.setenv("MAILDNS_JOBS", "many")
-    assert main(["synth", str(ROOT / "config"), "--out", str(tmp_path / "out")]) == 2
+    assert main(["synth", str(CONFIG), "--out", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err == "maildns synth: MAILDNS_JOBS is 'many'; it is a number of processes, 1 or more\n"
     assert not (tmp_path / "out").exists()
     with pytest.raises(SystemExit) as exc:  # argparse: a usage error
-        main(["synth", "--jobs", "0", str(ROOT / "config")])
+        main(["synth", "--jobs", "0", str(CONFIG)])
     assert exc.value.code == 2
     assert "argument --jobs: '0' is not a number of processes (1 or more)" in capsys.readouterr().err
 

@@ -11,8 +11,8 @@ import pytest
 
 from maildns.config import load_config
 from maildns.records.txt import character_strings
+from tests.fixtures import LOGIN_GOV as FIXTURE_LOGIN_GOV
 from tests.synth.helpers import (
-    ROOT,
     config,
     resource,
     resources,
@@ -20,7 +20,7 @@ from tests.synth.helpers import (
     without_metadata,
 )
 
-LOGIN_GOV = load_config(ROOT / "config" / "login.gov.yaml")
+LOGIN_GOV = load_config(FIXTURE_LOGIN_GOV)
 NAME = "mta_sts"
 
 

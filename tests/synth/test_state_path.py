@@ -12,7 +12,7 @@ import pytest
 
 from maildns.config import load_config
 from maildns.stacks import build_app
-from tests.synth.helpers import ROOT
+from tests.fixtures import LOGIN_GOV
 
 TERRAFORM = shutil.which("terraform")
 
@@ -22,7 +22,7 @@ def test_local_state_lands_in_the_project_root(tmp_path):
     project = tmp_path / "project"
     outdir = project / "cdktf.out"  # the output folder cdktf.json and `maildns synth` use
     project.mkdir()
-    build_app([load_config(ROOT / "config" / "login.gov.yaml")], outdir=str(outdir)).synth()
+    build_app([load_config(LOGIN_GOV)], outdir=str(outdir)).synth()
     stack = outdir / "stacks" / "login-gov"
     backend = json.loads((stack / "cdk.tf.json").read_text())["terraform"]["backend"]
     # The AWS provider cannot be installed here: keep the synthesized backend and give Terraform

@@ -21,20 +21,15 @@ import pytest
 
 from maildns.fanout import PARALLEL_MIN
 from maildns.synthesis.staging import LOCK, ORPHAN_SECONDS, STAGING_PREFIX, descendants, remove_stale
+from tests.conftest import child_env, with_default_signals
 from tests.synth.helpers import ROOT
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 
 
-# ``maildns`` started with the dispositions of an interactive shell, whatever started the tests.
-MAILDNS = [
-    sys.executable,
-    "-c",
-    "import runpy, signal\n"
-    "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
-    "for s in (signal.SIGTERM, signal.SIGHUP): signal.signal(s, signal.SIG_DFL)\n"
-    "runpy.run_module('maildns', run_name='__main__')",
-]
+# ``maildns`` started with the dispositions of an interactive shell, whatever started the tests
+# (Python then turns the default SIGINT into KeyboardInterrupt, as in a terminal).
+MAILDNS = with_default_signals([sys.executable, "-m", "maildns"])
 
 
 @pytest.fixture
@@ -71,7 +66,7 @@ def start_synth(configs: Path, out: Path, env: dict[str, str]) -> subprocess.Pop
     return subprocess.Popen(
         [*MAILDNS, "synth", str(configs), "--out", str(out), "--jobs", "2", "--no-cache"],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env=child_env(**env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,

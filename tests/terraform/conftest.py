@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 
 from tests.terraform.harness import (
     SKIP_SWITCH,
+    Plans,
     Workspace,
     environment,
     prepare,
@@ -47,11 +47,7 @@ def terraform_env(
 ) -> Iterator[dict[str, str]]:
     """Terraform's environment, attached to the one stand-in process of the session."""
     home = tmp_path_factory.mktemp("terraform-home")
-    # A short folder of its own for the socket: unix socket paths are limited to 107 octets.
-    with (
-        tempfile.TemporaryDirectory(prefix="maildns-tf-") as folder,
-        stand_in(schema[0], Path(folder) / "aws.sock", home / "stand-in.log") as (_pid, reattach),
-    ):
+    with stand_in(schema[0], home / "stand-in.log") as (_pid, reattach):
         yield environment(home, reattach)
 
 
@@ -85,3 +81,11 @@ def workspace(
         return prepare(source, folder / stack, terraform_env, terraform, served)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def plans(
+    terraform: str, terraform_env: dict[str, str], schema: tuple[Path, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> Plans:
+    """Synthesize configs, apply stacks and take Terraform's JSON plans, on the session's stand-in (harness.Plans)."""
+    return Plans(terraform_env, terraform, schema[1]["provider_versions"][PROVIDER_ADDRESS], tmp_path_factory.mktemp)

@@ -11,7 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,9 @@ from typing import Any
 
 import maildns.aws
 from maildns.aws import base
+from maildns.config import Config, parse_config
+from tests.conftest import child_env, with_default_signals
+from tests.terraform.matrix import synthesize
 from tests.terraform.schema import PROVIDER_ADDRESS, provider_schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,15 +62,16 @@ def terraform_binary() -> str:
 
 
 @contextmanager
-def stand_in(schema_path: Path, socket: Path, log: Path) -> Iterator[tuple[int, str]]:
+def stand_in(schema_path: Path, log: Path) -> Iterator[tuple[int, str]]:
     """The stand-in provider, started once: yields (pid, TF_REATTACH_PROVIDERS value); stopped by its pid.
 
     Its stderr goes to ``log`` (a pipe nobody reads could fill up and stall it).
     """
     with log.open("w", encoding="utf-8") as errors:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.terraform.provider", str(schema_path), str(socket)],
+            with_default_signals([sys.executable, "-m", "tests.terraform.provider", str(schema_path)]),
             cwd=ROOT,
+            env=child_env(),
             stdout=subprocess.PIPE,
             stderr=errors,
             text=True,
@@ -169,6 +173,66 @@ class Workspace:
     def apply(self) -> Result:
         return self.run("apply", "-json", "-input=false", "-lock=false", "-auto-approve", "-no-color")
 
+    def state(self) -> dict[str, Any]:
+        """The state this workspace holds (its local ``terraform.tfstate``)."""
+        return json.loads((self.path / STATE).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+    def json_plan(self, prior_state: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Terraform's JSON plan of this workspace (``terraform show -json <planfile>``), planned
+        against ``prior_state`` (a state document, as ``state()`` returns; None keeps the
+        workspace's own). Raises TerraformFailed with Terraform's errors when it cannot plan."""
+        if prior_state is not None:
+            (self.path / STATE).write_text(json.dumps(prior_state), encoding="utf-8")
+        planned = self.plan(f"-out={PLAN_FILE}")
+        if planned.returncode != 0 or planned.errors():
+            raise TerraformFailed("plan", planned.errors())
+        shown = self.run("show", "-json", "-no-color", PLAN_FILE)
+        if shown.returncode != 0:
+            raise TerraformFailed("show", shown.errors())
+        return json.loads(shown.stdout)  # type: ignore[no-any-return]
+
+
+STATE = "terraform.tfstate"  # where backend_override.tf.json keeps a workspace's state
+PLAN_FILE = "maildns.tfplan"
+
+
+class TerraformFailed(RuntimeError):
+    """A terraform command failed: its name and its error diagnostics."""
+
+    def __init__(self, command: str, errors: list[str]) -> None:
+        super().__init__(f"terraform {command} failed:\n" + "\n".join(errors))
+        self.errors = errors
+
+
+def actions(plan: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Resource address -> Terraform's actions from a JSON plan's ``resource_changes``: ``("create",)``,
+    ``("update",)``, ``("delete",)``, ``("no-op",)``, a replace as ``("delete", "create")`` (or
+    ``("create", "delete")`` under create_before_destroy); an import keeps its action and carries
+    ``importing`` (see ``imported``). Data sources are left out."""
+    return {
+        change["address"]: tuple(change["change"]["actions"])
+        for change in plan.get("resource_changes", [])
+        if change.get("mode") == "managed"
+    }
+
+
+def replaced_by(plan: dict[str, Any]) -> dict[str, list[list[str | int]]]:
+    """Resource address -> the attribute paths Terraform says force its replacement (``replace_paths``)."""
+    return {
+        change["address"]: change["change"]["replace_paths"]
+        for change in plan.get("resource_changes", [])
+        if change["change"].get("replace_paths")
+    }
+
+
+def imported(plan: dict[str, Any]) -> dict[str, str]:
+    """Resource address -> import ID, for each resource the plan imports."""
+    return {
+        change["address"]: change["change"]["importing"]["id"]
+        for change in plan.get("resource_changes", [])
+        if "importing" in change["change"]
+    }
+
 
 def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split("."))
@@ -212,3 +276,47 @@ def prepare(stack_json: Path, into: Path, env: dict[str, str], binary: str, serv
             json.dumps({"terraform": {"backend": {"local": {"path": "terraform.tfstate"}}}}), encoding="utf-8"
         )
     return Workspace(into, env, binary)
+
+
+@dataclass(frozen=True)
+class Plans:
+    """Terraform's own plans of synthesized stacks, for tests of plan review (the ``plans`` fixture).
+
+    ``synth`` makes stacks from configs, ``apply`` gives a stack's state after a (stand-in)
+    deploy, ``plan`` gives Terraform's JSON plan of a stack against a prior state::
+
+        base = plans.synth({"domain": "example.gov", ...})["example-gov"]
+        head = plans.synth({"domain": "example.gov", "region": "us-west-2", ...})["example-gov"]
+        plan = plans.plan(head, prior_state=plans.apply(base))
+        actions(plan)["aws_s3_bucket.mta_sts"] == ("delete", "create")
+    """
+
+    env: dict[str, str]
+    binary: str
+    served_version: str
+    folder: Callable[[str], Path]  # a new empty folder, named after its argument
+
+    def synth(self, *configs: Config | dict[str, Any]) -> dict[str, Path]:
+        """Stack name -> cdk.tf.json of ``configs`` (Config objects or config documents), synthesized together."""
+        parsed = [c if isinstance(c, Config) else parse_config(c, f"tests/terraform/{c['domain']}.yaml") for c in configs]
+        return synthesize(parsed, self.folder("synth"))
+
+    def workspace(self, stack_json: Path) -> Workspace:
+        """An initialised workspace of one synthesized stack, in a folder of its own."""
+        ws = prepare(stack_json, self.folder("tf") / stack_json.parent.name, self.env, self.binary, self.served_version)
+        done = ws.init()
+        if done.returncode != 0:
+            raise TerraformFailed("init", done.errors())
+        return ws
+
+    def apply(self, stack_json: Path) -> dict[str, Any]:
+        """The state of ``stack_json`` applied from nothing."""
+        ws = self.workspace(stack_json)
+        done = ws.apply()
+        if done.returncode != 0 or done.errors():
+            raise TerraformFailed("apply", done.errors())
+        return ws.state()
+
+    def plan(self, stack_json: Path, prior_state: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Terraform's JSON plan of ``stack_json`` against ``prior_state`` (None: nothing deployed yet)."""
+        return self.workspace(stack_json).json_plan(prior_state)

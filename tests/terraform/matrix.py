@@ -13,6 +13,7 @@ from typing import Any
 from maildns.config import Config, load_configs, parse_config
 from maildns.stacks import build_app
 from tests.config.samples import ED25519, RSA_1024, RSA_2048
+from tests.fixtures import CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -127,8 +128,49 @@ def features() -> tuple[Config, ...]:
     return parent, child, parked
 
 
+def providers() -> tuple[Config, ...]:
+    """A Microsoft 365 domain (preset, two DKIM CNAMEs, DMARC and TLS-RPT delegated to a vendor,
+    SES beside it, adopted CNAMEs) and a Google Workspace one on the legacy MX set."""
+    microsoft = _config(
+        "m365.gov",
+        {
+            "domain": "m365.gov",
+            "provider": {
+                "name": "microsoft-365",
+                "dkim_targets": [
+                    "selector1-m365-gov._domainkey.tenant.onmicrosoft.com",
+                    "selector2-m365-gov._domainkey.tenant.onmicrosoft.com",
+                ],
+            },
+            "dmarc": {"cname": "m365-gov._dmarc.vendor.example"},
+            "tls_rpt": {"cname": "m365-gov._smtp._tls.vendor.example"},
+            "ses": {"regions": ["us-east-1"]},
+            "mta_sts": {"mode": "enforce"},
+            "adopt": ["mx", "dkim:selector1", "dkim:selector2", "dmarc"],
+        },
+    )
+    google = _config(
+        "workspace.gov",
+        {
+            "domain": "workspace.gov",
+            "provider": {"name": "google-workspace", "legacy_mx": True, "dkim_key": RSA_2048},
+            "dkim": [
+                {"selector": "google", "public_key": RSA_2048},
+                {"selector": "smtpapi", "public_key": RSA_1024, "strict": True, "service_types": ["email"]},
+            ],
+            "mta_sts": {"mode": "testing"},
+        },
+    )
+    return microsoft, google
+
+
 def groups() -> dict[str, tuple[Config, ...]]:
-    return {"shipped": tuple(load_configs([ROOT / "config"])), "options": options(), "features": features()}
+    return {
+        "shipped": tuple(load_configs([CONFIG])),
+        "options": options(),
+        "features": features(),
+        "providers": providers(),
+    }
 
 
 def synthesize(configs: Sequence[Config], outdir: Path) -> dict[str, Path]:

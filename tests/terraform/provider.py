@@ -1,10 +1,16 @@
 """A stand-in for the hashicorp/aws provider: serves the real schema over tfplugin6 and plans like the SDK, offline.
 
-Run as ``python -m tests.terraform.provider SCHEMA_JSON SOCKET``: it listens on the unix socket
-and prints one line, the ``TF_REATTACH_PROVIDERS`` value that points Terraform at it (go-plugin's
+Run as ``python -m tests.terraform.provider SCHEMA_JSON``: it listens on a loopback TCP port and
+prints one line, the ``TF_REATTACH_PROVIDERS`` value that points Terraform at it (go-plugin's
 reattach mode, so one process serves every Terraform run of a test session). It calls no API:
-plans leave unset computed attributes unknown, as the plugin SDK does on create, and apply
-replaces each unknown by a deterministic, plausibly shaped value.
+plans leave unset computed attributes unknown, as the plugin SDK does on create, plan the
+provider's defaults and answer ``requires_replace`` as hashicorp/aws 6.x does (replacement.py),
+and apply replaces each unknown by a deterministic, plausibly shaped value.
+
+Terraform runs one provider instance per provider configuration (the default and each alias),
+each on a connection of its own: the stand-in tells them apart by the peer's address, which is
+why it listens on TCP (every unix-socket client has the same empty peer name), and so plans each
+resource with the region of the configuration it belongs to.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 from concurrent import futures
 from pathlib import Path as FilePath
 from typing import Any
@@ -24,11 +31,12 @@ from tf.gen import grpc_stdio_pb2_grpc as stdio_rpc
 from tf.gen import tfplugin_pb2 as pb
 from tf.gen import tfplugin_pb2_grpc as rpc
 
-from tests.terraform import checks
+from tests.terraform import checks, replacement
 from tests.terraform.schema import PROVIDER_ADDRESS
 from tests.terraform.values import (
     UNKNOWN,
     Path,
+    attribute_path,
     complete,
     decode,
     encode,
@@ -108,7 +116,9 @@ def fake(type_name: str, state: dict[str, Any], name: str, cty: Any, path: Path)
         ]
     if type_name == "aws_s3_bucket":
         known = [state[key] for key in ("bucket", "id") if isinstance(state.get(key), str)]  # an import knows the id
-        bucket = known[0] if known else f"terraform-{seed[:20]}"
+        prefix = state.get("bucket_prefix") if isinstance(state.get("bucket_prefix"), str) else "terraform-"
+        suffix = str(int(seed, 16))[:UNIQUE_SUFFIX]  # digits, as helper/id's timestamp and counter are
+        bucket = known[0] if known else f"{prefix}{suffix}"
         derived = {
             "bucket": bucket,
             "id": bucket,
@@ -139,6 +149,35 @@ def fake(type_name: str, state: dict[str, Any], name: str, cty: Any, path: Path)
     return _zero(cty, f"{name}-{seed[:8]}")
 
 
+UNIQUE_SUFFIX = 26  # a generated name's suffix: a UTC timestamp and a counter (terraform-plugin-sdk helper/id)
+RR_TYPES = ("A", "AAAA", "CAA", "CNAME", "DS", "HTTPS", "MX", "NAPTR", "NS", "PTR", "SOA", "SPF", "SRV", "SSHFP", "SVCB", "TLSA", "TXT")
+
+
+def import_id(type_name: str, id_: str) -> dict[str, Any]:
+    """The arguments an import ID carries, which the provider's Read fills in from it.
+
+    A record's ID is ``ZONEID_NAME_TYPE[_SETIDENTIFIER]``, the name possibly holding underscores
+    (``Z1_ _dmarc.example.com_TXT``): the first part that is a record type ends the name
+    (internal/service/route53/record.go, parseRecordID).
+    """
+    if type_name == "aws_s3_bucket":
+        # Read answers the prefix of a generated name: all but its 26-character unique suffix
+        # (internal/service/s3/bucket.go, create.NamePrefixFromName).
+        return {"bucket": id_, "bucket_prefix": id_[:-UNIQUE_SUFFIX] if len(id_) > UNIQUE_SUFFIX else None}
+    if type_name != "aws_route53_record":
+        return {}
+    parts = id_.split("_")
+    at = next((i for i, part in enumerate(parts) if i > 1 and part in RR_TYPES), None)
+    if at is None:
+        return {}
+    return {
+        "zone_id": parts[0],
+        "name": "_".join(parts[1:at]).removesuffix(".").lower(),
+        "type": parts[at],
+        "set_identifier": "_".join(parts[at + 1 :]) or None,
+    }
+
+
 def _zero(cty: Any, text: str) -> Any:
     if cty == "string":
         return text
@@ -162,6 +201,9 @@ class StandInAws(rpc.ProviderServicer):
     def __init__(self, schema: dict[str, Any]) -> None:
         provider = schema["provider_schemas"][PROVIDER_ADDRESS]
         self.provider = provider["provider"]
+        # peer address of a configured provider instance -> the region of its configuration
+        self._regions: dict[str, str | None] = {}
+        self._lock = threading.Lock()
         self.resources: dict[str, Any] = provider["resource_schemas"]
         self.data_sources: dict[str, Any] = provider["data_source_schemas"]
 
@@ -204,7 +246,15 @@ class StandInAws(rpc.ProviderServicer):
         return pb.ValidateDataResourceConfig.Response(diagnostics=checks.check(request.type_name, block, decode(request.config)))
 
     def ConfigureProvider(self, request: Any, context: Any) -> Any:
+        config = decode(request.config) or {}
+        with self._lock:
+            self._regions[context.peer()] = config.get("region")
         return pb.ConfigureProvider.Response()
+
+    def _region(self, context: Any) -> str | None:
+        """The region of the provider configuration this call comes from (None before ConfigureProvider)."""
+        with self._lock:
+            return self._regions.get(context.peer())
 
     def UpgradeResourceState(self, request: Any, context: Any) -> Any:
         block = self.resources[request.type_name]["block"]
@@ -230,6 +280,8 @@ class StandInAws(rpc.ProviderServicer):
     def ReadDataSource(self, request: Any, context: Any) -> Any:
         block = self.data_sources[request.type_name]["block"]
         config = decode(request.config)
+        if replacement.regional(block) and config.get("region") is None:
+            config = {**config, "region": self._region(context)}  # a data source reads in its configuration's region
         state = transform(
             block,
             config,
@@ -244,15 +296,25 @@ class StandInAws(rpc.ProviderServicer):
         proposed, prior = decode(request.proposed_new_state), decode(request.prior_state)
         if proposed is None:  # destroy
             return pb.PlanResourceChange.Response(planned_state=encode(None), legacy_type_system=False)
-        diagnostics = checks.check(request.type_name, block, decode(request.config))
-        planned = proposed
+        config = decode(request.config)
+        diagnostics = checks.check(request.type_name, block, config)
+        region = self._region(context)
+        planned = dict(proposed)
         if prior is None:
             # The SDK on create: every computed attribute the configuration leaves null is unknown.
             planned = transform(
                 block, proposed, lambda name, spec, value, path: UNKNOWN if value is None and spec.get("computed") else value
             )
+        # Defaults set arguments that are not computed: the SDK's plans do that under the legacy
+        # type system, which makes Terraform accept them (and the real provider always says so).
+        legacy = replacement.plan_defaults(request.type_name, block, config, planned, region)
+        replace = [] if prior is None else replacement.requires_replace(request.type_name, block, prior, planned, region)
         return pb.PlanResourceChange.Response(
-            planned_state=encode(planned), diagnostics=diagnostics, planned_private=request.prior_private, legacy_type_system=False
+            planned_state=encode(planned),
+            requires_replace=[attribute_path(path) for path in replace],
+            diagnostics=diagnostics,
+            planned_private=request.prior_private,
+            legacy_type_system=legacy,
         )
 
     def ApplyResourceChange(self, request: Any, context: Any) -> Any:
@@ -273,7 +335,10 @@ class StandInAws(rpc.ProviderServicer):
 
     def ImportResourceState(self, request: Any, context: Any) -> Any:
         block = self.resources[request.type_name]["block"]
-        state = complete(block, {"id": request.id})
+        imported: dict[str, Any] = {"id": request.id, **import_id(request.type_name, request.id)}
+        if replacement.regional(block):
+            imported["region"] = self._region(context)  # importRegion: the provider configuration's region
+        state = complete(block, imported)
         return pb.ImportResourceState.Response(
             imported_resources=[pb.ImportResourceState.ImportedResource(type_name=request.type_name, state=encode(state))]
         )
@@ -306,13 +371,13 @@ class _Stdio(stdio_rpc.GRPCStdioServicer):
         return iter([])
 
 
-def serve(schema_path: str, socket: str) -> None:
+def serve(schema_path: str) -> None:
     schema = json.loads(FilePath(schema_path).read_text(encoding="utf-8"))
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     rpc.add_ProviderServicer_to_server(StandInAws(schema), server)
     controller_rpc.add_GRPCControllerServicer_to_server(_Controller(), server)
     stdio_rpc.add_GRPCStdioServicer_to_server(_Stdio(), server)
-    server.add_insecure_port(f"unix://{socket}")
+    port = server.add_insecure_port("127.0.0.1:0")  # loopback only; the kernel picks a free port
     server.start()
     reattach = {
         PROVIDER_ADDRESS: {
@@ -320,7 +385,7 @@ def serve(schema_path: str, socket: str) -> None:
             "ProtocolVersion": 6,
             "Pid": os.getpid(),
             "Test": True,
-            "Addr": {"Network": "unix", "String": socket},
+            "Addr": {"Network": "tcp", "String": f"127.0.0.1:{port}"},
         }
     }
     print(json.dumps(reattach), flush=True)
@@ -328,4 +393,4 @@ def serve(schema_path: str, socket: str) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[2])
+    serve(sys.argv[1])

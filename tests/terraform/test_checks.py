@@ -44,7 +44,7 @@ def problems(**changes: Any) -> list[str]:
     return [f"{d.summary}: {d.detail}" for d in check("aws_route53_record", BLOCK, GOOD | changes)]
 
 
-def test_a_good_config_passes():
+def test_a_good_config_passes() -> None:
     assert problems() == []
 
 
@@ -74,7 +74,7 @@ def test_a_good_config_passes():
         "ttl RequiredWith records",
     ],
 )
-def test_the_provider_refuses(changes, expected):
+def test_the_provider_refuses(changes: dict[str, Any], expected: Any) -> None:
     assert any(p.startswith(expected) for p in problems(**changes)), problems(**changes)
 
 
@@ -83,5 +83,5 @@ def test_the_provider_refuses(changes, expected):
     [{"name": UNKNOWN}, {"type": UNKNOWN}, {"weighted": UNKNOWN}, {"records": UNKNOWN}],
     ids=["unknown required", "unknown enum", "unknown block list", "unknown set"],
 )
-def test_unknown_values_pass_until_known(changes):
+def test_unknown_values_pass_until_known(changes: dict[str, Any]) -> None:
     assert problems(**changes) == []

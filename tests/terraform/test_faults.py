@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,7 +37,8 @@ class Fault:
 
 
 def record(doc: dict[str, Any], name: str) -> dict[str, Any]:
-    return doc["resource"]["aws_route53_record"][name]
+    found: dict[str, Any] = doc["resource"]["aws_route53_record"][name]
+    return found
 
 
 def _set(path: tuple[str, ...], value: Any) -> Callable[[dict[str, Any]], None]:
@@ -138,7 +140,7 @@ def run(ws: Workspace) -> tuple[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def outcomes(stacks, workspace) -> dict[str, tuple[str, list[str]]]:
+def outcomes(stacks: dict[str, Path], workspace: Callable[..., Workspace]) -> dict[str, tuple[str, list[str]]]:
     """Every fault's outcome; the runs are independent, so a few go at once (Terraform waits on I/O)."""
     login_gov = json.loads(stacks["login-gov"].read_text())
     spaces = {}
@@ -152,7 +154,7 @@ def outcomes(stacks, workspace) -> dict[str, tuple[str, list[str]]]:
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_planted_fault_is_caught_at_its_stage(fault, outcomes):
+def test_planted_fault_is_caught_at_its_stage(fault: str, outcomes: dict[str, tuple[str, list[str]]]) -> None:
     stage, errors = outcomes[fault]
     expected = FAULTS[fault]
     assert stage == expected.stage, f"caught at {stage}, not {expected.stage}: {errors}"

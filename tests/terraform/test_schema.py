@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +19,8 @@ META = {"provider", "depends_on", "lifecycle", "count", "for_each", "//"}
 
 
 @pytest.fixture(scope="module")
-def aws(schema) -> dict[str, Any]:
-    return schema[1]["provider_schemas"][PROVIDER_ADDRESS]
+def aws(schema: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
+    return dict(schema[1]["provider_schemas"][PROVIDER_ADDRESS])
 
 
 def emitted() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -47,11 +48,11 @@ def unknown_keys(block: dict[str, Any], body: dict[str, Any], where: str) -> lis
     return found
 
 
-def documents(stacks) -> list[tuple[str, dict[str, Any]]]:
+def documents(stacks: dict[str, Path]) -> list[tuple[str, dict[str, Any]]]:
     return [(name, json.loads(path.read_text())) for name, path in sorted(stacks.items())] + list(emitted())
 
 
-def test_every_argument_maildns_synthesizes_is_in_the_schema(aws, stacks):
+def test_every_argument_maildns_synthesizes_is_in_the_schema(aws: dict[str, Any], stacks: dict[str, Path]) -> None:
     missing: list[str] = []
     for name, doc in documents(stacks):
         for kind, schemas in (("resource", aws["resource_schemas"]), ("data", aws["data_source_schemas"])):
@@ -66,7 +67,7 @@ def test_every_argument_maildns_synthesizes_is_in_the_schema(aws, stacks):
     assert not missing, "arguments the AWS schema does not have:\n" + "\n".join(missing)
 
 
-def test_the_schema_has_exactly_the_types_of_maildns_aws(aws):
+def test_the_schema_has_exactly_the_types_of_maildns_aws(aws: dict[str, Any]) -> None:
     resources, data_sources = maildns_types()
     assert set(aws["resource_schemas"]) == resources
     assert set(aws["data_source_schemas"]) == data_sources
@@ -105,12 +106,12 @@ def test_the_schema_has_exactly_the_types_of_maildns_aws(aws):
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
-def test_attributes_read_from_the_bindings(aws, type_, attribute, spec):
+def test_attributes_read_from_the_bindings(aws: dict[str, Any], type_: str, attribute: str, spec: dict[str, Any]) -> None:
     """Facts of the provider's own schema (terraform-provider-aws 6.25), as the bindings carry them."""
     assert aws["resource_schemas"][type_]["block"]["attributes"][attribute] == spec
 
 
-def test_blocks_read_from_the_bindings(aws):
+def test_blocks_read_from_the_bindings(aws: dict[str, Any]) -> None:
     record = aws["resource_schemas"]["aws_route53_record"]["block"]["block_types"]
     assert {k: v for k, v in record["alias"].items() if k != "block"} == {"nesting_mode": "list", "max_items": 1}
     assert set(record["alias"]["block"]["attributes"]) == {"evaluate_target_health", "name", "zone_id"}
@@ -119,7 +120,7 @@ def test_blocks_read_from_the_bindings(aws):
     assert distribution["default_cache_behavior"]["max_items"] == 1 == distribution["default_cache_behavior"]["min_items"]
 
 
-def test_every_curated_entry_names_an_attribute_and_says_why(aws):
+def test_every_curated_entry_names_an_attribute_and_says_why(aws: dict[str, Any]) -> None:
     schemas = {**aws["resource_schemas"], **{f"data.{k}": v for k, v in aws["data_source_schemas"].items()}}
     for (owner, attribute), (flags, reason) in CURATED.items():
         owners = list(schemas) if owner == "*" else [owner]

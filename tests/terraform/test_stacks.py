@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.terraform.harness import Result, Workspace
 from tests.terraform.matrix import groups
 from tests.terraform.schema import PROVIDER_ADDRESS
 
@@ -24,16 +28,16 @@ DEPENDENT = {"brand-gov": "mail-brand-gov"}
 pytestmark = pytest.mark.terraform
 
 
-def addresses(doc: dict) -> set[str]:
+def addresses(doc: dict[str, Any]) -> set[str]:
     return {f"{type_}.{name}" for type_, blocks in doc.get("resource", {}).items() for name in blocks}
 
 
-def imports(doc: dict) -> set[str]:
+def imports(doc: dict[str, Any]) -> set[str]:
     """The addresses the stack's import blocks adopt (``adopt`` in the config)."""
     return {block["to"] for block in doc.get("import", [])}
 
 
-def expected_actions(doc: dict, plan) -> None:
+def expected_actions(doc: dict[str, Any], plan: Result) -> None:
     """Every resource is created, except adopted ones: imported, and updated where the live
     record differs from the config (the stand-in's imported records hold only their ids)."""
     adopted = imports(doc)
@@ -44,13 +48,13 @@ def expected_actions(doc: dict, plan) -> None:
     assert summary["import"] == len(adopted)
 
 
-def clean(result, what: str) -> None:
+def clean(result: Result, what: str) -> None:
     assert result.returncode == 0 and not result.errors(), f"{what} failed:\n" + "\n".join(result.errors())
     assert not result.diagnostics("warning"), f"{what} warned: {result.diagnostics('warning')}"
 
 
 @pytest.mark.parametrize("stack", [s for s in STACKS if s not in DEPENDENT])
-def test_init_validate_and_plan_create_every_resource(stack, workspace, stacks):
+def test_init_validate_and_plan_create_every_resource(stack: str, workspace: Callable[..., Workspace], stacks: dict[str, Path]) -> None:
     doc = json.loads(stacks[stack].read_text())
     ws = workspace(stack)
     clean(ws.init(), "init")
@@ -63,7 +67,9 @@ def test_init_validate_and_plan_create_every_resource(stack, workspace, stacks):
 
 
 @pytest.mark.parametrize(("parent", "child"), DEPENDENT.items())
-def test_a_parent_plans_after_its_child(parent, child, workspace, stacks, tmp_path):
+def test_a_parent_plans_after_its_child(
+    parent: str, child: str, workspace: Callable[..., Workspace], stacks: dict[str, Path], tmp_path: Path
+) -> None:
     """The parent's DS record comes from the child's state (RFC 4034 5): before the child is
     applied the parent cannot plan; after, it plans every resource, the DS record included."""
     (tmp_path / "stacks").mkdir()
@@ -87,14 +93,14 @@ def test_a_parent_plans_after_its_child(parent, child, workspace, stacks, tmp_pa
 
 
 @pytest.fixture(scope="module")
-def applied(workspace, stacks):
+def applied(workspace: Callable[..., Workspace], stacks: dict[str, Path]) -> tuple[Workspace, Result]:
     """login.gov applied once: (its workspace, the apply result)."""
     ws = workspace("login-gov")
     clean(ws.init(), "init")
     return ws, ws.apply()
 
 
-def test_apply_creates_every_resource(applied, stacks):
+def test_apply_creates_every_resource(applied: tuple[Workspace, Result], stacks: dict[str, Path]) -> None:
     """Apply fills in every computed value, so index and type errors that need them show here."""
     _, apply = applied
     clean(apply, "apply")
@@ -106,7 +112,7 @@ def test_apply_creates_every_resource(applied, stacks):
     assert done == addresses(json.loads(stacks["login-gov"].read_text()))
 
 
-def test_plan_after_apply_reports_no_changes(applied):
+def test_plan_after_apply_reports_no_changes(applied: tuple[Workspace, Result]) -> None:
     ws, apply = applied
     assert apply.returncode == 0
     again = ws.plan("-detailed-exitcode")
@@ -115,7 +121,7 @@ def test_plan_after_apply_reports_no_changes(applied):
     assert summary == [{"add": 0, "change": 0, "import": 0, "remove": 0, "operation": "plan"}]
 
 
-def test_applied_dkim_cnames_carry_the_tokens(applied):
+def test_applied_dkim_cnames_carry_the_tokens(applied: tuple[Workspace, Result]) -> None:
     """The three SES tokens per region, read from the existing identity, reach the record names
     through element() (SES Easy DKIM)."""
     ws, apply = applied
@@ -134,10 +140,13 @@ def test_applied_dkim_cnames_carry_the_tokens(applied):
     assert re.fullmatch(r"d[0-9a-f]{13}\.cloudfront\.net", resources["aws_route53_record.mta_sts_a"]["alias"][0]["name"])
 
 
-def test_an_imported_bucket_is_adopted_and_the_rest_created(workspace, stacks):
-    """An import block (Terraform 1.5+) brings an existing policy bucket under the stack instead of creating it."""
+def test_an_imported_bucket_is_adopted_and_the_rest_created(workspace: Callable[..., Workspace], stacks: dict[str, Path]) -> None:
+    """An import block (Terraform 1.5+) brings an existing policy bucket under the stack instead of
+    creating it. Its name is one the stack's ``bucket_prefix`` generates (prefix, then a 26-digit
+    suffix): a bucket whose name does not start with the prefix would be replaced."""
     ws = workspace("login-gov")
-    (ws.path / "import.tf.json").write_text(json.dumps({"import": [{"to": "aws_s3_bucket.mta_sts", "id": "mta-sts-login-gov"}]}))
+    name = "mta-sts-login-gov-" + "20261202111500" + "000000000001"
+    (ws.path / "import.tf.json").write_text(json.dumps({"import": [{"to": "aws_s3_bucket.mta_sts", "id": name}]}))
     clean(ws.init(), "init")
     plan = ws.plan()
     clean(plan, "plan")
@@ -147,14 +156,16 @@ def test_an_imported_bucket_is_adopted_and_the_rest_created(workspace, stacks):
     assert plan.actions()["aws_s3_bucket.mta_sts"] in ("import", "update")
 
 
-def strip(value):
+def strip(value: Any) -> Any:
     """A schema document without the description kinds Terraform adds to every block and attribute."""
     if isinstance(value, dict):
         return {k: strip(v) for k, v in value.items() if k != "description_kind"}
     return value
 
 
-def test_terraform_reads_back_the_schema_the_stand_in_serves(workspace, schema):
+def test_terraform_reads_back_the_schema_the_stand_in_serves(
+    workspace: Callable[..., Workspace], schema: tuple[Path, dict[str, Any]]
+) -> None:
     """``terraform providers schema -json`` of the stand-in is the generated document: the protocol loses nothing."""
     ws = workspace("login-gov")
     clean(ws.init(), "init")

@@ -196,9 +196,9 @@ def test_bucket_prefix(domain, prefix):
 def test_policy_command_prints_the_served_bytes(capsysbinary):
     """``maildns policy`` with one domain prints exactly the file senders fetch, CRLF included."""
     from maildns.cli import main
-    from tests.synth.helpers import ROOT
+    from tests.fixtures import LOGIN_GOV
 
-    assert main(["policy", str(ROOT / "config" / "login.gov.yaml")]) == 0
+    assert main(["policy", str(LOGIN_GOV)]) == 0
     out = capsysbinary.readouterr().out
     assert out.startswith(b"version: STSv1\r\nmode: enforce\r\n") and out.endswith(b"max_age: 604800\r\n")
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import dns.rdatatype
 import dns.zone
 import pytest
@@ -12,8 +10,8 @@ from maildns.config import load_config
 from maildns.plan import plan_one
 from maildns.records import Record
 from maildns.records.zone import quoted_strings, render_zone
+from tests.fixtures import LOGIN_GOV
 
-LOGIN_GOV = Path(__file__).resolve().parents[2] / "config" / "login.gov.yaml"
 SOA = "@ 300 IN SOA ns1 hostmaster 1 3600 600 86400 300\n@ 300 IN NS ns1\nns1 300 IN A 192.0.2.53\n"
 
 

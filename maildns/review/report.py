@@ -1,0 +1,119 @@
+"""The review of two synth outputs: per stack, its record sets, policy lines, flags and resource blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from maildns.records.mta_sts import Policy
+from maildns.review.blocks import Change, ChangeKind, stack_changes
+from maildns.review.flags import SEVERITIES, Flag, Status, flags
+from maildns.review.mail import Mail, View, mail
+from maildns.review.reading import Stacks
+from maildns.review.rules import removed_stack_note
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """A record set added (``+``), removed (``-``) or changed (``~``), values as resolvers see them."""
+
+    kind: ChangeKind
+    name: str
+    type: str
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+    old_ttl: str | None
+    new_ttl: str | None
+
+
+@dataclass(frozen=True)
+class DomainReport:
+    """Everything that changes for one stack, email first."""
+
+    stack: str
+    domain: str
+    status: Status  # removed: from the synth output
+    records: tuple[RecordChange, ...]
+    policy: tuple[str, ...]  # "- mx: a", "+ mx: b", ... the policy file line by line
+    flags: tuple[Flag, ...]
+    resources: tuple[Change, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    domains: tuple[DomainReport, ...] = field(default_factory=tuple)
+
+    @property
+    def flags(self) -> tuple[Flag, ...]:
+        return tuple(sorted((f for d in self.domains for f in d.flags), key=lambda f: (f.rank, f.domain, f.stack, f.code, f.reason)))
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(f.severity == s for f in self.flags) for s in SEVERITIES}
+
+    def worst(self) -> int | None:
+        """Rank of the most severe flag (0 is high), None without flags."""
+        return min((f.rank for f in self.flags), default=None)
+
+    @property
+    def summary(self) -> str:
+        if not self.domains:
+            return "no changes"
+        n = len(self.domains)
+        counts = [f"{c} {s}" for s, c in self.counts().items() if c]
+        return f"{n} domain{'s' * (n != 1)} changed: " + (", ".join(counts) if counts else "no risk flags")
+
+
+def _view(stack: str, domain: str, doc: Mapping[str, Any]) -> View:
+    found = mail(stack, doc)
+    return View(stack, Mail(domain, found.records, found.policy), doc)
+
+
+def review(old: Stacks, new: Stacks) -> Report:
+    """The email-aware review of ``old`` -> ``new``: one entry per stack that changes."""
+    domains = []
+    for stack in sorted(old.keys() | new.keys()):
+        old_doc, new_doc = old.get(stack), new.get(stack)
+        if old_doc == new_doc:
+            continue
+        if new_doc is None:
+            assert old_doc is not None
+            domain = mail(stack, old_doc).domain
+            found = flags("removed", _view(stack, domain, old_doc), _view(stack, domain, {}))
+            domains.append(DomainReport(stack, domain, "removed", (), (), found, (), removed_stack_note(stack)))
+            continue
+        domain = mail(stack, new_doc if old_doc is None else old_doc).domain
+        a, b = _view(stack, domain, old_doc or {}), _view(stack, domain, new_doc)
+        records = _record_changes(a.mail, b.mail)
+        policy = _policy_lines(a.mail.policy, b.mail.policy)
+        status: Status = "added" if old_doc is None else "changed"
+        found = flags(status, a, b)
+        resources = tuple(stack_changes(stack, old_doc or {}, new_doc))
+        if old_doc is not None and not (records or policy or found or resources):
+            continue  # only cdktf's "//" metadata differs: nothing Terraform or a resolver sees
+        domains.append(DomainReport(stack, domain, status, records, policy, found, resources))
+    return Report(tuple(domains))
+
+
+def _record_changes(old: Mail, new: Mail) -> tuple[RecordChange, ...]:
+    out = []
+    for key in sorted(old.records.keys() | new.records.keys()):
+        a, b = old.records.get(key), new.records.get(key)
+        if a == b:
+            continue
+        kind: ChangeKind = "+" if a is None else "-" if b is None else "~"
+        ref = b or a
+        assert ref is not None
+        out.append(
+            RecordChange(kind, ref.name, ref.type, a.values if a else (), b.values if b else (), a.ttl if a else None, b.ttl if b else None)
+        )
+    return tuple(out)
+
+
+def _policy_lines(old: Policy | None, new: Policy | None) -> tuple[str, ...]:
+    """The policy file compared line by line: removed lines, then added ones (RFC 8461 3.2 fields)."""
+    a, b = old.lines if old else (), new.lines if new else ()
+    if a == b:
+        return ()
+    return tuple(f"- {line}" for line in a if line not in b) + tuple(f"+ {line}" for line in b if line not in a)
