@@ -167,6 +167,9 @@ class DomainStack(TerraformStack):
             self._removed += [
                 f"{r.terraform_resource_type}.{r.friendly_unique_id}" for r in full.node.find_all() if isinstance(r, TerraformResource)
             ]
+            # The maildns.aws blocks are written by one element per stack, not one construct each.
+            blocks = getattr(full, "_maildns_blocks", None)
+            self._removed += [f"{b.TYPE}.{b.friendly_unique_id}" for b in getattr(blocks, "blocks", []) if b.KIND == "resource"]
             # The DS records of signed children, which the full stack publishes once the child is built.
             self._removed += [f"{Route53Record.TYPE}.{terraform_name(r.id)}" for r in self.plan.dnssec]
         self._forget()
