@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from maildns.config import Config, Resolved, resolve
+from maildns.config.adopt import set_name
 from maildns.records import SES_TOKENS, Record, ses_dkim_record, ses_token_placeholder, ses_verification_record
 from maildns.records import mta_sts as sts
 from maildns.records.bimi import bimi_name
@@ -14,8 +15,9 @@ from maildns.records.bimi import record_id as bimi_record_id
 from maildns.records.dkim import dkim_name
 from maildns.records.dkim import record_id as dkim_record_id
 from maildns.records.dmarc import dmarc_name, external_destinations, report_authorization_name
-from maildns.records.dnssec import ds_record, parent_zone
+from maildns.records.dnssec import ds_record, ds_record_id, parent_zone
 from maildns.records.mail_from import mail_from_records
+from maildns.records.mail_from import record_id as mail_from_record_id
 from maildns.records.mx import render_mx
 from maildns.records.names import MAX_NAME
 from maildns.records.tls_rpt import tls_rpt_name
@@ -38,6 +40,8 @@ class DomainPlan:
     ses: tuple[Record, ...]
     dnssec: tuple[Record, ...] = ()
     """The DS records of signed child domains whose delegation is in this domain's zone (values known after apply)."""
+    adopt_names: tuple[tuple[str, str], ...] = ()
+    """(record id, ``adopt`` name) of every record set an import block can adopt."""
 
     @property
     def domain(self) -> str:
@@ -51,6 +55,11 @@ class DomainPlan:
     def all_records(self) -> tuple[Record, ...]:
         """What ``maildns records`` lists: the rendered records, the MTA-STS ones, then SES's."""
         return self.records + self.mta_sts + self.ses + self.dnssec
+
+    def adopt_name(self, record: Record) -> str | None:
+        """The ``adopt`` name of ``record``; None for the SES DKIM and ACM validation CNAMEs,
+        whose first apply is an upsert."""
+        return dict(self.adopt_names).get(record.id)
 
     @property
     def mta_sts_txt(self) -> Record | None:
@@ -85,6 +94,8 @@ def _report_senders(resolved: Sequence[Resolved]) -> dict[str, dict[str, Resolve
     """
     senders: dict[str, dict[str, Resolved]] = defaultdict(dict)
     for r in resolved:
+        if r.retire is not None:
+            continue  # a retiring domain's DMARC record goes (or is no longer ours)
         for destination in external_destinations(r.domain, r.report_uris):
             senders[destination].setdefault(r.domain, r)
     return senders
@@ -101,7 +112,7 @@ def _signed_children(resolved: Sequence[Resolved]) -> dict[str, tuple[str, ...]]
         by_zone[r.zone_name].append(r.domain)
     children: dict[str, list[str]] = defaultdict(list)
     for r in resolved:
-        if r.dnssec is None or not r.dnssec.publish_ds:
+        if r.dnssec is None or not r.dnssec.publish_ds or r.retire is not None:
             continue
         zone = parent_zone(r.domain, by_zone)
         if zone is None:
@@ -145,7 +156,25 @@ def _plan_one(config: Resolved, senders: dict[str, Resolved], children: Sequence
             Record("mta-sts-certificate-validation", validation[0], "CNAME", ttl.mta_sts, (validation[1],), computed=True),
         )
     dnssec = tuple(ds_record(child, ttl.ds) for child in children)
-    return DomainPlan(config, tuple(records), policy, site, _ses_records(config), dnssec)
+    ses = _ses_records(config)
+    names = _adopt_names(config, senders, children)
+    adoptable = tuple((r.id, names[r.id]) for r in (*records, *site, *ses, *dnssec) if r.id in names)
+    return DomainPlan(config, tuple(records), policy, site, ses, dnssec, adoptable)
+
+
+def _adopt_names(config: Resolved, senders: dict[str, Resolved], children: Sequence[str]) -> dict[str, str]:
+    """Record id -> ``adopt`` name of every set this plan can hold (config.adopt.adopted_record_id
+    is the way back; a test holds the two together)."""
+    names = {r: set_name(r.replace("-", "_")) for r in ("mx", "spf", "dmarc", "tls-rpt", "mta-sts", "mta-sts-a", "mta-sts-aaaa")}
+    names["ses-verification"] = set_name("ses_verification")
+    names |= {dkim_record_id(key.selector): set_name("dkim", key.selector) for key in config.dkim}
+    if config.bimi is not None:
+        names[bimi_record_id(config.bimi.selector)] = set_name("bimi", config.bimi.selector)
+    for region in config.ses.regions if config.ses is not None else ():
+        names |= {mail_from_record_id(region, kind): set_name(f"mail_from_{kind}", region) for kind in ("mx", "spf")}
+    names |= {ds_record_id(child): set_name("ds", child) for child in children}
+    names |= {f"dmarc-report-auth-{sender.replace('.', '-')}": set_name("dmarc_report_auth", sender) for sender in senders}
+    return names
 
 
 def _report_authorizations(config: Resolved, senders: dict[str, Resolved]) -> list[Record]:

@@ -99,7 +99,9 @@ def check_domain(plan: DomainPlan, options: Options, applied: Applied | None = N
             results.append(Result(url, "HTTPS", "error", detail=f"looking up {host}: {failure(exc)}"))
         else:
             results.append(check_policy(url, addresses[0] if addresses else None, plan.policy, options.context, timeout))
-    results.extend(_fold_apex_txt(config.domain, results, preflight(plan, lookup)))
+    distribution = applied.distribution if applied is not None else None
+    found = preflight(plan, lookup, distribution=distribution, context=options.context)
+    results.extend(_fold_apex_txt(config.domain, results, found))
     return results
 
 

@@ -1,14 +1,19 @@
-"""Before the first deploy: what live DNS would make it fail (CAA that shuts out ACM) or lose
-(apex TXT values the config does not list). Only problems are reported."""
+"""Before the first deploy: what live DNS would make it fail (CAA that shuts out ACM, a policy
+host another CloudFront distribution serves) or lose (apex TXT values the config does not list).
+Only problems are reported."""
 
 from __future__ import annotations
+
+import http.client
+import socket
+import ssl
 
 import dns.exception
 import dns.resolver
 
 from maildns.check.lookup import Dns, Result, published
 from maildns.plan import DomainPlan
-from maildns.records.mta_sts import policy_host
+from maildns.records.mta_sts import POLICY_PATH, policy_host
 from maildns.records.spf import is_spf
 
 # The CA names ACM accepts in a CAA issue property; any one of them lets ACM issue.
@@ -18,12 +23,15 @@ KNOWN_TAGS = (b"issue", b"issuewild", b"iodef")
 CRITICAL = 128  # RFC 8659 4.1: the issuer critical flag
 
 
-def preflight(plan: DomainPlan, res: Dns) -> list[Result]:
-    """CAA for the MTA-STS certificate (when the config has mta_sts) and the apex TXT values that
-    the next deploy would delete."""
+def preflight(plan: DomainPlan, res: Dns, *, distribution: str | None = None, context: ssl.SSLContext | None = None) -> list[Result]:
+    """CAA for the MTA-STS certificate and, with ``context``, a CloudFront distribution other than
+    ``distribution`` (the one the stack's state holds, from ``--state``) serving the policy host
+    (when the config has mta_sts); and the apex TXT values the next deploy would delete."""
     results = []
     if plan.policy is not None:
         results.extend(check_caa(policy_host(plan.domain), plan.config.zone_name, res))
+        if context is not None:
+            results.extend(check_cloudfront_alias(policy_host(plan.domain), distribution, res, context))
     results.extend(check_apex_txt(plan, res))
     return results
 
@@ -87,3 +95,55 @@ def check_apex_txt(plan: DomainPlan, res: Dns) -> list[Result]:
         for value in live
         if value not in apex.values and not is_spf(value)
     ]
+
+
+CLOUDFRONT_SUFFIX = ".cloudfront.net"
+# Headers CloudFront adds to every response it serves (a Via naming it, and the request id).
+# @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/RequestAndResponseBehaviorCustomOrigin.html
+CLOUDFRONT_REQUEST_ID = "X-Amz-Cf-Id"
+FREE_ALIAS = (
+    "remove {host} from that distribution's alternate domain names (CloudFront UpdateDistribution) before the deploy,"
+    " or the new distribution's alias is refused midway through the apply (CNAMEAlreadyExists)"
+)
+
+
+def check_cloudfront_alias(host: str, distribution: str | None, res: Dns, context: ssl.SSLContext) -> list[Result]:
+    """An error when ``host`` is served by a CloudFront distribution the stack's state does not own:
+    CloudFront lets one distribution hold an alternate domain name, so the stack's own distribution
+    cannot take the alias. Seen by a CNAME to ``*.cloudfront.net``, or, behind a Route53 alias,
+    by the headers CloudFront adds to the policy host's answer. Failed look-ups and fetches are
+    reported by the record and policy checks, not here."""
+    try:
+        target = next((t.rstrip(".") for t in published(res, host, "CNAME") if t.rstrip(".").endswith(CLOUDFRONT_SUFFIX)), None)
+        addresses = published(res, host, "A") if target is None else ()
+        timeout = res.lifetime()  # the fetch shares the domain's deadline
+    except (dns.exception.DNSException, OSError):
+        return []
+    if target is None and not (addresses and _served_by_cloudfront(host, addresses[0], context, timeout)):
+        return []
+    if distribution is not None and target in (None, distribution):
+        return []  # the state's own distribution (behind an alias, the one the state holds)
+    which = f"the CloudFront distribution {target}" if target else "a CloudFront distribution"
+    owner = f"the stack's state holds {distribution}" if distribution else "the stack's state holds none (or no --state was given)"
+    detail = f"is served by {which}; {owner}: {FREE_ALIAS.format(host=host)}"
+    return [Result(host, "CloudFront", "error", published=(target,) if target else (), detail=detail)]
+
+
+def _served_by_cloudfront(host: str, address: str, context: ssl.SSLContext, timeout: float) -> bool:
+    """Whether the HTTPS answer of ``host`` at ``address`` carries CloudFront's headers."""
+    try:
+        raw = socket.create_connection((address, 443), timeout=timeout)
+    except OSError:
+        return False
+    connection = http.client.HTTPSConnection(host, 443, context=context, timeout=timeout)
+    connection.sock = raw  # closed with the connection, even if the TLS handshake fails
+    try:
+        connection.sock = context.wrap_socket(raw, server_hostname=host)
+        connection.request("GET", "/" + POLICY_PATH, headers={"Host": host, "User-Agent": "maildns-check"})
+        response = connection.getresponse()
+        via = response.getheader("Via", "") or ""
+        return response.getheader(CLOUDFRONT_REQUEST_ID) is not None or "cloudfront" in via.lower()
+    except (OSError, ssl.SSLError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()

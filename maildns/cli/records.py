@@ -21,7 +21,8 @@ def register(commands: Commands) -> None:
     )
 
 
-def record_json(domain: str, record: Record) -> dict[str, object]:
+def record_json(domain: str, record: Record, adopt: str | None = None) -> dict[str, object]:
+    """One record set; ``adopt`` is the name that adopts it (README: Adopting a live domain)."""
     out: dict[str, object] = {
         "domain": domain,
         "name": record.name,
@@ -31,6 +32,8 @@ def record_json(domain: str, record: Record) -> dict[str, object]:
     }
     if record.computed:
         out["computed"] = True
+    if adopt is not None:
+        out["adopt"] = adopt
     return out
 
 
@@ -40,7 +43,7 @@ def cmd_records(args: argparse.Namespace) -> int:
     plans = plan(_load(args))
     rows = [(p.domain, record) for p in plans for record in p.all_records]
     if args.format == "json":
-        print(json.dumps([record_json(d, r) for d, r in rows], indent=2))
+        print(json.dumps([record_json(p.domain, r, p.adopt_name(r)) for p in plans for r in p.all_records], indent=2))
         return EXIT_OK
     if args.format == "zone":
         from maildns.records.zone import render_zone

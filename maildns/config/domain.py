@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from maildns.config import adopt, parked
+from maildns.config import adopt, parked, retire
 from maildns.config.features import feature_rules
 from maildns.config.fields import SCHEMA_RULE, repeats
 from maildns.config.models import ConfigFields
@@ -142,6 +142,9 @@ def adopted_sets_are_published(config: ConfigFields) -> list[RuleError]:
             tls_rpt=config.tls_rpt is not None,
             mta_sts=config.mta_sts is not None,
             dkim_selectors=(k.selector for k in config.dkim),
+            bimi_selector=config.bimi.selector if config.bimi is not None else None,
+            mail_from_regions=config.ses.regions if config.ses is not None and config.ses.mail_from is not None else (),
+            ses_verification=config.ses is not None and not config.ses.easy_dkim,
         )
     return adopt.adopt_problems(config.adopt, publishes)
 
@@ -181,6 +184,7 @@ RULES: tuple[Callable[[ConfigFields], list[RuleError]], ...] = (
     profile_rules,
     feature_rules,
     mta_sts_covers_mx,
+    retire.retire_problems,
 )
 
 

@@ -310,6 +310,7 @@ ROTATION_RULE = "DKIM key rotation: docs/configuration.md, Rotating a DKIM key"
 MailUse = Literal["full", "none"]
 Profile = Literal["bod-18-01"]
 SesIdentity = Literal["managed", "existing"]
+Retire = Literal["destroy", "forget"]
 ReportFormat = Literal["afrf"]
 Policy = Literal["none", "quarantine", "reject"]
 AlignmentMode = Literal["r", "s"]
@@ -317,6 +318,7 @@ DkimService = Literal["email", "*"]
 ProviderName = Literal["google-workspace", "microsoft-365"]
 MAIL_RULE = "RFC 7505 3, RFC 7208 5.1, RFC 7489 6.3: a parked domain publishes only the lockdown set"
 PROFILE_RULE = "BOD 18-01"
+RETIRE_RULE = "see docs/deploying.md: Running maildns for years"
 
 
 def one_of(closed: Any, rule: str, refused: dict[str, str] | None = None) -> PlainValidator:

@@ -111,6 +111,9 @@ def _with_defaults(data: Any, written: Written, path: Path, source: str) -> Conf
         base, base_written = _read_defaults(shared, (stat.st_mtime_ns, stat.st_size))
     mail = data.get("mail", base.get("mail"))
     base = defaults.under_own(parked.for_parked(base) if mail == "none" else base, data)
+    if data.get("retire") is not None:
+        # A retiring stack imports nothing: an organisation-wide adopt list does not reach it.
+        base = {k: v for k, v in base.items() if k != "adopt"}
     layers: list[tuple[Any, str]] = [(base, str(shared))]
     provider = data.get("provider", base.get("provider"))
     preset_source = providers.source(provider)

@@ -18,6 +18,7 @@ from maildns.config.fields import (
     MAIL_RULE,
     PROFILE_RULE,
     ROTATION_RULE,
+    RETIRE_RULE,
     SCHEMA_RULE,
     Alignment,
     ApexTxt,
@@ -42,6 +43,7 @@ from maildns.config.fields import (
     Profile,
     ProviderName,
     ReportFormat,
+    Retire,
     Rule,
     RuleErrors,
     S3Bucket,
@@ -495,6 +497,9 @@ class ConfigFields(Model):
     adopt: tuple[AdoptName, ...] = ()
     """Record sets that already exist in the zone: the stack imports them into Terraform state
     (import blocks) instead of creating them. ``maildns import`` fills it in."""
+    retire: Annotated[Retire | None, one_of(Retire, RETIRE_RULE)] = None
+    """``destroy``: the next apply deletes everything the stack manages; ``forget``: it removes
+    everything from state and leaves it live (a domain handed to another owner)."""
 
     @model_validator(mode="before")
     @classmethod

@@ -140,6 +140,8 @@ class Resolved:
     """``_smtp._tls`` is a CNAME to ``tls_rpt``."""
     adopt: tuple[str, ...] = ()
     """Record ids (``Record.id``) of the record sets that exist already: imported, not created."""
+    retire: str | None = None
+    """``destroy`` or ``forget``: the stack lets go of everything it manages (``config.retire``)."""
 
 
 def resolve(config: Config) -> Resolved:
@@ -213,6 +215,7 @@ def resolve(config: Config) -> Resolved:
         dmarc_cname=config.dmarc.cname is not None,
         tls_rpt_cname=config.tls_rpt is not None and config.tls_rpt.cname is not None,
         adopt=tuple(adopted_record_id(name) for name in config.adopt),
+        retire=config.retire,
     )
     return lockdown(resolved) if config.mail == "none" else resolved
 

@@ -19,7 +19,8 @@ class SesDkim(Construct):
     ``managed``: ``aws_ses_domain_identity`` + ``aws_ses_domain_dkim`` are created here, and a
     destroy is refused (``prevent_destroy``): deleting the identity stops all sending at once.
     Otherwise the identity belongs to someone else (another Terraform state, the console) and
-    ``data "aws_sesv2_email_identity"`` reads its tokens; this stack never creates nor destroys it.
+    ``data "aws_sesv2_email_identity"`` reads its tokens; this stack never creates nor destroys it,
+    and ``forgotten`` lists the managed addresses a switch from ``managed`` removes from state.
 
     @see https://docs.aws.amazon.com/ses/latest/dg/send-email-authentication-dkim-easy.html
     """
@@ -41,6 +42,8 @@ class SesDkim(Construct):
         self.records: list[Route53Record] = []
         self.identity: SesDomainIdentity | None = None
         self.existing: DataAwsSesv2EmailIdentity | None = None
+        # The addresses a managed identity has, which an existing one lets go of without a destroy.
+        self.forgotten: tuple[str, ...] = ()
         token_at: Callable[[int], str]
         if managed:
             self.identity = SesDomainIdentity(
@@ -55,6 +58,12 @@ class SesDkim(Construct):
         else:
             self.existing = DataAwsSesv2EmailIdentity(self, "identity", email_identity=domain, provider=provider)
             self.existing.override_logical_id(terraform_name(f"ses-identity-{region}"))
+            # A handover from managed: Terraform drops the identity and its DKIM from state and leaves
+            # them live; for an address not in state the removed block does nothing.
+            self.forgotten = (
+                f"{SesDomainIdentity.TYPE}.{terraform_name(f'ses-identity-{region}')}",
+                f"{SesDomainDkim.TYPE}.{terraform_name(f'ses-dkim-{region}')}",
+            )
             tokens = self.existing.dkim_signing_attributes.get(0).tokens
             token_at = lambda index: Fn.element(tokens, index)  # noqa: E731
         for index in range(1, SES_TOKENS + 1):

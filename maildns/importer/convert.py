@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from maildns.config.adopt import set_name
 from maildns.importer.imported import Imported
 from maildns.importer.live import Live, RecordSet
 from maildns.importer.lockdown import lockdown
@@ -43,12 +44,12 @@ def convert(live: Live) -> Imported:
             else:
                 out.note(("mx",), f"has a value maildns cannot publish ({parsed.message}); it is left out", value, parsed.rule)
         out.data["mx"] = hosts
-        adopt.append("mx")
+        adopt.append(set_name("mx"))
         ttls["mx"] = mx.ttl
 
     if (apex := live.get(domain, "TXT")) is not None:
         _apex(out, apex)
-        adopt.append("spf")  # the apex TXT set: SPF and every other value share it
+        adopt.append(set_name("spf"))  # the apex TXT set: SPF and every other value share it
         ttls["spf"] = apex.ttl
     else:
         out.note(
@@ -66,11 +67,11 @@ def convert(live: Live) -> Imported:
             # The signer keeps the key at the target (RFC 6376 3.6.2.1): delegated, as published.
             keys.append({"selector": selector, "cname": alias.values[0]})
             key_ttls.add(alias.ttl)
-            adopt.append(f"dkim:{selector}")
+            adopt.append(set_name("dkim", selector))
         elif (found := live.get(name, "TXT")) is not None and (key := _dkim(out, selector, found)) is not None:
             keys.append(key)
             key_ttls.add(found.ttl)
-            adopt.append(f"dkim:{selector}")
+            adopt.append(set_name("dkim", selector))
     if keys:
         out.data["dkim"] = keys
         ttls["dkim"] = min(key_ttls)
@@ -85,21 +86,21 @@ def convert(live: Live) -> Imported:
     wildcards(out, live)
     if (alias := live.get(dmarc_name(domain), "CNAME")) is not None:
         out.data["dmarc"] = {"cname": alias.values[0]}  # delegated to a vendor, who keeps the policy
-        adopt.append("dmarc")
+        adopt.append(set_name("dmarc"))
         ttls["dmarc"] = alias.ttl
     elif (dmarc := live.get(dmarc_name(domain), "TXT")) is not None:
         _dmarc(out, dmarc)
-        adopt.append("dmarc")  # the config always publishes _dmarc, so an existing set is imported
+        adopt.append(set_name("dmarc"))  # the config always publishes _dmarc, so an existing set is imported
         ttls["dmarc"] = dmarc.ttl
     elif live.wildcard(dmarc_name(domain), "TXT") is None:
         out.note(("dmarc",), "no DMARC record is published: the config's default v=DMARC1; p=reject will be created", None, "RFC 7489 6.1")
 
     if (alias := live.get(tls_rpt_name(domain), "CNAME")) is not None:
         out.data["tls_rpt"] = {"cname": alias.values[0]}
-        adopt.append("tls_rpt")
+        adopt.append(set_name("tls_rpt"))
         ttls["tls_rpt"] = alias.ttl
     elif (tls := live.get(tls_rpt_name(domain), "TXT")) is not None and _tls_rpt(out, tls):
-        adopt.append("tls_rpt")
+        adopt.append(set_name("tls_rpt"))
         ttls["tls_rpt"] = tls.ttl
 
     if (alias := live.get(sts.txt_name(domain), "CNAME")) is not None:
@@ -110,7 +111,7 @@ def convert(live: Live) -> Imported:
             "RFC 8461 3.1",
         )
     if (txt := live.get(sts.txt_name(domain), "TXT")) is not None and _mta_sts(out, live, txt):
-        adopt.append("mta_sts")
+        adopt.append(set_name("mta_sts"))
         ttls["mta_sts"] = txt.ttl
         host = sts.policy_host(domain)
         if host in live.cnames:
@@ -128,7 +129,7 @@ def convert(live: Live) -> Imported:
                     through.shown,
                     "RFC 4592 2.2.1",
                 )
-        adopt += [f"mta_sts_{t.lower()}" for t in ("A", "AAAA") if live.get(host, t) is not None]
+        adopt += [set_name(f"mta_sts_{t.lower()}") for t in ("A", "AAAA") if live.get(host, t) is not None]
 
     _ttls(out, ttls)
     out.data["adopt"] = adopt

@@ -5,10 +5,21 @@ holds its delegation."""
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 
 from maildns.aws.base import PROVIDER_VERSION, AwsProvider
 from maildns.aws.route53 import DataAwsRoute53Zone, Route53Record, import_id
-from maildns.cdk import Construct, DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, TerraformStack
+from maildns.aws.ses_mail_from import SesDomainMailFrom
+from maildns.cdk import (
+    App,
+    Construct,
+    DataTerraformRemoteStateLocal,
+    DataTerraformRemoteStateS3,
+    LocalBackend,
+    S3Backend,
+    TerraformResource,
+    TerraformStack,
+)
 from maildns.config.resolved import LocalState, S3State
 from maildns.constructs.dnssec import DS_OUTPUT, DnssecSigning
 from maildns.constructs.email_dns import EmailDnsRecords, route53_record, terraform_name
@@ -40,7 +51,13 @@ class DomainStack(TerraformStack):
         self.add_override("terraform.required_version", REQUIRED_VERSION)
         self.add_override("terraform.required_providers.aws", {"source": PROVIDER_SOURCE, "version": PROVIDER_CONSTRAINT})
         self._regional: dict[str, AwsProvider] = {}
+        self._removed: list[str] = []
         self._backend(config.state)
+        self.mta_sts: MtaStsSite | None = None
+        self.dnssec: DnssecSigning | None = None
+        if config.retire is not None:
+            self._retire(config.retire)
+            return
 
         self.zone_id: str
         if config.zone_id is not None:
@@ -70,9 +87,15 @@ class DomainStack(TerraformStack):
             if ses is not None
             else []
         )
+        self._removed += [address for s in self.ses for address in s.forgotten]
+        if ses is not None and not ses.managed:
+            # MAIL FROM is a setting of the identity: its new owner keeps it (config refuses mail_from here).
+            self._removed += [f"{SesDomainMailFrom.TYPE}.{terraform_name(f'ses-mail-from-{region}')}" for region in ses.regions]
+        self._adoptable: dict[str, Route53Record] = dict(self.records.records)
         if ses is not None and not ses.easy_dkim:
             tokens = [s.identity.verification_token for s in self.ses if s.identity is not None]
-            route53_record(self, self.zone_id, ses_verification_record(config.domain, tokens, config.ttl.ses_dkim))
+            verification = ses_verification_record(config.domain, tokens, config.ttl.ses_dkim)
+            self._adoptable[verification.id] = route53_record(self, self.zone_id, verification)
         if ses is not None and ses.mail_from is not None:
             self.ses_mail_from = [
                 SesMailFrom(
@@ -89,7 +112,6 @@ class DomainStack(TerraformStack):
             ]
         # Mode none is served too: withdrawing a policy means publishing one with mode none and
         # a new id until every cached policy has expired (RFC 8461 8.3).
-        self.mta_sts: MtaStsSite | None = None
         if config.mta_sts is not None and plan.policy is not None and plan.mta_sts_txt is not None:
             self.mta_sts = MtaStsSite(
                 self,
@@ -107,7 +129,6 @@ class DomainStack(TerraformStack):
             )
 
         # Route53 signs only with a KMS key in us-east-1.
-        self.dnssec: DnssecSigning | None = None
         if config.dnssec is not None:
             self.dnssec = DnssecSigning(
                 self,
@@ -119,18 +140,45 @@ class DomainStack(TerraformStack):
             )
         link_delegations(self)
         self._adopt(config.adopt)
+        self._forget()
 
     def _adopt(self, adopt: tuple[str, ...]) -> None:
         """An import block for each adopted record set: the first plan reads what is live into state
         and shows how it differs from the config, instead of a CREATE that Route53 refuses for a
-        name and type that exist. Once in state an import block is a no-op, so it can stay."""
-        resources: dict[str, Route53Record] = dict(self.records.records)
+        name and type that exist. Once in state an import block is a no-op, so it can stay.
+        (A DS this stack publishes for a child is adopted where it is made, in ``_publish``.)"""
         if self.mta_sts is not None:
             sets = self.mta_sts.record_sets
-            resources.update({r.id: sets[(r.name, r.type)] for r in self.plan.mta_sts if (r.name, r.type) in sets})
-        for record in (*self.plan.records, *self.plan.mta_sts):
-            if record.id in adopt:
-                resources[record.id].import_from(import_id(self.zone_id, record.name, record.type))
+            self._adoptable.update({r.id: sets[(r.name, r.type)] for r in self.plan.mta_sts if (r.name, r.type) in sets})
+        for record in (*self.plan.records, *self.plan.mta_sts, *self.plan.ses):
+            if record.id in adopt and record.id in self._adoptable:
+                self._adoptable[record.id].import_from(import_id(self.zone_id, record.name, record.type))
+
+    def _retire(self, how: str) -> None:
+        """No resources, and the providers of the stack the config describes: Terraform needs the
+        provider of every resource in state to delete it or to forget it. ``destroy``: the next
+        apply deletes every resource in state (``prevent_destroy`` guards only resources in the
+        configuration). ``forget``: a removed block (destroy = false) for each resource the stack
+        would manage, so the apply drops them from state and leaves them live."""
+        full = DomainStack(App(), replace(self.plan, config=replace(self.plan.config, retire=None)))
+        for region in full._regional:
+            self.provider_in(region)
+        if how == "forget":
+            self._removed += [
+                f"{r.terraform_resource_type}.{r.friendly_unique_id}" for r in full.node.find_all() if isinstance(r, TerraformResource)
+            ]
+            # The maildns.aws blocks are written by one element per stack, not one construct each.
+            blocks = getattr(full, "_maildns_blocks", None)
+            self._removed += [f"{b.TYPE}.{b.friendly_unique_id}" for b in getattr(blocks, "blocks", []) if b.KIND == "resource"]
+            # The DS records of signed children, which the full stack publishes once the child is built.
+            self._removed += [f"{Route53Record.TYPE}.{terraform_name(r.id)}" for r in self.plan.dnssec]
+        self._forget()
+
+    def _forget(self) -> None:
+        """``removed`` blocks (Terraform 1.7+) with ``destroy = false``: each address leaves state and
+        stays live; an address that is not in state is left alone."""
+        if self._removed:
+            self.add_override("removed", [{"from": a, "lifecycle": {"destroy": False}} for a in sorted(set(self._removed))])
 
     def provider_in(self, region: str) -> AwsProvider:
         """The provider aliased to ``region`` (``aws.us-east-1``), created on first use.
@@ -186,7 +234,7 @@ def link_delegations(stack: DomainStack) -> None:
 
 
 def _publish(parent: DomainStack, record: Record, child: DomainStack) -> None:
-    if child.dnssec is None:
+    if child.dnssec is None or parent.plan.config.retire is not None:
         return
     state = child.plan.config.state
     remote: DataTerraformRemoteStateLocal | DataTerraformRemoteStateS3
@@ -201,5 +249,7 @@ def _publish(parent: DomainStack, record: Record, child: DomainStack) -> None:
         remote = DataTerraformRemoteStateS3(parent, f"{record.id}-state", bucket=state.bucket, key=state.key, region=state.region)
     remote.override_logical_id(terraform_name(record.id))
     values = (remote.get_string(DS_OUTPUT),)
-    route53_record(parent, parent.zone_id, Record(record.id, record.name, record.type, record.ttl, values))
+    ds = route53_record(parent, parent.zone_id, Record(record.id, record.name, record.type, record.ttl, values))
+    if record.id in parent.plan.config.adopt:
+        ds.import_from(import_id(parent.zone_id, record.name, record.type))
     parent.add_dependency(child)

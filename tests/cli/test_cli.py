@@ -41,6 +41,7 @@ def test_records_json_prints_login_gov_exactly(capsys):
     assert main(["records", str(LOGIN_GOV), "--format", "json"]) == 0
     records = json.loads(capsys.readouterr().out)
     dkim = next(r for r in records if r["name"] == "google._domainkey.login.gov")
+    assert dkim["adopt"] == "dkim:google"
     assert dkim["values"][0].startswith("v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA")
     expected = [
         {
@@ -57,6 +58,7 @@ def test_records_json_prints_login_gov_exactly(capsys):
                 "30 aspmx4.googlemail.com",
                 "30 aspmx5.googlemail.com",
             ],
+            "adopt": "mx",
         },
         {
             "domain": "login.gov",
@@ -64,6 +66,7 @@ def test_records_json_prints_login_gov_exactly(capsys):
             "type": "TXT",
             "ttl": 3600,
             "values": ["v=spf1 include:amazonses.com include:_spf.google.com ~all"],
+            "adopt": "spf",
         },
         dkim,
         {
@@ -75,6 +78,7 @@ def test_records_json_prints_login_gov_exactly(capsys):
                 "v=DMARC1; p=reject; pct=100; fo=1; ri=3600; "
                 "rua=mailto:dmarc-reports@login.gov,mailto:reports@dmarc.cyber.dhs.gov; ruf=mailto:dmarc-forensics@login.gov"
             ],
+            "adopt": "dmarc",
         },
         {
             "domain": "login.gov",
@@ -82,6 +86,7 @@ def test_records_json_prints_login_gov_exactly(capsys):
             "type": "TXT",
             "ttl": 3600,
             "values": ["v=TLSRPTv1;rua=mailto:tls.reports@gsa.gov,mailto:tls-reports@login.gov"],
+            "adopt": "tls_rpt",
         },
         {
             "domain": "login.gov",
@@ -94,6 +99,8 @@ def test_records_json_prints_login_gov_exactly(capsys):
         *(ses_cname(region, i) for region in ("us-west-2", "us-east-1") for i in (1, 2, 3)),
     ]
     assert [r for r in records if not r["name"].startswith(("_mta-sts.", "mta-sts."))] == expected
+    # the policy host's TXT and aliases: what maildns import writes for them
+    assert [r.get("adopt") for r in records if r["name"].startswith(("_mta-sts.", "mta-sts."))] == ["mta_sts", "mta_sts_a", "mta_sts_aaaa"]
 
 
 def test_records_table_shows_each_value_on_its_own_line(capsys):

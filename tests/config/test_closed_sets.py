@@ -115,7 +115,7 @@ def test_a_doubled_last_letter_gets_the_value_suggested(refused, model, field, v
         ),
         pytest.param(
             domain(adopt=["dmark"]),
-            "adopt[0]: must be one of mx, spf, dmarc, tls_rpt, mta_sts, mta_sts_a, mta_sts_aaaa or dkim:<selector> (got dmark; did you mean dmarc? see README: Adopting a live domain)",
+            "adopt[0]: must be one of mx, spf, dmarc, tls_rpt, mta_sts, mta_sts_a, mta_sts_aaaa, ses_verification, dkim:<selector>, bimi:<selector>, mail_from_mx:<region>, mail_from_spf:<region>, ds:<child> or dmarc_report_auth:<domain> (got dmark; did you mean dmarc? see README: Adopting a live domain)",
             id="adopt: dmark",
         ),
         pytest.param(

@@ -67,6 +67,7 @@ class PolicySite:
     def __init__(self, address: str, cert: Path, key: Path, path: str, body: bytes):
         self.path, self.body, self.content_type, self.status = path, body, "text/plain", 200
         self.length: int | None = None  # a Content-Length to announce (none: the body ends when the connection closes)
+        self.headers: dict[str, str] = {}  # more response headers (CloudFront's, say)
         site = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -76,6 +77,8 @@ class PolicySite:
                 if site.status in (301, 302) and found:
                     self.send_header("Location", "https://example.org/")
                 self.send_header("Content-Type", site.content_type)
+                for name, value in site.headers.items():
+                    self.send_header(name, value)
                 if site.length is not None:
                     self.send_header("Content-Length", str(site.length))
                 self.end_headers()

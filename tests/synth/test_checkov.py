@@ -7,8 +7,8 @@ in .checkov.yaml, each with its reason. checkov runs offline: no platform downlo
 mapping, no package scan, no update check, and a timeout so it can never hang the suite.
 
 checkov's terraform_json parser stops at any top-level setting that is not a block of blocks
-(bridgecrewio/checkov issue 7454: ``terraform.required_version``; the ``import`` list the same
-way) and then scans nothing in the file. Neither is a resource any check applies to, so the
+(bridgecrewio/checkov issue 7454: ``terraform.required_version``; the ``import`` and ``removed``
+lists the same way) and then scans nothing in the file. Neither is a resource any check applies to, so the
 scanned copy leaves exactly those out, and the test fails on any parsing error.
 """
 
@@ -43,6 +43,7 @@ def parseable(path: Path) -> None:
     """Rewrite a synthesized stack without the settings checkov 3's terraform_json parser cannot read."""
     doc = json.loads(path.read_text())
     doc.pop("import", None)
+    doc.pop("removed", None)
     doc.get("terraform", {}).pop("required_version", None)
     path.write_text(json.dumps(doc))
 

@@ -60,6 +60,8 @@ def options() -> tuple[Config, ...]:
                 "use_lockfile": False,
                 "dynamodb_table": "tf-locks",
             },
+            # the _amazonses TXT and the report authorisations of the domains that report here
+            "adopt": ["ses_verification", "dmarc_report_auth:example.gov", "dmarc_report_auth:mail.example.org"],
         },
     )
     example = _config(
@@ -97,7 +99,7 @@ def options() -> tuple[Config, ...]:
 
 
 def features() -> tuple[Config, ...]:
-    """A signed parent that publishes its signed child's DS, BIMI and SES custom MAIL FROM."""
+    """A signed parent that publishes its signed child's DS, BIMI and SES custom MAIL FROM, and a parked domain."""
     parent = _config(
         "brand.gov",
         {
@@ -108,6 +110,8 @@ def features() -> tuple[Config, ...]:
             "dmarc": {"p": "reject"},
             "bimi": {"logo": "https://brand.gov/brand/logo.svg", "authority": "https://brand.gov/brand/vmc.pem"},
             "dnssec": {"signing": True, "alarm_topic_arn": "arn:aws:sns:us-east-1:123456789012:dnssec-alarms"},
+            # BIMI, the MAIL FROM MX and TXT, and the child's DS in this zone, all live already
+            "adopt": ["bimi:default", "mail_from_mx:us-west-2", "mail_from_spf:us-east-1", "ds:mail.brand.gov"],
         },
     )
     child = _config(
@@ -119,7 +123,9 @@ def features() -> tuple[Config, ...]:
             "dnssec": {"signing": True, "publish_ds": True},
         },
     )
-    return parent, child
+    # a parked domain whose *._domainkey revocation is live already
+    parked = _config("parked.brand.gov", {"domain": "parked.brand.gov", "zone": "brand.gov", "mail": "none", "adopt": ["dkim:*"]})
+    return parent, child, parked
 
 
 def providers() -> tuple[Config, ...]:
