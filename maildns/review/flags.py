@@ -19,8 +19,10 @@ from maildns.review.rules import (
     dnssec,
     mta_sts,
     mx,
+    plan,
     share,
     site,
+    ses_identity,
     spf,
     stack_removed,
     tls_rpt,
@@ -69,11 +71,24 @@ RULES: tuple[Rule, ...] = (
             "dmarc-sp-weakened": "high",
             "dmarc-pct-lowered": "high",
             "report-address-removed": "medium",
+            "dmarc-policy-strengthened": "medium",
+            "dmarc-alignment-loosened": "medium",
         },
         dmarc,
     ),
-    Rule({"spf-removed": "high", "spf-all-loosened": "high", "spf-include-added": "medium", "spf-include-removed": "medium"}, spf),
-    Rule({"mx-removed-under-enforce": "high", "mx-not-covered": "high"}, mx),
+    Rule(
+        {
+            "spf-removed": "high",
+            "spf-all-loosened": "high",
+            "spf-sender-wide": "high",
+            "spf-include-added": "medium",
+            "spf-include-removed": "medium",
+            "spf-sender-added": "medium",
+            "spf-redirect": "medium",
+        },
+        spf,
+    ),
+    Rule({"mx-removed-under-enforce": "medium", "mx-not-covered": "high"}, mx),
     Rule(
         {
             "mta-sts-mode-lowered": "high",
@@ -83,7 +98,8 @@ RULES: tuple[Rule, ...] = (
         },
         mta_sts,
     ),
-    Rule({"dkim-selector-removed": "high", "dkim-key-replaced": "medium"}, dkim),
+    Rule({"dkim-selector-removed": "high", "dkim-key-replaced": "medium", "dkim-key-added": "low"}, dkim),
+    Rule({"ses-identity-removed": "high"}, ses_identity),
     Rule({"report-address-removed": "medium"}, tls_rpt),
     Rule({"many-records-changed": "medium"}, share),
     Rule({"ttl-changed": "low", "values-reordered": "low"}, ttls_and_order),
@@ -100,6 +116,7 @@ RULES: tuple[Rule, ...] = (
         },
         dnssec,
     ),
+    Rule({"plan-replace": "high", "plan-delete": "high", "plan-forget": "medium"}, plan, on=("added", "removed", "changed")),
 )
 
 

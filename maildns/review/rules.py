@@ -4,6 +4,7 @@ one stack and yields ``(code, reason)`` for every risky change it finds."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from maildns.records.dkim import is_dkim_name
 from maildns.records.dmarc import dmarc_name, is_dmarc, parse_dmarc
@@ -12,8 +13,9 @@ from maildns.records.mta_sts import parse_txt as parse_sts_txt
 from maildns.records.mta_sts import txt_name as sts_txt_name
 from maildns.records.spf import SpfRecord, is_spf, parse_spf
 from maildns.records.tls_rpt import is_tls_rpt, parse_tls_rpt, tls_rpt_name
-from maildns.review.blocks import blocks
+from maildns.review.blocks import blocks, is_computed
 from maildns.review.mail import Mail, View, find, mx_hosts, uris
+from maildns.review.planned import flag_reasons
 
 Found = tuple[str, str]  # code, reason
 
@@ -86,6 +88,18 @@ def dmarc(old: View, new: View) -> Iterator[Found]:
                 f"dmarc-{tag}-weakened",
                 f"DMARC {tag} weakened {was} -> {now}: the {what} no longer {'rejects' if was == 'reject' else 'quarantines'} failing mail (RFC 7489 6.3)",
             )
+        if _DMARC_RANK.get(now, 0) > _DMARC_RANK.get(was, 0) and (tag == "p" or "sp" in b):
+            yield (
+                "dmarc-policy-strengthened",
+                f"DMARC {tag} strengthened {was} -> {now}: legitimate mail that fails alignment is now "
+                f"{'rejected' if now == 'reject' else 'quarantined'}; check aggregate reports first (RFC 7489 6.3, 7.2)",
+            )
+    for tag, what in (("adkim", "DKIM"), ("aspf", "SPF")):
+        if a.get(tag, "r").lower() == "s" and b.get(tag, "r").lower() == "r":
+            yield (
+                "dmarc-alignment-loosened",
+                f"DMARC {tag} loosened s -> r: {what} passes for any subdomain of the organisational domain, not only the exact one (RFC 7489 3.1)",
+            )
     was_pct, now_pct = a.get("pct", "100"), b.get("pct", "100")
     was_n, now_n = _percent(was_pct), _percent(now_pct)
     if was_n is not None and now_n is not None and now_n < was_n:
@@ -113,6 +127,39 @@ def _includes(record: SpfRecord) -> set[str]:
     return {t.text.lstrip("+-~?").lower() for t in record.terms if t.name == "include"}
 
 
+# An authorisation wider than these prefixes lets a whole provider's or ISP's network send as the
+# domain: 65,536 IPv4 addresses, or a whole IPv6 allocation (RFC 7208 5.6; RFC 6177 /32 per LIR).
+WIDE_IPV4 = 16
+WIDE_IPV6 = 32
+
+
+def _senders(record: SpfRecord) -> dict[str, int | None]:
+    """The directives that pass mail (``+`` or no qualifier), other than ``include`` and ``all``,
+    by text -> the width of what they authorise in bits above the widest allowed (None: not wide)."""
+    found: dict[str, int | None] = {}
+    for t in record.terms:
+        term = t.term
+        if term is None or term.qualifier not in ("", "+") or term.mechanism in ("all", "include"):
+            continue
+        found[str(term).lower()] = _width(term.mechanism, term.cidr)
+    return found
+
+
+def _width(mechanism: str, cidr: str) -> int | None:
+    """How many bits wider than WIDE_IPV4/WIDE_IPV6 a directive authorises, or None when it is not
+    wider. ``ip4``/``ip6`` carry ``/n``; ``a`` and ``mx`` a dual length ``/n//m`` (RFC 7208 5.6)."""
+    if mechanism == "ip6":
+        v4, v6 = "", cidr.lstrip("/") or "128"
+    else:
+        v4, _, v6 = cidr.partition("//")
+        v4 = v4.lstrip("/") or ("32" if mechanism == "ip4" else "")
+    if v4 and int(v4) < WIDE_IPV4:
+        return WIDE_IPV4 - int(v4)
+    if v6 and int(v6) < WIDE_IPV6:
+        return WIDE_IPV6 - int(v6)
+    return None
+
+
 def spf(old: View, new: View) -> Iterator[Found]:
     names = sorted({n for n, t in old.mail.records if t == "TXT"} | {n for n, t in new.mail.records if t == "TXT"})
     for name in names:
@@ -134,6 +181,23 @@ def spf(old: View, new: View) -> Iterator[Found]:
             )
         for term in sorted(_includes(b) - _includes(a)):
             yield "spf-include-added", f"SPF of {name} adds {term}: everyone that domain authorises may now send as {name}"
+        old_senders, new_senders = _senders(a), _senders(b)
+        for term, wider in sorted(new_senders.items()):
+            if term in old_senders:
+                continue
+            if wider is not None:
+                yield (
+                    "spf-sender-wide",
+                    f"SPF of {name} adds {term}: every host of that network may send as {name}, "
+                    f"wider than /{WIDE_IPV4} IPv4 or /{WIDE_IPV6} IPv6 (RFC 7208 5.6)",
+                )
+            else:
+                yield "spf-sender-added", f"SPF of {name} adds the sender {term}: the hosts it names may now send as {name} (RFC 7208 5)"
+        if b.redirect and b.redirect != a.redirect:
+            yield (
+                "spf-redirect",
+                f"SPF of {name} redirects to {b.redirect}: that domain's record, its senders and its all, now decide for {name} (RFC 7208 6.1)",
+            )
         for term in sorted(_includes(a) - _includes(b)):
             yield "spf-include-removed", f"SPF of {name} drops {term}: mail sent through it fails SPF"
 
@@ -193,10 +257,15 @@ def mta_sts(old: View, new: View) -> Iterator[Found]:
 
 
 def dkim(old: View, new: View) -> Iterator[Found]:
+    for key, rs in sorted(new.mail.records.items()):
+        if is_dkim_name(key[0]) and not is_computed(key[0]) and key not in old.mail.records:
+            yield "dkim-key-added", f"DKIM key {rs.name} added: check the sender that signs with it is the one intended (RFC 6376 3.6.2.1)"
     for key, rs in sorted(old.mail.records.items()):
         if not is_dkim_name(key[0]):
             continue
         after = new.mail.records.get(key)
+        if after is None and is_computed(key[0]):
+            continue  # an SES token's record: ses_identity says what happened to its identity
         if after is None:
             yield (
                 "dkim-selector-removed",
@@ -204,6 +273,41 @@ def dkim(old: View, new: View) -> Iterator[Found]:
             )
         elif sorted(after.values) != sorted(rs.values):
             yield "dkim-key-replaced", f"DKIM key of {rs.name} replaced: mail signed with the old key and still in flight fails DKIM"
+
+
+def _ses_identities(view: View) -> dict[str, str]:
+    """SES identity logical name -> ``managed`` (a resource of this stack) or ``existing`` (read only)."""
+    found = {name: "existing" for name in view.doc.get("data", {}).get("aws_sesv2_email_identity", {})}
+    return found | {name: "managed" for name in view.resources.get("aws_ses_domain_identity", {})}
+
+
+def _region(logical_name: str) -> str:
+    return logical_name.removeprefix("ses_identity_").replace("_", "-")
+
+
+def ses_identity(old: View, new: View) -> Iterator[Found]:
+    """One flag per SES identity a change deletes, hands over or stops publishing, in place of a
+    DKIM removal per token record (whose names are Terraform expressions, known only after apply)."""
+    before, after = _ses_identities(old), _ses_identities(new)
+    domain = old.mail.domain
+    for name, how in sorted(before.items()):
+        now, region = after.get(name), _region(name)
+        if how == "managed" and now == "existing":
+            yield (
+                "ses-identity-removed",
+                f"SES identity of {domain} in {region} handed over (managed -> existing): this stack no longer holds it, and Terraform "
+                "destroys the live identity and its DKIM keys unless its state forgets them first (terraform state rm)",
+            )
+        elif how == "managed" and now is None:
+            yield (
+                "ses-identity-removed",
+                f"SES identity of {domain} in {region} deleted with its DKIM keys: mail SES sends there fails DKIM, and a new identity gets new tokens",
+            )
+        elif how == "existing" and now is None:
+            yield (
+                "ses-identity-removed",
+                f"DKIM records of the SES identity of {domain} in {region} removed: mail SES signs there fails DKIM (RFC 6376 3.6.2.2)",
+            )
 
 
 def tls_rpt(old: View, new: View) -> Iterator[Found]:
@@ -246,7 +350,27 @@ def comments(old: View, new: View) -> Iterator[Found]:
                 yield "comment-changed", f"{attr} of {address} changed: no effect on mail"
 
 
+def _provider_region(doc: Mapping[str, Any], provider: object) -> str | None:
+    """The region of ``aws`` (no alias) or ``aws.<alias>``, as a resource's ``provider`` names it."""
+    alias = provider.removeprefix("aws.") if isinstance(provider, str) and provider.startswith("aws.") else None
+    for config in doc.get("provider", {}).get("aws", []):
+        if isinstance(config, Mapping) and config.get("alias") == alias:
+            region = config.get("region")
+            return region if isinstance(region, str) else None
+    return None
+
+
 def site(old: View, new: View) -> Iterator[Found]:
+    a, b = old.resources.get("aws_s3_bucket", {}), new.resources.get("aws_s3_bucket", {})
+    for name in sorted(a.keys() & b.keys()):
+        was = a[name].get("region") or _provider_region(old.doc, a[name].get("provider"))
+        now = b[name].get("region") or _provider_region(new.doc, b[name].get("provider"))
+        if was and now and was != now:
+            yield (
+                "site-replaced",
+                f"S3 bucket aws_s3_bucket.{name} replaced (region {was} -> {now}): the bucket, its settings and the policy object "
+                "are recreated, every kept policy version is deleted, and the MTA-STS policy site fails until the new one serves",
+            )
     for type_, label in sorted(_SITE.items()):
         a, b = old.resources.get(type_, {}), new.resources.get(type_, {})
         added = sorted(set(b) - set(a))
@@ -309,3 +433,8 @@ def dnssec(old: View, new: View) -> Iterator[Found]:
                 "dnssec-ds-removed",
                 f"DS record {a[name].get('name')} removed: the child zone is no longer validated; stop its signing only after the DS TTL",
             )
+
+
+def plan(old: View, new: View) -> Iterator[Found]:
+    """What Terraform's own plan replaces, deletes or forgets among the resources mail depends on."""
+    yield from flag_reasons(new.plan)

@@ -215,7 +215,7 @@ def _without_plan_module(tree: Path) -> None:
 
 
 def _crashing_cli(tree: Path) -> None:
-    cli = tree / "maildns" / "cli.py"
+    cli = tree / "maildns" / "cli" / "__init__.py"
     cli.write_text(cli.read_text() + '\n\nraise RuntimeError("this early maildns cannot synthesize")\n')
 
 
