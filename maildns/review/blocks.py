@@ -47,9 +47,13 @@ def blocks(doc: Mapping[str, Any]) -> dict[str, Any]:
 _SES_TOKEN = re.compile(r"\$\{element\([^,{}]*?\.ses_(?:identity|dkim)_([a-z0-9_]+?)\.[^,{}]*,\s*(\d)\)\}")
 
 
+ZONE_ID = "${data.aws_route53_zone.zone.zone_id}"
+
+
 def readable(text: str) -> str:
-    """A name or value with SES tokens shown as ``maildns records`` shows them (``<ses-us-east-1-token-1>``)."""
-    return _SES_TOKEN.sub(lambda m: ses_token_placeholder(m[1].replace("_", "-"), int(m[2]) + 1), text)
+    """A name or value with SES tokens shown as ``maildns records`` shows them (``<ses-us-east-1-token-1>``),
+    and the hosted zone's ID, known only to Terraform, as ``<zone-id>``."""
+    return _SES_TOKEN.sub(lambda m: ses_token_placeholder(m[1].replace("_", "-"), int(m[2]) + 1), text).replace(ZONE_ID, "<zone-id>")
 
 
 def is_computed(name: str) -> bool:
