@@ -43,7 +43,13 @@ def render_json(report: Report) -> str:
                 ],
                 "policy": list(d.policy),
                 "plan": [
-                    {"action": p.action, "address": p.address, "forced_by": list(p.forced_by), "import_id": p.import_id, "live": list(p.live)}
+                    {
+                        "action": p.action,
+                        "address": p.address,
+                        "forced_by": list(p.forced_by),
+                        "import_id": p.import_id,
+                        "live": list(p.live),
+                    }
                     for p in d.planned
                 ],
                 "resources": [{"change": c.kind, "address": c.address, "summary": c.summary, "lines": list(c.lines)} for c in d.resources],

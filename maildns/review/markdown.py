@@ -82,8 +82,12 @@ def _sections(report: Report) -> list[str]:
             out.append(_md_domain(d))
         elif d.stack not in done:
             done |= {g.stack for g in group}
-            names = ", ".join(g.domain for g in group[:GROUP_SHOWN]) + (f" and {len(group) - GROUP_SHOWN} more" if len(group) > GROUP_SHOWN else "")
-            out.append(f"{len(group)} new stacks with identical records apart from their names, as {html.escape(d.domain)} below: {md_inline(names)}")
+            names = ", ".join(g.domain for g in group[:GROUP_SHOWN]) + (
+                f" and {len(group) - GROUP_SHOWN} more" if len(group) > GROUP_SHOWN else ""
+            )
+            out.append(
+                f"{len(group)} new stacks with identical records apart from their names, as {html.escape(d.domain)} below: {md_inline(names)}"
+            )
             out.append(_md_domain(d))
     return out
 

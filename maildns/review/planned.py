@@ -93,7 +93,9 @@ def load_plans(arguments: Iterable[str | Path]) -> dict[str, tuple[Planned, ...]
     for argument in arguments:
         stack, path = stack_of(Path(argument))
         if stack in found:
-            raise InputError(f"{path}: is a second plan of stack {stack} (one plan per stack; name the file <stack>.json or pass STACK=FILE)")
+            raise InputError(
+                f"{path}: is a second plan of stack {stack} (one plan per stack; name the file <stack>.json or pass STACK=FILE)"
+            )
         if not path.is_file():
             raise InputError(f"{path}: no such plan file (terraform show -json <planfile> > {stack}.json)")
         found[stack] = planned(path, read_json(path, "a Terraform JSON plan"))

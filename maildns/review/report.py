@@ -104,9 +104,12 @@ def review(old: Stacks, new: Stacks, plans: Mapping[str, tuple[Planned, ...]] | 
     return Report(tuple(domains), planned=plans is not None, notes=notes)
 
 
-def _adopted(old: Mapping[str, Any], new: Mapping[str, Any], plan: tuple[Planned, ...]) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
+def _adopted(
+    old: Mapping[str, Any], new: Mapping[str, Any], plan: tuple[Planned, ...]
+) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
     """(name, type) -> (import ID, live values) of each record set that the new side's import blocks
     adopt and the old side's did not: the live set is taken over, not created."""
+
     def targets(doc: Mapping[str, Any]) -> dict[str, str]:
         found = doc.get("import", [])
         return {str(i.get("to")): str(i.get("id")) for i in found if isinstance(i, Mapping)} if isinstance(found, list) else {}
@@ -139,7 +142,15 @@ def _record_changes(
         adopts, live = (adopted or {}).get(key, ("", ())) if kind == "+" else ("", ())
         out.append(
             RecordChange(
-                kind, ref.name, ref.type, a.values if a else (), b.values if b else (), a.ttl if a else None, b.ttl if b else None, adopts, live
+                kind,
+                ref.name,
+                ref.type,
+                a.values if a else (),
+                b.values if b else (),
+                a.ttl if a else None,
+                b.ttl if b else None,
+                adopts,
+                live,
             )
         )
     return tuple(out)

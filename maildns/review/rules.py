@@ -277,8 +277,8 @@ def dkim(old: View, new: View) -> Iterator[Found]:
 
 def _ses_identities(view: View) -> dict[str, str]:
     """SES identity logical name -> ``managed`` (a resource of this stack) or ``existing`` (read only)."""
-    found = {name: "existing" for name in view.doc.get("data", {}).get("aws_sesv2_email_identity", {})}
-    return found | {name: "managed" for name in view.resources.get("aws_ses_domain_identity", {})}
+    found = dict.fromkeys(view.doc.get("data", {}).get("aws_sesv2_email_identity", {}), "existing")
+    return found | dict.fromkeys(view.resources.get("aws_ses_domain_identity", {}), "managed")
 
 
 def _region(logical_name: str) -> str:

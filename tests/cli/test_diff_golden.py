@@ -91,7 +91,7 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, str]]]] = [
 
 
 @pytest.mark.parametrize(("name", "head_config", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_golden_review(name: str, head_config: dict[str, Any], expected: set, base, tmp_path, request):
+def test_golden_review(name: str, head_config: dict[str, Any], expected: set, *, base, tmp_path, request):
     head = synth(tmp_path, head_config)
     report = review(base, head)
     assert {(f.severity, f.code) for f in report.flags} == expected

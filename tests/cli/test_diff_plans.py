@@ -49,8 +49,9 @@ def test_a_region_change_with_its_plan_flags_the_bucket_replaced(plans: Plans, t
     check_golden("diff-region-plan.md", markdown, request)
     check_golden("diff-region-plan.json", render_json(report), request)
     # The command line: the plan named after its stack, and the gate.
-    old, new = write(tmp_path, f"a/stacks/{STACK}/cdk.tf.json", json.loads(base_json.read_text())), write(
-        tmp_path, f"b/stacks/{STACK}/cdk.tf.json", json.loads(head_json.read_text())
+    old, new = (
+        write(tmp_path, f"a/stacks/{STACK}/cdk.tf.json", json.loads(base_json.read_text())),
+        write(tmp_path, f"b/stacks/{STACK}/cdk.tf.json", json.loads(head_json.read_text())),
     )
     args = ["diff", str(old.parents[2]), str(new.parents[2]), "--plan", str(plan_file), "--fail-on", "high"]
     assert main(args) == 3
@@ -116,7 +117,10 @@ def test_an_import_is_adoption_with_the_live_values(tmp_path):
     [
         ("[]", "{path}: is not a Terraform JSON plan (a list, not an object)"),
         ("{", "{path}: is not a Terraform JSON plan (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))"),
-        ('{"resource_changes": []}', "{path}: resource_changes: must be a list of resource changes (got no format_version; Terraform JSON plan format)"),
+        (
+            '{"resource_changes": []}',
+            "{path}: resource_changes: must be a list of resource changes (got no format_version; Terraform JSON plan format)",
+        ),
         (
             '{"format_version": "1.2", "resource_changes": [{"address": "a.b", "type": "a", "change": {"actions": ["explode"]}}]}',
             "{path}: resource_changes[0].change.actions: must be one of Terraform's action lists (got ['explode']; Terraform JSON plan format)",
@@ -144,4 +148,7 @@ def test_a_plan_over_the_size_limit_is_one_usage_line(tmp_path, capsys):
     old = write(tmp_path, f"a/stacks/{STACK}/cdk.tf.json", doc).parents[2]
     assert main(["diff", str(old), str(old), "--plan", str(plan)]) == 2
     size = plan.stat().st_size
-    assert capsys.readouterr().err == f"maildns diff: {plan}: is too large (got {size} bytes; maildns diff reads plans up to {MAX_BYTES} bytes)\n"
+    assert (
+        capsys.readouterr().err
+        == f"maildns diff: {plan}: is too large (got {size} bytes; maildns diff reads plans up to {MAX_BYTES} bytes)\n"
+    )

@@ -178,9 +178,14 @@ def fake_gh(tmp_path: Path, head: str) -> str:
         ("8\n", "x", "b" * 40, False, "pull request 8 is not the one this run reviewed"),
         ("7\n", "$(touch pwned)" + "y" * 70_000, "a" * 40, True, "Cut to fit one comment"),
     ],
-    ids=["a report is posted as it is", "a number that is not digits stops", "another pull request's number stops", "an oversized body is cut"],
+    ids=[
+        "a report is posted as it is",
+        "a number that is not digits stops",
+        "another pull request's number stops",
+        "an oversized body is cut",
+    ],
 )
-def test_the_check_step_treats_the_artifact_as_data(tmp_path: Path, number, body, pr_head, ok, expected):
+def test_the_check_step_treats_the_artifact_as_data(tmp_path: Path, number, body, pr_head, ok, *, expected):
     (tmp_path / "artifact").mkdir()
     (tmp_path / "artifact" / "pr-number").write_text(number)
     (tmp_path / "artifact" / "review.md").write_text(body)
@@ -209,8 +214,14 @@ def test_review_job_diffs_base_and_merge_result_and_uploads_the_report():
     checkout = step("review", "actions/checkout")
     assert checkout["with"]["fetch-depth"] == 0
     review = step("review", "Review")
-    assert review["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}", "PR_NUMBER": "${{ github.event.pull_request.number }}"}
-    assert 'maildns diff "$BASE_SHA" HEAD --format markdown --fail-on high ${plans[@]:+--plan "${plans[@]}"} > review/review.md' in review["run"]
+    assert review["env"] == {
+        "BASE_SHA": "${{ github.event.pull_request.base.sha }}",
+        "PR_NUMBER": "${{ github.event.pull_request.number }}",
+    }
+    assert (
+        'maildns diff "$BASE_SHA" HEAD --format markdown --fail-on high ${plans[@]:+--plan "${plans[@]}"} > review/review.md'
+        in review["run"]
+    )
     upload = step("review", "actions/upload-artifact")
     assert upload["with"] == {"name": "maildns-review", "path": "review/", "if-no-files-found": "error"}
     names = [s.get("name") or s["uses"].split("@")[0] for s in steps("review")]
