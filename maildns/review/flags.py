@@ -20,7 +20,6 @@ from maildns.review.rules import (
     mta_sts,
     mx,
     plan,
-    ses_identity,
     share,
     site,
     spf,
@@ -28,6 +27,7 @@ from maildns.review.rules import (
     tls_rpt,
     ttls_and_order,
 )
+from maildns.review.senders import ses_identity
 
 Severity = Literal["high", "medium", "low"]
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")

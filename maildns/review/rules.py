@@ -16,6 +16,7 @@ from maildns.records.tls_rpt import is_tls_rpt, parse_tls_rpt, tls_rpt_name
 from maildns.review.blocks import blocks, is_computed
 from maildns.review.mail import Mail, View, find, mx_hosts, uris
 from maildns.review.planned import flag_reasons
+from maildns.review.senders import WIDE_IPV4, WIDE_IPV6, senders
 
 Found = tuple[str, str]  # code, reason
 
@@ -127,39 +128,6 @@ def _includes(record: SpfRecord) -> set[str]:
     return {t.text.lstrip("+-~?").lower() for t in record.terms if t.name == "include"}
 
 
-# An authorisation wider than these prefixes lets a whole provider's or ISP's network send as the
-# domain: 65,536 IPv4 addresses, or a whole IPv6 allocation (RFC 7208 5.6; RFC 6177 /32 per LIR).
-WIDE_IPV4 = 16
-WIDE_IPV6 = 32
-
-
-def _senders(record: SpfRecord) -> dict[str, int | None]:
-    """The directives that pass mail (``+`` or no qualifier), other than ``include`` and ``all``,
-    by text -> the width of what they authorise in bits above the widest allowed (None: not wide)."""
-    found: dict[str, int | None] = {}
-    for t in record.terms:
-        term = t.term
-        if term is None or term.qualifier not in ("", "+") or term.mechanism in ("all", "include"):
-            continue
-        found[str(term).lower()] = _width(term.mechanism, term.cidr)
-    return found
-
-
-def _width(mechanism: str, cidr: str) -> int | None:
-    """How many bits wider than WIDE_IPV4/WIDE_IPV6 a directive authorises, or None when it is not
-    wider. ``ip4``/``ip6`` carry ``/n``; ``a`` and ``mx`` a dual length ``/n//m`` (RFC 7208 5.6)."""
-    if mechanism == "ip6":
-        v4, v6 = "", cidr.lstrip("/") or "128"
-    else:
-        v4, _, v6 = cidr.partition("//")
-        v4 = v4.lstrip("/") or ("32" if mechanism == "ip4" else "")
-    if v4 and int(v4) < WIDE_IPV4:
-        return WIDE_IPV4 - int(v4)
-    if v6 and int(v6) < WIDE_IPV6:
-        return WIDE_IPV6 - int(v6)
-    return None
-
-
 def spf(old: View, new: View) -> Iterator[Found]:
     names = sorted({n for n, t in old.mail.records if t == "TXT"} | {n for n, t in new.mail.records if t == "TXT"})
     for name in names:
@@ -181,7 +149,7 @@ def spf(old: View, new: View) -> Iterator[Found]:
             )
         for term in sorted(_includes(b) - _includes(a)):
             yield "spf-include-added", f"SPF of {name} adds {term}: everyone that domain authorises may now send as {name}"
-        old_senders, new_senders = _senders(a), _senders(b)
+        old_senders, new_senders = senders(a), senders(b)
         for term, wider in sorted(new_senders.items()):
             if term in old_senders:
                 continue
@@ -273,41 +241,6 @@ def dkim(old: View, new: View) -> Iterator[Found]:
             )
         elif sorted(after.values) != sorted(rs.values):
             yield "dkim-key-replaced", f"DKIM key of {rs.name} replaced: mail signed with the old key and still in flight fails DKIM"
-
-
-def _ses_identities(view: View) -> dict[str, str]:
-    """SES identity logical name -> ``managed`` (a resource of this stack) or ``existing`` (read only)."""
-    found = dict.fromkeys(view.doc.get("data", {}).get("aws_sesv2_email_identity", {}), "existing")
-    return found | dict.fromkeys(view.resources.get("aws_ses_domain_identity", {}), "managed")
-
-
-def _region(logical_name: str) -> str:
-    return logical_name.removeprefix("ses_identity_").replace("_", "-")
-
-
-def ses_identity(old: View, new: View) -> Iterator[Found]:
-    """One flag per SES identity a change deletes, hands over or stops publishing, in place of a
-    DKIM removal per token record (whose names are Terraform expressions, known only after apply)."""
-    before, after = _ses_identities(old), _ses_identities(new)
-    domain = old.mail.domain
-    for name, how in sorted(before.items()):
-        now, region = after.get(name), _region(name)
-        if how == "managed" and now == "existing":
-            yield (
-                "ses-identity-removed",
-                f"SES identity of {domain} in {region} handed over (managed -> existing): this stack no longer holds it, and Terraform "
-                "destroys the live identity and its DKIM keys unless its state forgets them first (terraform state rm)",
-            )
-        elif how == "managed" and now is None:
-            yield (
-                "ses-identity-removed",
-                f"SES identity of {domain} in {region} deleted with its DKIM keys: mail SES sends there fails DKIM, and a new identity gets new tokens",
-            )
-        elif how == "existing" and now is None:
-            yield (
-                "ses-identity-removed",
-                f"DKIM records of the SES identity of {domain} in {region} removed: mail SES signs there fails DKIM (RFC 6376 3.6.2.2)",
-            )
 
 
 def tls_rpt(old: View, new: View) -> Iterator[Found]:
