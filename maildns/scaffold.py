@@ -32,11 +32,12 @@ FILES: tuple[tuple[str, str], ...] = (
     ("config/README.md", "config/README.md"),
     ("config/_defaults.yaml", "config/_defaults.yaml"),
     ("github/workflows/review.yml", ".github/workflows/review.yml"),
+    ("github/workflows/review-comment.yml", ".github/workflows/review-comment.yml"),
     ("github/workflows/deploy.yml", ".github/workflows/deploy.yml"),
     ("ci/has_label.py", ".ci/has_label.py"),
 )
 # The files this repository itself keeps equal to their templates.
-PROJECT_FILES = (".github/workflows/review.yml", ".github/workflows/deploy.yml", ".ci/has_label.py")
+PROJECT_FILES = (".github/workflows/review.yml", ".github/workflows/review-comment.yml", ".github/workflows/deploy.yml", ".ci/has_label.py")
 DOMAIN_TEMPLATE = "config/domain.yaml"
 
 

@@ -29,15 +29,26 @@ def register(commands: Commands) -> None:
     )
     review.add_argument("--exit-code", action="store_true", help="exit 3 when anything changes")
     review.add_argument("--base-empty", action="store_true", help="review NEW against nothing (a first synth), in place of OLD")
+    review.add_argument(
+        "--plan",
+        metavar="PLAN.json",
+        nargs="+",
+        action="extend",
+        help="Terraform's JSON plan of a changed stack (terraform show -json), named <stack>.json or given as STACK=FILE",
+    )
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from maildns import review
-    from maildns.review.sides import read_sides
+    from maildns.review.planned import load_plans
+    from maildns.review.sides import read_sides, uncommitted
     from maildns.revision import RevisionError
 
     try:
-        report = review.review(*read_sides(args.old, args.new, base_empty=args.base_empty))
+        plans = None if args.plan is None else load_plans(args.plan)
+        old, new = read_sides(args.old, args.new, base_empty=args.base_empty)
+        note = uncommitted(args.new)
+        report = review.review(old, new, plans, notes=(note,) if note else ())
     except review.InputError as exc:
         raise UsageError(str(exc)) from None
     except RevisionError as exc:

@@ -1,8 +1,9 @@
 """Review two synthesized outputs: email-level changes per domain, risk flags, then the resource blocks.
 
 reading (synth output in, bounded and shape-checked) -> blocks (Terraform blocks compared) and
-mail (each stack's mail view) -> flags (one table of rules, checks in rules) -> report -> text,
-markdown and jsondoc (the renderers); sides turns BASE and HEAD arguments into synth outputs.
+mail (each stack's mail view) -> flags (one table of rules, checks in rules and senders) -> report
+-> text, markdown and jsondoc (the renderers); sides turns BASE and HEAD arguments into synth
+outputs; planned reads Terraform's JSON plans (``--plan``).
 """
 
 from maildns.review.blocks import Change, diff

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from maildns.records import ses_token_placeholder
 from maildns.records.txt import character_strings
 from maildns.review.reading import Stacks
 
@@ -40,6 +42,25 @@ def blocks(doc: Mapping[str, Any]) -> dict[str, Any]:
     return found
 
 
+# An SES DKIM token as the stacks write it: ``${element(<identity or dkim>.<attribute>, <index>)}``,
+# where the logical name ends in the region (``ses_identity_us_east_1``, ``ses_dkim_us_east_1``).
+_SES_TOKEN = re.compile(r"\$\{element\([^,{}]*?\.ses_(?:identity|dkim)_([a-z0-9_]+?)\.[^,{}]*,\s*(\d)\)\}")
+
+
+ZONE_ID = "${data.aws_route53_zone.zone.zone_id}"
+
+
+def readable(text: str) -> str:
+    """A name or value with SES tokens shown as ``maildns records`` shows them (``<ses-us-east-1-token-1>``),
+    and the hosted zone's ID, known only to Terraform, as ``<zone-id>``."""
+    return _SES_TOKEN.sub(lambda m: ses_token_placeholder(m[1].replace("_", "-"), int(m[2]) + 1), text).replace(ZONE_ID, "<zone-id>")
+
+
+def is_computed(name: str) -> bool:
+    """Whether a record name holds a value known only after apply (an SES token)."""
+    return "<ses-" in name or "${" in name
+
+
 def values(body: Mapping[str, Any]) -> list[str]:
     """Record values as resolvers will see them: TXT pieces joined again, an alias as its target."""
     if isinstance(body.get("alias"), Mapping) and "records" not in body:
@@ -47,7 +68,7 @@ def values(body: Mapping[str, Any]) -> list[str]:
     found = body.get("records", [])
     if body.get("type") == "TXT":
         return [_joined(v) for v in found]
-    return [str(v) for v in found]
+    return [readable(str(v)) for v in found]
 
 
 def _joined(value: str) -> str:
@@ -59,7 +80,7 @@ def _joined(value: str) -> str:
 
 def _summary(address: str, body: Any) -> str:
     if address.startswith("aws_route53_record.") and isinstance(body, Mapping):
-        return f"{body.get('name')} {body.get('type')}"
+        return f"{readable(str(body.get('name')))} {body.get('type')}"
     return ""
 
 

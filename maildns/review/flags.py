@@ -20,6 +20,7 @@ from maildns.review.rules import (
     dnssec,
     mta_sts,
     mx,
+    plan,
     rotation_history,
     share,
     site,
@@ -28,6 +29,7 @@ from maildns.review.rules import (
     tls_rpt,
     ttls_and_order,
 )
+from maildns.review.senders import ses_identity
 
 Severity = Literal["high", "medium", "low"]
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
@@ -74,11 +76,24 @@ RULES: tuple[Rule, ...] = (
             "dmarc-delegated": "medium",
             "dmarc-target-changed": "medium",
             "dmarc-delegation-ended": "medium",
+            "dmarc-policy-strengthened": "medium",
+            "dmarc-alignment-loosened": "medium",
         },
         dmarc,
     ),
-    Rule({"spf-removed": "high", "spf-all-loosened": "high", "spf-include-added": "medium", "spf-include-removed": "medium"}, spf),
-    Rule({"mx-removed-under-enforce": "high", "mx-not-covered": "high"}, mx),
+    Rule(
+        {
+            "spf-removed": "high",
+            "spf-all-loosened": "high",
+            "spf-sender-wide": "high",
+            "spf-include-added": "medium",
+            "spf-include-removed": "medium",
+            "spf-sender-added": "medium",
+            "spf-redirect": "medium",
+        },
+        spf,
+    ),
+    Rule({"mx-removed-under-enforce": "medium", "mx-not-covered": "high"}, mx),
     Rule(
         {
             "mta-sts-mode-lowered": "high",
@@ -95,6 +110,7 @@ RULES: tuple[Rule, ...] = (
             "dkim-target-changed": "medium",
             "dkim-key-revoked": "medium",
             "dkim-revoked-selector-removed": "low",
+            "dkim-key-added": "low",
         },
         dkim,
     ),
@@ -110,6 +126,7 @@ RULES: tuple[Rule, ...] = (
         },
         tls_rpt,
     ),
+    Rule({"ses-identity-removed": "high"}, ses_identity),
     Rule({"many-records-changed": "medium"}, share),
     Rule({"ttl-changed": "low", "values-reordered": "low"}, ttls_and_order),
     Rule({"comment-changed": "low"}, comments),
@@ -126,6 +143,7 @@ RULES: tuple[Rule, ...] = (
         dnssec,
     ),
     Rule({"backend-changed": "high"}, backend),
+    Rule({"plan-replace": "high", "plan-delete": "high", "plan-forget": "medium"}, plan, on=("added", "removed", "changed")),
 )
 
 

@@ -16,6 +16,8 @@ def render_json(report: Report) -> str:
     """The same content for tools: full values, sorted keys, stable order."""
     doc = {
         "summary": report.summary,
+        "planned": report.planned,
+        "notes": list(report.notes),
         "counts": report.counts(),
         "flags": [_flag_json(f) for f in report.flags],
         "domains": [
@@ -34,10 +36,22 @@ def render_json(report: Report) -> str:
                         "new": list(r.new),
                         "old_ttl": r.old_ttl,
                         "new_ttl": r.new_ttl,
+                        "adopts": r.adopts,
+                        "live": list(r.live),
                     }
                     for r in d.records
                 ],
                 "policy": list(d.policy),
+                "plan": [
+                    {
+                        "action": p.action,
+                        "address": p.address,
+                        "forced_by": list(p.forced_by),
+                        "import_id": p.import_id,
+                        "live": list(p.live),
+                    }
+                    for p in d.planned
+                ],
                 "resources": [{"change": c.kind, "address": c.address, "summary": c.summary, "lines": list(c.lines)} for c in d.resources],
             }
             for d in report.domains

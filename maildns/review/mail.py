@@ -10,7 +10,8 @@ from maildns.records.dmarc import dmarc_domain, report_uris
 from maildns.records.mta_sts import POLICY_PATH, Policy, parse_policy
 from maildns.records.mx import NULL_MX_HOST, parse_mx
 from maildns.records.uri import split_size
-from maildns.review.blocks import values
+from maildns.review.blocks import readable, values
+from maildns.review.planned import Planned
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def mail(stack: str, doc: Mapping[str, Any]) -> Mail:
     resources = doc.get("resource", {})
     records: dict[tuple[str, str], RecordSet] = {}
     for body in resources.get("aws_route53_record", {}).values():
-        name, type_ = str(body.get("name", "")).rstrip("."), str(body.get("type", ""))
+        name, type_ = readable(str(body.get("name", ""))).rstrip("."), str(body.get("type", ""))
         key = (name.lower(), type_)
         earlier = records.get(key)
         ttl = None if body.get("ttl") is None else str(body["ttl"])
@@ -87,6 +88,7 @@ class View:
     stack: str
     mail: Mail
     doc: Mapping[str, Any]
+    plan: tuple[Planned, ...] = ()  # what Terraform will do to this stack (the new side only)
 
     @property
     def resources(self) -> Mapping[str, Any]:

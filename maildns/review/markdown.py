@@ -45,6 +45,53 @@ def _md_domain(domain: DomainReport) -> str:
     return f"<details><summary>{html.escape(title)}</summary>\n\n{md_code_block(domain_lines(domain))}\n\n</details>"
 
 
+PLAN_NOT_RUN = (
+    "_Terraform plan not run: the flags come from the synth output alone, without what Terraform will replace, "
+    "delete or import (docs/review.md, Plan review)._"
+)
+GROUP_SHOWN = 20  # names listed in the one line that summarises identical new stacks
+
+
+def _order(report: Report) -> list[DomainReport]:
+    """Flagged domains first (most severe first), then changed ones, then additions and removals."""
+
+    def key(d: DomainReport) -> tuple[int, int]:
+        worst = min((f.rank for f in d.flags), default=len(SEVERITIES))
+        return worst, {"changed": 0, "added": 1, "removed": 2}[d.status]
+
+    return sorted(report.domains, key=key)  # stable: name order within a rank
+
+
+def _shape(domain: DomainReport) -> tuple[str, ...]:
+    """A new stack's lines with its own names taken out: stacks of the same shape differ only by name."""
+    lines = "\n".join(domain_lines(domain))
+    return tuple(lines.replace(domain.domain, "{domain}").replace(domain.stack, "{stack}").splitlines())
+
+
+def _sections(report: Report) -> list[str]:
+    """A collapsed section per domain, in review order; new stacks without flags that share one
+    shape (300 parked domains) become one line and one example section."""
+    groups: dict[tuple[str, ...], list[DomainReport]] = {}
+    for d in report.domains:
+        if d.status == "added" and not d.flags:
+            groups.setdefault(_shape(d), []).append(d)
+    out, done = [], set()
+    for d in _order(report):
+        group = groups.get(_shape(d), []) if d.status == "added" and not d.flags else []
+        if len(group) < 2:
+            out.append(_md_domain(d))
+        elif d.stack not in done:
+            done |= {g.stack for g in group}
+            names = ", ".join(g.domain for g in group[:GROUP_SHOWN]) + (
+                f" and {len(group) - GROUP_SHOWN} more" if len(group) > GROUP_SHOWN else ""
+            )
+            out.append(
+                f"{len(group)} new stacks with identical records apart from their names, as {html.escape(d.domain)} below: {md_inline(names)}"
+            )
+            out.append(_md_domain(d))
+    return out
+
+
 def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
     """One pull-request comment: the summary first, a table of flags, a collapsed section per domain.
 
@@ -52,10 +99,13 @@ def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
     note saying what was cut.
     """
     head = f"**maildns diff: {report.summary}**"  # our own words and counts: nothing to escape
+    head += "".join(f"\n\n_{md_inline(note)}_" for note in report.notes)
     if not report.domains:
         return head
+    if not report.planned:
+        head += f"\n\n{PLAN_NOT_RUN}"
     rows = [f"| {f.severity} | {md_inline(f.domain)} | {md_inline(f.reason)} |" for f in report.flags]
-    sections = [_md_domain(d) for d in report.domains]
+    sections = _sections(report)
 
     def build(n_rows: int, n_sections: int) -> str:
         parts = [head]

@@ -41,26 +41,32 @@ def _not_json_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value, RFC 8259 6")
 
 
-def _read(path: Path) -> dict[str, Any]:
-    """One stack's JSON; InputError names the file and the place when it is not Terraform JSON."""
+def read_json(path: Path, what: str = "Terraform JSON", limit: int = MAX_BYTES) -> Any:
+    """A JSON document from an untrusted file, bounded in size and depth; InputError names the file."""
     try:
         with path.open("rb") as file:
-            data = file.read(MAX_BYTES + 1)
+            data = file.read(limit + 1)
     except OSError as exc:
-        raise InputError(f"{path}: is not Terraform JSON ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:
-        size = path.stat().st_size
-        raise InputError(f"{path}: is too large (got {size} bytes; maildns diff reads stack files up to {MAX_BYTES} bytes)")
+        raise InputError(f"{path}: is not {what} ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        size, kind_of = path.stat().st_size, "stack files" if what == "Terraform JSON" else "plans"
+        raise InputError(f"{path}: is too large (got {size} bytes; maildns diff reads {kind_of} up to {limit} bytes)")
     try:
         doc = json.loads(data.decode("utf-8"), parse_constant=_not_json_constant)
     except RecursionError:
         raise InputError(_too_deep(path)) from None
     except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError included
-        raise InputError(f"{path}: is not Terraform JSON ({_one_line(str(exc))})") from None
+        raise InputError(f"{path}: is not {what} ({_one_line(str(exc))})") from None
     if not isinstance(doc, dict):
-        raise InputError(f"{path}: is not Terraform JSON (a {type(doc).__name__}, not an object)")
+        raise InputError(f"{path}: is not {what} (a {type(doc).__name__}, not an object)")
     if _depth_over(doc, MAX_DEPTH):
         raise InputError(_too_deep(path))
+    return doc
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """One stack's JSON; InputError names the file and the place when it is not Terraform JSON."""
+    doc: dict[str, Any] = read_json(path)
     problem = _shape_problem(doc)
     if problem:
         raise InputError(f"{path}: {problem}")

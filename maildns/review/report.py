@@ -7,9 +7,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from maildns.records.mta_sts import Policy
-from maildns.review.blocks import Change, ChangeKind, stack_changes
+from maildns.review.blocks import Change, ChangeKind, readable, stack_changes
 from maildns.review.flags import FLAGS, SEVERITIES, Flag, Status, flags
 from maildns.review.mail import Mail, View, mail
+from maildns.review.planned import Planned
 from maildns.review.reading import Stacks
 from maildns.review.rules import removed_stack_note
 
@@ -25,6 +26,8 @@ class RecordChange:
     new: tuple[str, ...]
     old_ttl: str | None
     new_ttl: str | None
+    adopts: str = ""  # an added record set an import block takes over: the import ID
+    live: tuple[str, ...] = ()  # the live values it replaces, when a plan shows them
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,14 @@ class DomainReport:
     flags: tuple[Flag, ...]
     resources: tuple[Change, ...]
     note: str = ""
+    planned: tuple[Planned, ...] = ()  # what Terraform's plan does to this stack (with --plan)
 
 
 @dataclass(frozen=True)
 class Report:
     domains: tuple[DomainReport, ...] = field(default_factory=tuple)
+    planned: bool = False  # whether Terraform plans were read (--plan)
+    notes: tuple[str, ...] = ()  # about the inputs (uncommitted changes, a plan not run)
 
     @property
     def flags(self) -> tuple[Flag, ...]:
@@ -65,38 +71,66 @@ class Report:
         return f"{n} domain{'s' * (n != 1)} changed: " + (", ".join(counts) if counts else "no risk flags")
 
 
-def _view(stack: str, domain: str, doc: Mapping[str, Any]) -> View:
+def _view(stack: str, domain: str, doc: Mapping[str, Any], plan: tuple[Planned, ...] = ()) -> View:
     found = mail(stack, doc)
-    return View(stack, Mail(domain, found.records, found.policy), doc)
+    return View(stack, Mail(domain, found.records, found.policy), doc, plan)
 
 
-def review(old: Stacks, new: Stacks) -> Report:
-    """The email-aware review of ``old`` -> ``new``: one entry per stack that changes."""
+def review(old: Stacks, new: Stacks, plans: Mapping[str, tuple[Planned, ...]] | None = None, notes: tuple[str, ...] = ()) -> Report:
+    """The email-aware review of ``old`` -> ``new``: one entry per stack that changes, with what
+    Terraform's plan of it does when ``plans`` holds one (stack name -> its planned changes)."""
     domains = []
     for stack in sorted(old.keys() | new.keys()):
         old_doc, new_doc = old.get(stack), new.get(stack)
-        if old_doc == new_doc:
+        plan = (plans or {}).get(stack, ())
+        if old_doc == new_doc and not plan:
             continue
         if new_doc is None:
             assert old_doc is not None
             domain = mail(stack, old_doc).domain
-            found = flags("removed", _view(stack, domain, old_doc), _view(stack, domain, {}))
-            domains.append(DomainReport(stack, domain, "removed", (), (), found, (), removed_stack_note(stack)))
+            found = flags("removed", _view(stack, domain, old_doc), _view(stack, domain, {}, plan))
+            domains.append(DomainReport(stack, domain, "removed", (), (), found, (), removed_stack_note(stack), plan))
             continue
         domain = mail(stack, new_doc if old_doc is None else old_doc).domain
-        a, b = _view(stack, domain, old_doc or {}), _view(stack, domain, new_doc)
-        records = _record_changes(a.mail, b.mail)
+        a, b = _view(stack, domain, old_doc or {}), _view(stack, domain, new_doc, plan)
+        records = _record_changes(a.mail, b.mail, _adopted(old_doc or {}, new_doc, plan))
         policy = _policy_lines(a.mail.policy, b.mail.policy)
         status: Status = "added" if old_doc is None else "changed"
         found = flags(status, a, b)
         resources = tuple(stack_changes(stack, old_doc or {}, new_doc))
-        if old_doc is not None and not (records or policy or found or resources):
+        if old_doc is not None and not (records or policy or found or resources or plan):
             continue  # only cdktf's "//" metadata differs: nothing Terraform or a resolver sees
-        domains.append(DomainReport(stack, domain, status, records, policy, found, resources))
-    return Report(tuple(domains))
+        domains.append(DomainReport(stack, domain, status, records, policy, found, resources, planned=plan))
+    return Report(tuple(domains), planned=plans is not None, notes=notes)
 
 
-def _record_changes(old: Mail, new: Mail) -> tuple[RecordChange, ...]:
+def _adopted(
+    old: Mapping[str, Any], new: Mapping[str, Any], plan: tuple[Planned, ...]
+) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
+    """(name, type) -> (import ID, live values) of each record set that the new side's import blocks
+    adopt and the old side's did not: the live set is taken over, not created."""
+
+    def targets(doc: Mapping[str, Any]) -> dict[str, str]:
+        found = doc.get("import", [])
+        return {str(i.get("to")): str(i.get("id")) for i in found if isinstance(i, Mapping)} if isinstance(found, list) else {}
+
+    before, after = targets(old), targets(new)
+    live = {p.address: p.live for p in plan if p.action == "import"}
+    records = new.get("resource", {}).get("aws_route53_record", {})
+    out = {}
+    for address, import_id in after.items():
+        name = address.removeprefix("aws_route53_record.")
+        body = records.get(name)
+        if address in before or name == address or not isinstance(body, Mapping):
+            continue
+        key = (readable(str(body.get("name", ""))).rstrip(".").lower(), str(body.get("type", "")))
+        out[key] = (readable(import_id), live.get(address, ()))
+    return out
+
+
+def _record_changes(
+    old: Mail, new: Mail, adopted: Mapping[tuple[str, str], tuple[str, tuple[str, ...]]] | None = None
+) -> tuple[RecordChange, ...]:
     out = []
     for key in sorted(old.records.keys() | new.records.keys()):
         a, b = old.records.get(key), new.records.get(key)
@@ -105,8 +139,19 @@ def _record_changes(old: Mail, new: Mail) -> tuple[RecordChange, ...]:
         kind: ChangeKind = "+" if a is None else "-" if b is None else "~"
         ref = b or a
         assert ref is not None
+        adopts, live = (adopted or {}).get(key, ("", ())) if kind == "+" else ("", ())
         out.append(
-            RecordChange(kind, ref.name, ref.type, a.values if a else (), b.values if b else (), a.ttl if a else None, b.ttl if b else None)
+            RecordChange(
+                kind,
+                ref.name,
+                ref.type,
+                a.values if a else (),
+                b.values if b else (),
+                a.ttl if a else None,
+                b.ttl if b else None,
+                adopts,
+                live,
+            )
         )
     return tuple(out)
 

@@ -13,8 +13,10 @@ from maildns.records.mta_sts import parse_txt as parse_sts_txt
 from maildns.records.mta_sts import txt_name as sts_txt_name
 from maildns.records.spf import SpfRecord, is_spf, parse_spf
 from maildns.records.tls_rpt import is_tls_rpt, parse_tls_rpt, tls_rpt_name
-from maildns.review.blocks import blocks
+from maildns.review.blocks import blocks, is_computed
 from maildns.review.mail import Mail, View, find, mx_hosts, uris
+from maildns.review.planned import flag_reasons
+from maildns.review.senders import WIDE_IPV4, WIDE_IPV6, senders
 
 Found = tuple[str, str]  # code, reason
 
@@ -115,6 +117,18 @@ def dmarc(old: View, new: View) -> Iterator[Found]:
                 f"dmarc-{tag}-weakened",
                 f"DMARC {tag} weakened {was} -> {now}: the {what} no longer {'rejects' if was == 'reject' else 'quarantines'} failing mail (RFC 7489 6.3)",
             )
+        if _DMARC_RANK.get(now, 0) > _DMARC_RANK.get(was, 0) and (tag == "p" or "sp" in b):
+            yield (
+                "dmarc-policy-strengthened",
+                f"DMARC {tag} strengthened {was} -> {now}: legitimate mail that fails alignment is now "
+                f"{'rejected' if now == 'reject' else 'quarantined'}; check aggregate reports first (RFC 7489 6.3, 7.2)",
+            )
+    for tag, what in (("adkim", "DKIM"), ("aspf", "SPF")):
+        if a.get(tag, "r").lower() == "s" and b.get(tag, "r").lower() == "r":
+            yield (
+                "dmarc-alignment-loosened",
+                f"DMARC {tag} loosened s -> r: {what} passes for any subdomain of the organisational domain, not only the exact one (RFC 7489 3.1)",
+            )
     was_pct, now_pct = a.get("pct", "100"), b.get("pct", "100")
     was_n, now_n = _percent(was_pct), _percent(now_pct)
     if was_n is not None and now_n is not None and now_n < was_n:
@@ -163,6 +177,23 @@ def spf(old: View, new: View) -> Iterator[Found]:
             )
         for term in sorted(_includes(b) - _includes(a)):
             yield "spf-include-added", f"SPF of {name} adds {term}: everyone that domain authorises may now send as {name}"
+        old_senders, new_senders = senders(a), senders(b)
+        for term, wider in sorted(new_senders.items()):
+            if term in old_senders:
+                continue
+            if wider is not None:
+                yield (
+                    "spf-sender-wide",
+                    f"SPF of {name} adds {term}: every host of that network may send as {name}, "
+                    f"wider than /{WIDE_IPV4} IPv4 or /{WIDE_IPV6} IPv6 (RFC 7208 5.6)",
+                )
+            else:
+                yield "spf-sender-added", f"SPF of {name} adds the sender {term}: the hosts it names may now send as {name} (RFC 7208 5)"
+        if b.redirect and b.redirect != a.redirect:
+            yield (
+                "spf-redirect",
+                f"SPF of {name} redirects to {b.redirect}: that domain's record, its senders and its all, now decide for {name} (RFC 7208 6.1)",
+            )
         for term in sorted(_includes(a) - _includes(b)):
             yield "spf-include-removed", f"SPF of {name} drops {term}: mail sent through it fails SPF"
 
@@ -227,6 +258,9 @@ def _revoked(type_: str, values: tuple[str, ...]) -> bool:
 
 
 def dkim(old: View, new: View) -> Iterator[Found]:
+    for key, rs in sorted(new.mail.records.items()):
+        if is_dkim_name(key[0]) and not is_computed(key[0]) and key not in old.mail.records:
+            yield "dkim-key-added", f"DKIM key {rs.name} added: check the sender that signs with it is the one intended (RFC 6376 3.6.2.1)"
     for key, rs in sorted(old.mail.records.items()):
         if not is_dkim_name(key[0]) or key[1] not in ("TXT", "CNAME"):
             continue
@@ -234,6 +268,8 @@ def dkim(old: View, new: View) -> Iterator[Found]:
         ses = "${" in key[0]
         cname = key[1] == "CNAME" and not ses
         after = new.mail.records.get(key)
+        if after is None and is_computed(key[0]):
+            continue  # an SES token's record: ses_identity says what happened to its identity
         other = new.mail.records.get((key[0], "CNAME" if key[1] == "TXT" else "TXT"))
         delegated = f" (a CNAME to {rs.values[0].rstrip('.')})" if cname and rs.values else ""
         if after is None and other is not None and not ses:
@@ -323,7 +359,27 @@ def comments(old: View, new: View) -> Iterator[Found]:
                 yield "comment-changed", f"{attr} of {address} changed: no effect on mail"
 
 
+def _provider_region(doc: Mapping[str, Any], provider: object) -> str | None:
+    """The region of ``aws`` (no alias) or ``aws.<alias>``, as a resource's ``provider`` names it."""
+    alias = provider.removeprefix("aws.") if isinstance(provider, str) and provider.startswith("aws.") else None
+    for config in doc.get("provider", {}).get("aws", []):
+        if isinstance(config, Mapping) and config.get("alias") == alias:
+            region = config.get("region")
+            return region if isinstance(region, str) else None
+    return None
+
+
 def site(old: View, new: View) -> Iterator[Found]:
+    a, b = old.resources.get("aws_s3_bucket", {}), new.resources.get("aws_s3_bucket", {})
+    for name in sorted(a.keys() & b.keys()):
+        was = a[name].get("region") or _provider_region(old.doc, a[name].get("provider"))
+        now = b[name].get("region") or _provider_region(new.doc, b[name].get("provider"))
+        if was and now and was != now:
+            yield (
+                "site-replaced",
+                f"S3 bucket aws_s3_bucket.{name} replaced (region {was} -> {now}): the bucket, its settings and the policy object "
+                "are recreated, every kept policy version is deleted, and the MTA-STS policy site fails until the new one serves",
+            )
     for type_, label in sorted(_SITE.items()):
         a, b = old.resources.get(type_, {}), new.resources.get(type_, {})
         added = sorted(set(b) - set(a))
@@ -406,3 +462,8 @@ def backend(old: View, new: View) -> Iterator[Found]:
             f"state moves from {a} to {b}: move it before the next deploy (terraform init -migrate-state, docs/deploying.md "
             "Moving state), or that deploy starts from an empty state and creates everything again",
         )
+
+
+def plan(old: View, new: View) -> Iterator[Found]:
+    """What Terraform's own plan replaces, deletes or forgets among the resources mail depends on."""
+    yield from flag_reasons(new.plan)

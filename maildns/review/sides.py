@@ -79,3 +79,28 @@ def _remote_branch(text: str) -> str | None:
         return found[0]
     looks_like_path = "/" in text or "\\" in text or text.startswith(".") or "." in text
     return f"origin/{text}" if valid and not looks_like_path else None
+
+
+# What a revision is synthesized from: an edit to these that is not committed is not in HEAD's output.
+SYNTH_INPUTS = ("config", "main.py", "cdktf.json")
+
+
+def uncommitted(head: str) -> str | None:
+    """A note when HEAD names a revision while the working tree holds uncommitted changes to what
+    is synthesized (``config/``): ``diff main HEAD`` would otherwise say "no changes" about them."""
+    if Path(head).exists() or commit_of(head) is None:
+        return None
+    try:
+        done = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all", "--", *SYNTH_INPUTS], capture_output=True, text=True, check=False
+        )
+    except OSError:  # no git on PATH
+        return None
+    changed = [line[3:] for line in done.stdout.splitlines() if line.strip()]
+    if done.returncode != 0 or not changed:
+        return None
+    shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+    return (
+        f"note: {len(changed)} uncommitted change{'s' * (len(changed) != 1)} ({shown}) are not in {head}, which is reviewed as "
+        "committed: commit them, or run maildns synth and pass cdktf.out as NEW"
+    )

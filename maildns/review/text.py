@@ -50,6 +50,10 @@ def _one(value: str) -> str:
 
 def record_lines(change: RecordChange) -> list[str]:
     """``~ name TYPE`` then ``- old`` / ``+ new`` lines, long values shortened around the change."""
+    if change.adopts:
+        lines = [f"{change.kind} {change.name} {change.type}  (adopted: takes over the live record set {change.adopts})"]
+        lines += [f"    live: {_one(v)}" for v in change.live]
+        return lines + [f"    + {_one(v)}" for v in change.new]
     lines = [f"{change.kind} {change.name} {change.type}"]
     removed = [v for v in change.old if v not in change.new]
     added = [v for v in change.new if v not in change.old]
@@ -68,7 +72,7 @@ def record_lines(change: RecordChange) -> list[str]:
 def domain_lines(domain: DomainReport, *, resources: bool = True) -> list[str]:
     """One domain's email-level changes, then (with ``resources``) its resource blocks, as plain text."""
     if domain.status == "removed":
-        return [domain.note]
+        return [domain.note] + (["terraform plan:", *(f"  {p.line()}" for p in domain.planned)] if domain.planned else [])
     lines = [f"stack {domain.stack} added to the synth output"] if domain.status == "added" else []
     if domain.records:
         lines.append("records:")
@@ -76,6 +80,9 @@ def domain_lines(domain: DomainReport, *, resources: bool = True) -> list[str]:
     if domain.policy:
         lines.append(f"MTA-STS policy (https://mta-sts.{domain.domain}/{POLICY_PATH}):")
         lines += [f"    {line}" for line in domain.policy]
+    if domain.planned:
+        lines.append("terraform plan:")
+        lines += [f"  {p.line()}" for p in domain.planned]
     if resources and domain.resources:
         lines.append("resources:")
         for change in domain.resources:
@@ -88,7 +95,7 @@ def render_text(report: Report) -> str:
     """The default output: summary, flags, each domain's email changes, then the resource list."""
     if not report.domains:
         return "no changes"
-    out = [report.summary]
+    out = [report.summary, *report.notes]
     if report.flags:
         out += ["", "flags:"]
         out += [f"  {f.severity:<6}  {f.domain}  {f.reason}" for f in report.flags]

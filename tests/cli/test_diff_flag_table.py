@@ -59,7 +59,8 @@ def test_a_check_raising_a_code_its_row_does_not_list_is_refused():
 def test_every_rule_row_runs_on_a_real_review():
     """Each row's check is reachable: the table is what review() runs (a removed stack runs only its rows)."""
     # The rows on no status are raised from the git history (maildns.rotation), by cli/diff.py.
-    assert {rule.on for rule in RULES} == {("changed",), ("removed",), ()}
+    assert {rule.on for rule in RULES} == {("changed",), ("removed",), (), ("added", "removed", "changed")}
+    assert [r.check.__name__ for r in RULES if len(r.on) == 3] == ["plan"]  # what Terraform does, whatever the synth says
     doc = {"resource": {"aws_route53_record": {"spf": {"name": "example.gov", "type": "TXT", "records": ["v=spf1 -all"]}}}}
     (flag,) = review({"s": doc}, {}).flags
     assert (flag.code, flag.severity) == ("stack-removed", FLAGS["stack-removed"])

@@ -27,6 +27,7 @@ REPOSITORY = {
     "config/README.md",
     "config/_defaults.yaml",
     ".github/workflows/review.yml",
+    ".github/workflows/review-comment.yml",
     ".github/workflows/deploy.yml",
     ".ci/has_label.py",
 }

@@ -1,0 +1,167 @@
+"""Golden reviews of real synth output: what a reviewer reads (Markdown) and what tools read (JSON)
+for the changes issue 20 names. Regenerate with ``pytest tests/cli/test_diff_golden.py --update-golden``
+and read ``git diff tests/golden`` before committing.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from maildns.cli import main
+from maildns.config import parse_config
+from maildns.review import load_stacks, render_json, render_markdown, review
+from tests.terraform.matrix import synthesize
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+STACK = "example-gov"
+BASE: dict[str, Any] = {
+    "domain": "example.gov",
+    "zone": "example.gov",
+    "region": "us-east-1",
+    "mx": [{"host": "mx1.example.gov", "preference": 10}],
+    "spf": {"terms": ["ip4:192.0.2.0/24"], "all": "fail"},
+    "dmarc": {"p": "reject", "adkim": "s", "aspf": "s", "rua": ["mailto:dmarc@example.gov"]},
+    "tls_rpt": {"rua": ["mailto:tlsrpt@example.gov"]},
+    "mta_sts": {"mode": "enforce"},
+    "ses": {"regions": ["us-east-1"], "identity": "managed"},
+}
+
+
+def changed(**fields: Any) -> dict[str, Any]:
+    """BASE with fields replaced; ``section__key`` replaces one key of a section."""
+    config = copy.deepcopy(BASE)
+    for key, value in fields.items():
+        section, _, inner = key.partition("__")
+        if inner:
+            config[section] = {**config[section], inner: value}
+        else:
+            config[key] = value
+    return config
+
+
+def synth(tmp: Path, *configs: dict[str, Any]) -> dict[str, Any]:
+    """Stack name -> Terraform JSON of ``configs``, synthesized as ``maildns synth`` does."""
+    parsed = [parse_config(c, f"config/{c['domain']}.yaml") for c in configs]
+    return {name: json.loads(path.read_text()) for name, path in synthesize(parsed, tmp).items()}
+
+
+def check_golden(name: str, actual: str, request: pytest.FixtureRequest) -> None:
+    golden = GOLDEN / name
+    if request.config.getoption("--update-golden"):
+        golden.write_text(actual if actual.endswith("\n") else actual + "\n")
+        return
+    expected = golden.read_text() if golden.exists() else ""
+    actual = actual if actual.endswith("\n") else actual + "\n"
+    if actual != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), f"golden/{name}", "actual", n=2))
+        pytest.fail(f"{name} differs from its golden file (rerun with --update-golden if intended):\n{diff}", pytrace=False)
+
+
+def both(name: str, report: Any, request: pytest.FixtureRequest) -> None:
+    check_golden(f"diff-{name}.md", render_markdown(report), request)
+    check_golden(f"diff-{name}.json", render_json(report), request)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return synth(tmp_path_factory.mktemp("base"), BASE)
+
+
+CASES: list[tuple[str, dict[str, Any], set[tuple[str, str]]]] = [
+    (
+        "managed-to-existing",
+        changed(ses={"regions": ["us-east-1"], "identity": "existing"}),
+        {("high", "ses-identity-removed")},
+    ),
+    ("new-ip4-sender", changed(spf__terms=["ip4:192.0.2.0/24", "ip4:198.51.100.0/24"]), {("medium", "spf-sender-added")}),
+    ("alignment-loosened", changed(dmarc__adkim="r", dmarc__aspf="r"), {("medium", "dmarc-alignment-loosened")}),
+    (
+        "spf-redirect",
+        changed(spf={"terms": [], "redirect": "_spf.example.net"}),
+        {("medium", "spf-redirect")},
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "head_config", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_golden_review(name: str, head_config: dict[str, Any], expected: set, *, base, tmp_path, request):
+    head = synth(tmp_path, head_config)
+    report = review(base, head)
+    assert {(f.severity, f.code) for f in report.flags} == expected
+    both(name, report, request)
+
+
+def test_managed_to_existing_raises_no_false_dkim_flag(base, tmp_path):
+    """Six token records under Terraform expressions once read as six DKIM removals: the names are
+    the same tokens whoever owns the identity, so none is removed."""
+    report = review(base, synth(tmp_path, changed(ses={"regions": ["us-east-1"], "identity": "existing"})))
+    (domain,) = report.domains
+    assert [f.code for f in domain.flags] == ["ses-identity-removed"]
+    assert not [r for r in domain.records if "_domainkey" in r.name]
+    assert "<ses-us-east-1-token-1>" in render_markdown(review({}, base))
+
+
+def test_an_adoption_is_shown_as_adoption(tmp_path, request):
+    """A first synth that adopts the live MX and SPF: those two take over, the rest are created."""
+    report = review({}, synth(tmp_path, changed(adopt=["mx", "spf"])))
+    (domain,) = report.domains
+    adopted = {(r.name, r.type): r.adopts for r in domain.records if r.adopts}
+    assert sorted(adopted) == [("example.gov", "MX"), ("example.gov", "TXT")]
+    assert adopted[("example.gov", "MX")] == "<zone-id>_example.gov_MX"
+    assert "(adopted: takes over the live record set" in render_markdown(report)
+    both("adoption", report, request)
+
+
+def rename(doc: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    """A stack of another parked domain: the same synth output with its names replaced."""
+    text = json.dumps(doc).replace(old, new).replace(old.replace(".", "-"), new.replace(".", "-"))
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+def test_three_hundred_parked_domains_beside_one_flagged_change(base, tmp_path, request):
+    """The flagged domain comes first and survives the cut; the 300 identical new stacks are one line."""
+    parked = synth(tmp_path / "parked", {"domain": "parked0.gov", "zone": "parked0.gov", "mail": "none"})["parked0-gov"]
+    head = {f"parked{i:03d}-gov": rename(parked, "parked0.gov", f"parked{i:03d}.gov") for i in range(300)}
+    head[STACK] = synth(tmp_path / "head", changed(dmarc__p="none"))[STACK]
+    report = review(base, head)
+    markdown = render_markdown(report)
+    assert len(markdown) <= 65_000
+    assert markdown.index("example.gov (stack example-gov)") < markdown.index("300 new stacks with identical records")
+    assert "DMARC p weakened reject \\-\\> none" in markdown
+    assert markdown.count("<details>") == 2  # the flagged domain and one example of the 300
+    check_golden("diff-parked-300.md", markdown, request)
+
+
+Edit = Callable[[dict[str, Any]], None]
+
+
+def code_change(doc: dict[str, Any]) -> None:
+    """What a change to maildns itself does to every stack's output: here, SPF rendered ``~all``."""
+    for body in doc["resource"]["aws_route53_record"].values():
+        body["records"] = [r.replace(" -all", " ~all") for r in body.get("records", [])]
+
+
+def test_a_pull_request_changing_only_maildns_code_lists_every_stack_and_the_gate_applies(tmp_path, capsys, request):
+    """The revisions' own maildns synthesizes each side; a code change shows in every stack's output."""
+    configs = [changed(domain=d, zone=d) for d in ("a.example.gov", "b.example.gov", "c.example.gov")]
+    before = synth(tmp_path / "before", *configs)
+    after = copy.deepcopy(before)
+    for doc in after.values():
+        code_change(doc)
+    for side, stacks in (("a", before), ("b", after)):
+        for name, doc in stacks.items():
+            path = tmp_path / side / "stacks" / name / "cdk.tf.json"
+            path.parent.mkdir(parents=True)
+            path.write_text(json.dumps(doc))
+    report = review(load_stacks(tmp_path / "a"), load_stacks(tmp_path / "b"))
+    assert [d.stack for d in report.domains] == ["a-example-gov", "b-example-gov", "c-example-gov"]
+    assert main(["diff", str(tmp_path / "a"), str(tmp_path / "b"), "--format", "markdown", "--fail-on", "high"]) == 3
+    check_golden("diff-maildns-code.md", capsys.readouterr().out, request)
