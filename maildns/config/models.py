@@ -17,8 +17,8 @@ from maildns.config.adopt import AdoptName
 from maildns.config.fields import (
     MAIL_RULE,
     PROFILE_RULE,
-    ROTATION_RULE,
     RETIRE_RULE,
+    ROTATION_RULE,
     SCHEMA_RULE,
     Alignment,
     ApexTxt,

@@ -8,13 +8,15 @@ again into the same workspace (same state) and checks what Terraform plans and a
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from maildns.config import Config
 from maildns.config.adopt import adopted_record_id
+from tests.terraform.harness import Result, Workspace
 from tests.terraform.matrix import groups, options, synthesize
 from tests.terraform.test_stacks import addresses, clean
 
@@ -32,22 +34,25 @@ def example() -> Config:
 
 def document(config: Config, tmp_path: Path) -> dict[str, Any]:
     out = tmp_path / f"synth-{len(list(tmp_path.glob('synth-*')))}"
-    return json.loads(synthesize([config], out)[STACK].read_text())
+    return cast(dict[str, Any], json.loads(synthesize([config], out)[STACK].read_text()))
 
 
-def state_addresses(ws) -> set[str]:
+def state_addresses(ws: Workspace) -> set[str]:
     listed = ws.run("state", "list")
     assert listed.returncode == 0, listed.stderr
     return {line for line in listed.stdout.splitlines() if line and not line.startswith("data.")}
 
 
+Deployed = tuple[Callable[[dict[str, Any]], Workspace], set[str]]  # (a workspace of a document, applied addresses)
+
+
 @pytest.fixture
-def deployed(workspace, tmp_path):
+def deployed(workspace: Callable[..., Workspace], tmp_path: Path) -> Deployed:
     """example.gov applied from its full config: (make a workspace of a document in the same folder, applied addresses)."""
     folder = tmp_path / "stacks"
     folder.mkdir()
 
-    def again(doc: dict[str, Any]):
+    def again(doc: dict[str, Any]) -> Workspace:
         ws = workspace(STACK, document=doc, folder=folder)
         clean(ws.init(), "init")
         return ws
@@ -62,7 +67,7 @@ def deployed(workspace, tmp_path):
 FORGET_WARNING = "Some objects will no longer be managed by Terraform"
 
 
-def forgotten(plan) -> set[str]:
+def forgotten(plan: Result) -> set[str]:
     """The plan succeeded, and its one warning is Terraform's list of the objects it stops
     tracking without deleting them (removed blocks with destroy = false)."""
     assert plan.returncode == 0 and not plan.errors(), "plan failed:\n" + "\n".join(plan.errors())
@@ -71,12 +76,12 @@ def forgotten(plan) -> set[str]:
     return {line.removeprefix(" - ") for line in warning.splitlines() if line.startswith(" - ")}
 
 
-def summary(plan) -> dict[str, Any]:
+def summary(plan: Result) -> dict[str, Any]:
     (changes,) = [m["changes"] for m in plan.messages if m.get("type") == "change_summary"]
-    return changes
+    return cast(dict[str, Any], changes)
 
 
-def test_retire_destroy_applies_as_deletions(deployed, tmp_path):
+def test_retire_destroy_applies_as_deletions(deployed: Deployed, tmp_path: Path) -> None:
     """retire: destroy keeps the backend and providers and no resources: the next apply deletes
     everything in state, prevent_destroy on the SES identity included (it guards only resources
     in the configuration)."""
@@ -92,7 +97,7 @@ def test_retire_destroy_applies_as_deletions(deployed, tmp_path):
     assert state_addresses(ws) == set()
 
 
-def test_retire_forget_removes_from_state_and_destroys_nothing(deployed, tmp_path):
+def test_retire_forget_removes_from_state_and_destroys_nothing(deployed: Deployed, tmp_path: Path) -> None:
     """retire: forget emits a removed block (destroy = false) per resource: the apply empties the
     state and deletes nothing, so the new owner finds everything live."""
     again, applied = deployed
@@ -111,7 +116,7 @@ def test_retire_forget_removes_from_state_and_destroys_nothing(deployed, tmp_pat
     assert state_addresses(ws) == set()
 
 
-def test_handing_the_ses_identity_over_forgets_it(deployed, tmp_path):
+def test_handing_the_ses_identity_over_forgets_it(deployed: Deployed, tmp_path: Path) -> None:
     """ses.identity managed -> existing: the identity and its DKIM leave state (removed blocks,
     destroy = false) and stay live; the stack reads the tokens from the identity instead, and
     nothing is destroyed (SES: deleting the identity stops sending from the region)."""
@@ -137,7 +142,7 @@ def test_handing_the_ses_identity_over_forgets_it(deployed, tmp_path):
     assert state_addresses(ws) == applied - {IDENTITY, DKIM}
 
 
-def test_every_adopted_name_has_its_import_block(stacks):
+def test_every_adopted_name_has_its_import_block(stacks: dict[str, Path]) -> None:
     """Each name in a matrix config's adopt list (BIMI, MAIL FROM MX and TXT, _amazonses, report
     authorisations, the DS in the parent, a parked *._domainkey among them) is one import block,
     which test_stacks plans as an import."""
