@@ -90,6 +90,14 @@ def _rotation(report: Report, old: str, new: str) -> tuple[Report, list[str]]:
             for s in step.staged
         ]
         found += [("dkim-key-activated-early", p.message) for p in step.problems if p.rule == rotation.RULE_ACTIVATE]
-        report = review.with_flags(report, step.stack, step.domain, found)
+        # A staged key is a new selector too: its history flag says more than the synth's dkim-key-added.
+        names = tuple(f"DKIM key {s}._domainkey." for s in step.staged)
+        report = review.with_flags(
+            report,
+            step.stack,
+            step.domain,
+            found,
+            superseded=lambda f, names=names: f.code == "dkim-key-added" and f.reason.startswith(names),
+        )
         lines += [str(p) for p in step.problems]
     return report, lines

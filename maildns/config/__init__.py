@@ -8,9 +8,10 @@ features: ``parked`` (mail: none), ``adopt``, ``features`` (BIMI, MAIL FROM, DNS
 config means once every default applies.
 """
 
+from maildns.config.dkim import DkimKey, DkimRotation
 from maildns.config.domain import Config
 from maildns.config.loading import config_files, duplicate_domains, load_config, load_configs, parse_config
-from maildns.config.models import Backend, DkimKey, DkimRotation, Dmarc, MtaSts, MxHost, Ses, Spf, TlsRpt, TtlOverrides
+from maildns.config.models import Backend, Dmarc, MtaSts, MxHost, Ses, Spf, TlsRpt, TtlOverrides
 from maildns.config.resolved import Resolved, resolve
 from maildns.errors import ConfigError, Problem
 

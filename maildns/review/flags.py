@@ -12,18 +12,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from maildns.review.mail import View
+from maildns.review.resources import backend, dnssec, plan, site
 from maildns.review.rules import (
-    backend,
     comments,
     dkim,
     dmarc,
-    dnssec,
     mta_sts,
     mx,
-    plan,
     rotation_history,
     share,
-    site,
     spf,
     stack_removed,
     tls_rpt,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -164,9 +164,13 @@ def _policy_lines(old: Policy | None, new: Policy | None) -> tuple[str, ...]:
     return tuple(f"- {line}" for line in a if line not in b) + tuple(f"+ {line}" for line in b if line not in a)
 
 
-def with_flags(report: Report, stack: str, domain: str, found: Iterable[tuple[str, str]]) -> Report:
+def with_flags(
+    report: Report, stack: str, domain: str, found: Iterable[tuple[str, str]], *, superseded: Callable[[Flag], bool] | None = None
+) -> Report:
     """``report`` with flags found outside the synth output (the git history) added to ``stack``,
-    each with its severity from the flag table; a stack whose output did not change gets an entry."""
+    each with its severity from the flag table; a stack whose output did not change gets an entry.
+    ``superseded`` drops the stack's flags that an added one says better (a staged key's
+    ``dkim-key-added``)."""
     added = tuple(Flag(FLAGS[code], stack, domain, code, reason) for code, reason in found)
     if not added:
         return report
@@ -175,6 +179,7 @@ def with_flags(report: Report, stack: str, domain: str, found: Iterable[tuple[st
     if at is None:
         domains.append(DomainReport(stack, domain, "changed", (), (), (), ()))
         at = len(domains) - 1
-    merged = tuple(sorted({*domains[at].flags, *added}, key=lambda f: (f.rank, f.code, f.reason)))
+    kept = [f for f in domains[at].flags if superseded is None or not superseded(f)]
+    merged = tuple(sorted({*kept, *added}, key=lambda f: (f.rank, f.code, f.reason)))
     domains[at] = replace(domains[at], flags=merged)
     return Report(tuple(sorted(domains, key=lambda d: d.stack)))
