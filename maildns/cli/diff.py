@@ -11,7 +11,10 @@ from maildns.cli.base import EXIT_INVALID, EXIT_OK, Commands, RevisionInvalid, U
 from maildns.cli.options import add_format
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from maildns.review import Report
+    from maildns.review.flags import Flag
 
 SEVERITIES = ("high", "medium", "low")  # maildns.review.SEVERITIES, without importing it for every command
 EXIT_FLAGGED = 3  # diff: a flag at or above --fail-on, or any change with --exit-code
@@ -75,6 +78,12 @@ def _revision(text: str) -> bool:
     return not Path(text).exists() and commit_of(text) is not None
 
 
+def _added_as(staged: Iterable[str]) -> Callable[[Flag], bool]:
+    """The ``dkim-key-added`` flags of the ``staged`` selectors."""
+    names = tuple(f"DKIM key {s}._domainkey." for s in staged)
+    return lambda flag: flag.code == "dkim-key-added" and flag.reason.startswith(names)
+
+
 def _rotation(report: Report, old: str, new: str) -> tuple[Report, list[str]]:
     """The DKIM rotation rules of the change ``old`` -> ``new``: each step flagged, each refusal a line."""
     from maildns import review, rotation
@@ -91,13 +100,6 @@ def _rotation(report: Report, old: str, new: str) -> tuple[Report, list[str]]:
         ]
         found += [("dkim-key-activated-early", p.message) for p in step.problems if p.rule == rotation.RULE_ACTIVATE]
         # A staged key is a new selector too: its history flag says more than the synth's dkim-key-added.
-        names = tuple(f"DKIM key {s}._domainkey." for s in step.staged)
-        report = review.with_flags(
-            report,
-            step.stack,
-            step.domain,
-            found,
-            superseded=lambda f, names=names: f.code == "dkim-key-added" and f.reason.startswith(names),
-        )
+        report = review.with_flags(report, step.stack, step.domain, found, superseded=_added_as(step.staged))
         lines += [str(p) for p in step.problems]
     return report, lines
