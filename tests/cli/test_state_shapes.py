@@ -12,8 +12,8 @@ import pytest
 
 from maildns.check.state import MAX_STATE, read_state
 from maildns.cli import main
+from tests.fixtures import LOGIN_GOV
 
-LOGIN_GOV = Path(__file__).resolve().parents[2] / "config" / "login.gov.yaml"
 RULE = "Terraform state format 4"
 DKIM = "resources[0].instances[0].attributes"
 CLOUDFRONT = "resources[1].instances[0].attributes"
