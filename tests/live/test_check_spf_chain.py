@@ -10,7 +10,7 @@ import pytest
 
 from maildns.check.lookup import start
 from maildns.check.spf import check_spf
-from maildns.cli import nameserver
+from maildns.cli.options import nameserver
 from tests.live.zones import Zone, serve_zones
 
 pytestmark = pytest.mark.live
