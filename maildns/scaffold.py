@@ -1,7 +1,7 @@
 """``maildns init``: the files of an organisation's own repository, from maildns/templates/.
 
 The templates are package data and the single source of these files: this repository's own
-``.github/workflows/`` and ``.ci/has_label.py`` are rendered from them too (a test keeps them equal).
+``.github/workflows/`` and ``.ci/review_gate.py`` are rendered from them too (a test keeps them equal).
 """
 
 from __future__ import annotations
@@ -32,13 +32,16 @@ FILES: tuple[tuple[str, str], ...] = (
     ("config/README.md", "config/README.md"),
     ("config/_defaults.yaml", "config/_defaults.yaml"),
     ("github/workflows/review.yml", ".github/workflows/review.yml"),
-    ("github/workflows/review-comment.yml", ".github/workflows/review-comment.yml"),
+    ("github/workflows/review-gate.yml", ".github/workflows/review-gate.yml"),
     ("github/workflows/deploy.yml", ".github/workflows/deploy.yml"),
-    ("ci/has_label.py", ".ci/has_label.py"),
+    ("ci/review_gate.py", ".ci/review_gate.py"),
 )
 # The files this repository itself keeps equal to their templates.
-PROJECT_FILES = (".github/workflows/review.yml", ".github/workflows/review-comment.yml", ".github/workflows/deploy.yml", ".ci/has_label.py")
+PROJECT_FILES = (".github/workflows/review.yml", ".github/workflows/review-gate.yml", ".github/workflows/deploy.yml", ".ci/review_gate.py")
 DOMAIN_TEMPLATE = "config/domain.yaml"
+# Files earlier releases wrote that this one replaces: ``init --force`` (the upgrade) removes them,
+# or the old review-comment workflow would keep posting beside the gate.
+RETIRED = (".github/workflows/review-comment.yml", ".ci/has_label.py")
 
 
 class InitError(Exception):
@@ -110,6 +113,17 @@ def write(root: Path, plan_: Plan, *, force: bool = False) -> list[Path]:
     return written
 
 
+def retire(root: Path) -> list[Path]:
+    """Remove the files of earlier releases that this release replaced (``RETIRED``)."""
+    removed = []
+    for name in RETIRED:
+        path = root / name
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def project_files(maildns_version: str | None = None) -> dict[str, str]:
     """This repository's own copies of the templates, as they must read."""
     release = maildns_version or version()
@@ -118,7 +132,8 @@ def project_files(maildns_version: str | None = None) -> dict[str, str]:
 
 def init(root: Path, domains: Sequence[str], *, force: bool = False) -> int:
     """The ``init`` command: write the repository, print each file written; exit 1 when it would
-    overwrite a file without ``force`` (one line per file, nothing written).
+    overwrite a file without ``force`` (one line per file, nothing written). With ``force`` (an
+    upgrade), the files of earlier releases that this one replaced are removed, each printed.
 
     ``domains`` are checked first: a bad one raises ``ValueError`` (a usage error, exit 2).
     """
@@ -130,4 +145,6 @@ def init(root: Path, domains: Sequence[str], *, force: bool = False) -> int:
         return 1
     for path in written:
         print(path)
+    for path in retire(root) if force else ():
+        print(f"removed {path}")
     return 0

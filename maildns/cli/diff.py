@@ -39,6 +39,9 @@ def register(commands: Commands) -> None:
         action="extend",
         help="Terraform's JSON plan of a changed stack (terraform show -json), named <stack>.json or given as STACK=FILE",
     )
+    review.add_argument(
+        "--json-out", metavar="FILE", type=Path, help="also write the report as JSON (--format json) to FILE, for a gate or other tools"
+    )
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -61,6 +64,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     refused: list[str] = []
     if args.old is not None and _revision(args.old) and _revision(args.new):
         report, refused = _rotation(report, args.old, args.new)
+    if args.json_out is not None and not refused:
+        _write(args.json_out, review.render_json(report) + "\n")
     print(review.RENDERERS[args.format](report))
     if refused:
         print("\n".join(refused), file=sys.stderr)
@@ -69,6 +74,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.fail_on and worst is not None and worst <= SEVERITIES.index(args.fail_on):
         return EXIT_FLAGGED
     return EXIT_FLAGGED if args.exit_code and report.domains else EXIT_OK
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--json-out: cannot write {path}: {exc.strerror}") from None
 
 
 def _revision(text: str) -> bool:

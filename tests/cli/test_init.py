@@ -1,7 +1,7 @@
 """``maildns init DIR``: the files of an organisation's repository, never overwritten without --force.
 
 The templates in maildns/templates/ are the single source of the workflows: this repository's
-own ``.github/workflows/`` and ``.ci/has_label.py`` are rendered from them (``--update-golden``
+own ``.github/workflows/`` and ``.ci/review_gate.py`` are rendered from them (``--update-golden``
 rewrites them after a template edit).
 """
 
@@ -27,9 +27,9 @@ REPOSITORY = {
     "config/README.md",
     "config/_defaults.yaml",
     ".github/workflows/review.yml",
-    ".github/workflows/review-comment.yml",
+    ".github/workflows/review-gate.yml",
     ".github/workflows/deploy.yml",
-    ".ci/has_label.py",
+    ".ci/review_gate.py",
 }
 
 
@@ -95,6 +95,29 @@ def test_force_replaces_existing_files(tmp_path):
     (tmp_path / "Makefile").write_text("# ours\n")
     assert main(["init", str(tmp_path), "--force"]) == 0
     assert (tmp_path / "Makefile").read_text() == scaffold.plan([]).files["Makefile"]
+
+
+def test_an_upgrade_removes_the_files_an_earlier_release_wrote_and_this_one_replaced(tmp_path, capsys):
+    """Releases before the review gate wrote review-comment.yml (it would keep posting beside the
+    gate) and .ci/has_label.py; ``init --force`` is the upgrade, and it removes both."""
+    old = {".github/workflows/review-comment.yml": "name: review comment\n", ".ci/has_label.py": "import sys\n"}
+    for name, text in old.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "keep.yaml").write_text("domain: keep.example\n")
+    assert main(["init", str(tmp_path), "--force"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line for line in out if line.startswith("removed ")] == [f"removed {tmp_path / name}" for name in scaffold.RETIRED]
+    assert set(files(tmp_path)) == REPOSITORY | {"config/keep.yaml"}
+    assert set(scaffold.RETIRED).isdisjoint(target for _, target in scaffold.FILES)
+
+
+def test_without_force_nothing_is_removed(tmp_path):
+    (tmp_path / ".ci").mkdir()
+    (tmp_path / ".ci" / "has_label.py").write_text("import sys\n")
+    assert main(["init", str(tmp_path)]) == 0
+    assert (tmp_path / ".ci" / "has_label.py").exists()
 
 
 @pytest.mark.parametrize(

