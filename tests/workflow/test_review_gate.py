@@ -135,7 +135,8 @@ if "-f" in args:
 answer = api[path.split("?")[0]]
 if "--jq" in args:
     expression = args[args.index("--jq") + 1]
-    items = answer if expression == ".[]" else answer[expression[1:-2]]
+    assert expression.endswith("[] | @json"), expression
+    items = answer if expression == ".[] | @json" else answer[expression[1:-len("[] | @json")]]
     print("\n".join(json.dumps(item) for item in items))
 else:
     print(json.dumps(answer))
@@ -325,3 +326,13 @@ def test_a_head_that_is_not_a_commit_sets_no_status(tmp_path, monkeypatch):
     monkeypatch.setenv("HEAD_SHA", "main")
     monkeypatch.setenv("REPOSITORY", "o/r")
     assert gate.main(tmp_path) == 1
+
+
+def test_an_api_failure_sets_no_status_and_says_so_in_one_line(tmp_path):
+    """GitHub did not answer: the job fails with one line, and the required status stays missing."""
+    api = pull(7, labels=[], files=["config/a.yaml"])
+    del api["repos/o/r/pulls/7/files"]
+    result, statuses, comment, _ = run_gate(tmp_path, api, artifact(REPORT_CLEAN))
+    assert result.returncode == 1 and statuses == [] and comment is None
+    (line,) = result.stderr.splitlines()
+    assert line == "review gate: GitHub's API refused repos/o/r/pulls/7/files?per_page=100: KeyError: 'repos/o/r/pulls/7/files'"

@@ -108,7 +108,8 @@ def gh(*args: str) -> str:
 
 
 def json_lines(text: str) -> list[Any]:
-    """``gh api --paginate --jq '.[]'`` output: one JSON value per line."""
+    """``gh api --paginate --jq '.[] | @json'`` output: one JSON value per line (``@json`` makes each
+    one line of text, whether or not gh would pretty-print)."""
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
@@ -119,18 +120,20 @@ def pull_request_facts(repo: str, number: str, head: str) -> tuple[bool, bool, t
     if pull.get("head", {}).get("sha") != head:
         return None
     labelled = label in [item.get("name") for item in pull.get("labels", [])]
-    files = json_lines(gh("--paginate", f"repos/{repo}/pulls/{number}/files?per_page=100", "--jq", ".[]"))
+    files = json_lines(gh("--paginate", f"repos/{repo}/pulls/{number}/files?per_page=100", "--jq", ".[] | @json"))
     code = code_files(files, complete=len(files) >= int(pull.get("changed_files", 0)))
     current = False
     if labelled:
         added = [
             e.get("created_at", "")
-            for e in json_lines(gh("--paginate", f"repos/{repo}/issues/{number}/events?per_page=100", "--jq", ".[]"))
+            for e in json_lines(gh("--paginate", f"repos/{repo}/issues/{number}/events?per_page=100", "--jq", ".[] | @json"))
             if e.get("event") == "labeled" and e.get("label", {}).get("name") == label
         ]
         pushed = [
             r.get("created_at", "")
-            for r in json_lines(gh("--paginate", f"repos/{repo}/actions/runs?head_sha={head}&per_page=100", "--jq", ".workflow_runs[]"))
+            for r in json_lines(
+                gh("--paginate", f"repos/{repo}/actions/runs?head_sha={head}&per_page=100", "--jq", ".workflow_runs[] | @json")
+            )
         ]
         # ISO 8601 UTC times from one API compare as text. The first run GitHub made for the commit
         # is when it was pushed; the label must come after it.
@@ -172,9 +175,16 @@ def main(artifact: Path) -> int:
     if not SHA.fullmatch(head):
         print(f"not a commit: {head!r}", file=sys.stderr)
         return 1
-    result, number = judge(artifact, repo, head)
-    status = {"state": result.state, "context": CONTEXT, "description": result.description, "target_url": env["RUN_URL"]}
-    gh(f"repos/{repo}/statuses/{head}", *(arg for key, value in status.items() for arg in ("-f", f"{key}={value}")))
+    try:
+        result, number = judge(artifact, repo, head)
+        status = {"state": result.state, "context": CONTEXT, "description": result.description, "target_url": env["RUN_URL"]}
+        gh(f"repos/{repo}/statuses/{head}", *(arg for key, value in status.items() for arg in ("-f", f"{key}={value}")))
+    except subprocess.CalledProcessError as exc:
+        # No status is set: the required one stays missing and the pull request cannot merge.
+        last = (exc.stderr or "").strip().splitlines()[-1:] or [f"exit {exc.returncode}"]
+        endpoint = next(arg for arg in exc.cmd[2:] if not arg.startswith("-"))
+        print(f"review gate: GitHub's API refused {endpoint}: {last[0]}", file=sys.stderr)
+        return 1
     print(f"{CONTEXT}: {result.state}: {result.description}")
     if number is None:
         return 0
