@@ -31,26 +31,35 @@ def _dkim(values: tuple[str, ...]) -> tuple[str | None, tuple[Finding, ...]]:
     return keys[0], key_problems(keys[0])
 
 
-def _dmarc(values: tuple[str, ...]) -> tuple[str | None, tuple[Finding, ...]]:
-    records = [v for v in values if is_dmarc(v)]
+def _one(values: tuple[str, ...], is_kind: Callable[[str], bool], kind: str, reader: str, rule: str) -> str | Finding:
+    """The one record of ``kind`` among the values, or why there is none: ``reader`` (receivers,
+    senders) discards them all when there are several."""
+    records = [v for v in values if is_kind(v)]
     if len(records) != 1:
-        what = "no DMARC record" if not records else f"{len(records)} DMARC records, which receivers discard"
-        return None, (Finding(f"publishes {what}", "RFC 7489 6.6.3"),)
-    return records[0], tuple(p for p in parse_dmarc(records[0]).problems if p.fatal)
+        what = f"no {kind} record" if not records else f"{len(records)} {kind} records, which {reader} discard"
+        return Finding(f"publishes {what}", rule)
+    return records[0]
+
+
+def _dmarc(values: tuple[str, ...]) -> tuple[str | None, tuple[Finding, ...]]:
+    record = _one(values, is_dmarc, "DMARC", "receivers", "RFC 7489 6.6.3")
+    if isinstance(record, Finding):
+        return None, (record,)
+    return record, tuple(p for p in parse_dmarc(record).problems if p.fatal)
 
 
 def _tls_rpt(values: tuple[str, ...]) -> tuple[str | None, tuple[Finding, ...]]:
-    records = [v for v in values if is_tls_rpt(v)]
-    if len(records) != 1:
-        what = "no TLS-RPT record" if not records else f"{len(records)} TLS-RPT records, which senders discard"
-        return None, (Finding(f"publishes {what}", "RFC 8460 3"),)
-    found = list(parse_tls_rpt(records[0]).problems)
-    for uri in rua_uris(parse_tls_rpt(records[0]).get("rua")):
+    record = _one(values, is_tls_rpt, "TLS-RPT", "senders", "RFC 8460 3")
+    if isinstance(record, Finding):
+        return None, (record,)
+    parsed = parse_tls_rpt(record)
+    found = list(parsed.problems)
+    for uri in rua_uris(parsed.get("rua")):
         try:
             tlsrpt_uri(uri)
         except RuleError as exc:
             found.append(Finding(f"has the report URI {uri}, which {exc.message}", exc.rule))
-    return records[0], tuple(found)
+    return record, tuple(found)
 
 
 def _reader(record: Record) -> Callable[[tuple[str, ...]], tuple[str | None, tuple[Finding, ...]]] | None:

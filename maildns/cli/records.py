@@ -55,9 +55,7 @@ def cmd_records(args: argparse.Namespace) -> int:
         note = "  (known after apply)" if record.computed else ""
         for value in record.values:
             table.append((record.name, record.type, str(record.ttl), value + note))
-    widths = [max(len(row[i]) for row in table) for i in range(3)]
-    for row in table:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3])
+    _print_table(table)
     return EXIT_OK
 
 
@@ -70,7 +68,12 @@ def show_defaults(configs: Sequence[Config], format: str) -> int:
         print(json.dumps([{"domain": d, "field": f, "value": v, "file": src} for d, f, v, src in rows], indent=2))
         return EXIT_OK
     table = [("DOMAIN", "FIELD", "FROM", "VALUE")] + [(d, f, src, json.dumps(v)) for d, f, v, src in rows]
+    _print_table(table)
+    return EXIT_OK
+
+
+def _print_table(table: Sequence[tuple[str, str, str, str]]) -> None:
+    """The rows with the first three columns padded to their widest cell; the last, free text, is not."""
     widths = [max(len(row[i]) for row in table) for i in range(3)]
     for row in table:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3])
-    return EXIT_OK

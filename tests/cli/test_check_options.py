@@ -12,6 +12,7 @@ from maildns.cli import main
 from maildns.cli.check import result_lines
 from maildns.config import load_config
 from maildns.plan import plan_one
+from tests.cli.state_files import login_gov_state
 from tests.fixtures import LOGIN_GOV
 
 
@@ -57,63 +58,15 @@ def test_bad_state_file_is_a_usage_error(tmp_path, capsys, content, message):
     assert capsys.readouterr().err == f"maildns check: --state {state}: {message}\n"
 
 
-def state(resources: list[dict]) -> dict:
-    return {"version": 4, "terraform_version": "1.11.4", "resources": resources}
-
-
 def test_state_gives_tokens_distribution_and_validation_by_domain(tmp_path):
     """Resources are found by the logical names the stacks give them (tests/golden/login-gov.json)."""
-    path = tmp_path / "terraform.tfstate"
-    path.write_text(
-        json.dumps(
-            state(
-                [
-                    {
-                        "mode": "managed",
-                        "type": "aws_ses_domain_dkim",
-                        "name": "ses_dkim_us_east_1",
-                        "instances": [{"attributes": {"domain": "login.gov", "dkim_tokens": ["t1", "t2", "t3"]}}],
-                    },
-                    {
-                        "mode": "managed",
-                        "type": "aws_cloudfront_distribution",
-                        "name": "mta_sts",
-                        "instances": [{"attributes": {"aliases": ["mta-sts.login.gov"], "domain_name": "d1.cloudfront.net"}}],
-                    },
-                    {
-                        "mode": "managed",
-                        "type": "aws_acm_certificate",
-                        "name": "mta_sts",
-                        "instances": [
-                            {
-                                "attributes": {
-                                    "domain_name": "mta-sts.login.gov",
-                                    "domain_validation_options": [
-                                        {
-                                            "domain_name": "mta-sts.login.gov",
-                                            "resource_record_name": "_a.mta-sts.login.gov.",
-                                            "resource_record_type": "CNAME",
-                                            "resource_record_value": "_b.acm-validations.aws.",
-                                        }
-                                    ],
-                                }
-                            }
-                        ],
-                    },
-                    {"mode": "data", "type": "aws_route53_zone", "name": "zone", "instances": [{"attributes": {"name": "login.gov"}}]},
-                    {
-                        # an identity another owner keeps (ses.identity: existing): its tokens are read
-                        "mode": "data",
-                        "type": "aws_sesv2_email_identity",
-                        "name": "ses_identity_us_west_2",
-                        "instances": [
-                            {"attributes": {"email_identity": "login.gov", "dkim_signing_attributes": [{"tokens": ["w1", "w2", "w3"]}]}}
-                        ],
-                    },
-                ]
-            )
-        )
+    state = login_gov_state()
+    # a data source that check does not read, among the ones it does
+    state["resources"].insert(
+        3, {"mode": "data", "type": "aws_route53_zone", "name": "zone", "instances": [{"attributes": {"name": "login.gov"}}]}
     )
+    path = tmp_path / "terraform.tfstate"
+    path.write_text(json.dumps(state))
     assert read_state([str(path)]) == {
         "login.gov": Applied(
             {"us-east-1": ("t1", "t2", "t3"), "us-west-2": ("w1", "w2", "w3")},

@@ -12,6 +12,7 @@ import pytest
 
 from maildns.check.state import MAX_STATE, read_state
 from maildns.cli import main
+from tests.cli.state_files import login_gov_state
 from tests.fixtures import LOGIN_GOV
 
 RULE = "Terraform state format 4"
@@ -19,54 +20,6 @@ DKIM = "resources[0].instances[0].attributes"
 CLOUDFRONT = "resources[1].instances[0].attributes"
 ACM = "resources[2].instances[0].attributes"
 IDENTITY = "resources[3].instances[0].attributes"
-
-
-def valid() -> dict[str, Any]:
-    """A state with every resource ``check`` reads, as the stacks name them (tests/golden/login-gov.json)."""
-    return {
-        "version": 4,
-        "terraform_version": "1.11.4",
-        "resources": [
-            {
-                "mode": "managed",
-                "type": "aws_ses_domain_dkim",
-                "name": "ses_dkim_us_east_1",
-                "instances": [{"attributes": {"domain": "login.gov", "dkim_tokens": ["t1", "t2", "t3"]}}],
-            },
-            {
-                "mode": "managed",
-                "type": "aws_cloudfront_distribution",
-                "name": "mta_sts",
-                "instances": [{"attributes": {"aliases": ["mta-sts.login.gov"], "domain_name": "d1.cloudfront.net"}}],
-            },
-            {
-                "mode": "managed",
-                "type": "aws_acm_certificate",
-                "name": "mta_sts",
-                "instances": [
-                    {
-                        "attributes": {
-                            "domain_name": "mta-sts.login.gov",
-                            "domain_validation_options": [
-                                {
-                                    "domain_name": "mta-sts.login.gov",
-                                    "resource_record_name": "_x.mta-sts.login.gov.",
-                                    "resource_record_type": "CNAME",
-                                    "resource_record_value": "_y.acm-validations.aws.",
-                                }
-                            ],
-                        }
-                    }
-                ],
-            },
-            {
-                "mode": "data",
-                "type": "aws_sesv2_email_identity",
-                "name": "ses_identity_us_west_2",
-                "instances": [{"attributes": {"email_identity": "login.gov", "dkim_signing_attributes": [{"tokens": ["a", "b", "c"]}]}}],
-            },
-        ],
-    }
 
 
 def setting(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
@@ -176,7 +129,7 @@ def check_with(state: Path) -> list[str]:
     ids=[f"{path} = {json.dumps(value)}" for path, value, _ in SHAPES] + [f"without {path}" for path, _ in MISSING],
 )
 def test_a_value_of_the_wrong_shape_is_named_by_its_path(tmp_path, capsys, change, message):
-    state = valid()
+    state = login_gov_state()
     change(state)
     path = tmp_path / "terraform.tfstate"
     path.write_text(json.dumps(state))
@@ -228,7 +181,7 @@ def test_a_file_larger_than_any_state_is_refused_before_it_is_read(tmp_path, cap
 
 def test_resources_maildns_does_not_read_are_not_judged(tmp_path):
     """Another provider's resource may hold anything; only the four maildns reads are checked."""
-    state = valid()
+    state = login_gov_state()
     state["resources"].append({"mode": "managed", "type": "aws_s3_bucket", "name": "site", "instances": [{"attributes_flat": {"x": "1"}}]})
     state["resources"].append({"mode": "managed", "type": "aws_cloudfront_distribution", "name": "other", "instances": "?"})
     state["resources"].append({"mode": "data", "type": "aws_route53_zone", "name": "zone", "instances": [{"attributes": None}]})
@@ -239,8 +192,8 @@ def test_resources_maildns_does_not_read_are_not_judged(tmp_path):
 
 def test_the_valid_state_reads(tmp_path):
     path = tmp_path / "terraform.tfstate"
-    path.write_text(json.dumps(valid()))
+    path.write_text(json.dumps(login_gov_state()))
     applied = read_state([str(path)])["login.gov"]
-    assert applied.dkim_tokens == {"us-east-1": ("t1", "t2", "t3"), "us-west-2": ("a", "b", "c")}
+    assert applied.dkim_tokens == {"us-east-1": ("t1", "t2", "t3"), "us-west-2": ("w1", "w2", "w3")}
     assert applied.distribution == "d1.cloudfront.net"
-    assert applied.validation == ("_x.mta-sts.login.gov", "_y.acm-validations.aws")
+    assert applied.validation == ("_a.mta-sts.login.gov", "_b.acm-validations.aws")

@@ -121,3 +121,41 @@ def test_what_the_target_publishes_is_checked(worlds, capsys, zones, line):
     code, out = check(worlds(MICROSOFT, zones), capsys)
     assert code == 1
     assert any(o.startswith(line) for o in out), "\n".join(out)
+
+
+TLS_VENDOR = "example-gov._smtp._tls.vendor.example"
+DMARC_AT_VENDOR = txt(VENDOR, "v=DMARC1; p=reject; rua=mailto:agg@vendor.example")
+TLS_RPT_AT_VENDOR = txt(TLS_VENDOR, "v=TLSRPTv1; rua=mailto:tlsrpt@vendor.example")
+WITH_TLS_RPT = {**MICROSOFT, "tls_rpt": {"cname": TLS_VENDOR}}
+
+
+@pytest.mark.parametrize(
+    ("target", "line"),
+    [
+        pytest.param(
+            txt(VENDOR, "v=spf1 -all") + TLS_RPT_AT_VENDOR,
+            f"error    {VENDOR} TXT: the CNAME target of _dmarc.example.gov publishes no DMARC record (RFC 7489 6.6.3)",
+            id="RFC 7489 6.6.3: no DMARC record at the target",
+        ),
+        pytest.param(
+            DMARC_AT_VENDOR + txt(VENDOR, "v=DMARC1; p=none") + TLS_RPT_AT_VENDOR,
+            f"error    {VENDOR} TXT: the CNAME target of _dmarc.example.gov publishes 2 DMARC records, which receivers discard (RFC 7489 6.6.3)",
+            id="RFC 7489 6.6.3: two DMARC records at the target are none",
+        ),
+        pytest.param(
+            DMARC_AT_VENDOR,
+            f"error    {TLS_VENDOR} TXT: the CNAME target of _smtp._tls.example.gov publishes no TLS-RPT record (RFC 8460 3)",
+            id="RFC 8460 3: no TLS-RPT record at the target",
+        ),
+        pytest.param(
+            DMARC_AT_VENDOR + TLS_RPT_AT_VENDOR + txt(TLS_VENDOR, "v=TLSRPTv1; rua=mailto:other@vendor.example"),
+            f"error    {TLS_VENDOR} TXT: the CNAME target of _smtp._tls.example.gov publishes 2 TLS-RPT records, which senders discard (RFC 8460 3)",
+            id="RFC 8460 3: two TLS-RPT records at the target are none",
+        ),
+    ],
+)
+def test_a_target_publishes_exactly_one_record(worlds, capsys, target, line):
+    zones = {**MICROSOFT_ZONES, "vendor.example": target + txt("example.gov._report._dmarc.vendor.example", "v=DMARC1")}
+    code, out = check(worlds(WITH_TLS_RPT, zones), capsys)
+    assert code == 1
+    assert any(o.startswith(line) for o in out), "\n".join(out)

@@ -30,6 +30,8 @@ ROWS: dict[str, set[str]] = {
     "__main__": {"cli.__init__"},
     "errors": set(),
     "records": {"errors"},
+    # Published SPF as receivers read it: the grammar the config's checks build on, never the reverse.
+    "records.spf_published": {"errors", "records.spf_macros", "records.tags"},
     "config": {"errors", "records"},
     "lint": {"errors", "records", "config"},
     "plan": {"errors", "records", "config"},
@@ -41,6 +43,8 @@ ROWS: dict[str, set[str]] = {
     "importer": {"errors", "records", "config", "plan", "check"},
     "cdk": set(),
     "aws": {"cdk"},
+    # The element that writes a stack's blocks and its providers knows a block only by what it writes.
+    "aws.blocks": {"cdk"},
     # Constructs take records and narrow values, never the config model.
     "constructs": {"cdk", "aws", "records", "errors"},
     "stacks": {"cdk", "aws", "constructs", "records", "errors", "config", "plan"},
