@@ -39,7 +39,16 @@ def blocks(doc: Mapping[str, Any]) -> dict[str, Any]:
             found[f"provider.{name}" + (f".{config['alias']}" if "alias" in config else "")] = config
     for key, value in doc.get("terraform", {}).items():
         found[f"terraform.{key}"] = value
+    # Import blocks: adopting a live resource changes what Terraform manages even when the
+    # resource's own block is unchanged (https://developer.hashicorp.com/terraform/language/import).
+    imports = doc.get("import", [])
+    for entry in imports if isinstance(imports, list) else ():
+        if isinstance(entry, Mapping) and isinstance(entry.get("to"), str):
+            found[f"{IMPORT}{entry['to']}"] = {k: v for k, v in entry.items() if k != "to"}
     return found
+
+
+IMPORT = "import."  # the address prefix of an import block in the resource list
 
 
 # An SES DKIM token as the stacks write it: ``${element(<identity or dkim>.<attribute>, <index>)}``,
@@ -81,6 +90,8 @@ def _joined(value: str) -> str:
 def _summary(address: str, body: Any) -> str:
     if address.startswith("aws_route53_record.") and isinstance(body, Mapping):
         return f"{readable(str(body.get('name')))} {body.get('type')}"
+    if address.startswith(IMPORT) and isinstance(body, Mapping):
+        return f"adopts {readable(str(body.get('id')))}"
     return ""
 
 

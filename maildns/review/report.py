@@ -134,12 +134,14 @@ def _record_changes(
     out = []
     for key in sorted(old.records.keys() | new.records.keys()):
         a, b = old.records.get(key), new.records.get(key)
-        if a == b:
+        # A record set a new import block adopts is listed even when its values did not change:
+        # Terraform takes over the live set (and writes these values over it).
+        adopts, live = (adopted or {}).get(key, ("", ())) if b is not None else ("", ())
+        if a == b and not adopts:
             continue
         kind: ChangeKind = "+" if a is None else "-" if b is None else "~"
         ref = b or a
         assert ref is not None
-        adopts, live = (adopted or {}).get(key, ("", ())) if kind == "+" else ("", ())
         out.append(
             RecordChange(
                 kind,

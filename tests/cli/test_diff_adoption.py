@@ -35,12 +35,12 @@ CASES = [
         changed(adopt=["mx", "spf"]),
         {
             ("example.gov", "MX"): [
-                "  ~ example.gov MX  (adopted: takes over the live record set <zone-id>_example.gov_MX; values unchanged)",
-                "      = 10 mx1.example.gov",
+                "    ~ example.gov MX  (adopted: takes over the live record set <zone-id>_example.gov_MX; values unchanged)",
+                "        = 10 mx1.example.gov",
             ],
             ("example.gov", "TXT"): [
-                "  ~ example.gov TXT  (adopted: takes over the live record set <zone-id>_example.gov_TXT; values unchanged)",
-                "      = v=spf1 ip4:192.0.2.0/24 -all",
+                "    ~ example.gov TXT  (adopted: takes over the live record set <zone-id>_example.gov_TXT; values unchanged)",
+                "        = v=spf1 ip4:192.0.2.0/24 -all",
             ],
         },
     ),
@@ -49,9 +49,9 @@ CASES = [
         changed(adopt=["mx"], mx=[{"host": "mx2.example.gov", "preference": 10}]),
         {
             ("example.gov", "MX"): [
-                "  ~ example.gov MX  (adopted: takes over the live record set <zone-id>_example.gov_MX)",
-                "      - 10 mx1.example.gov",
-                "      + 10 mx2.example.gov",
+                "    ~ example.gov MX  (adopted: takes over the live record set <zone-id>_example.gov_MX)",
+                "        - 10 mx1.example.gov",
+                "        + 10 mx2.example.gov",
             ],
         },
     ),
@@ -85,7 +85,7 @@ def test_adoption_only_is_a_change_on_the_command_line(base, tmp_path, capsys):
     assert main(["diff", str(old), str(new), "--exit-code"]) == 3
     out = capsys.readouterr().out
     assert out.startswith("1 domain changed: no risk flags\n")
-    assert "  ~ example.gov MX  (adopted: takes over the live record set <zone-id>_example.gov_MX; values unchanged)\n" in out
+    assert "    ~ example.gov MX  (adopted: takes over the live record set <zone-id>_example.gov_MX; values unchanged)\n" in out
     assert "1 to import" in out
 
 
@@ -97,9 +97,9 @@ def test_the_live_value_an_adoption_replaces_is_shown_when_the_plan_has_it(base,
     assert record.live == ("10 old.mx.example",)
     text = render_text(report)
     assert (
-        "  ~ example.gov MX  (adopted: takes over the live record set <zone-id>_example.gov_MX; values unchanged)\n"
-        "      live: 10 old.mx.example\n"
-        "      = 10 mx1.example.gov\n"
+        "    ~ example.gov MX  (adopted: takes over the live record set <zone-id>_example.gov_MX; values unchanged)\n"
+        "        live: 10 old.mx.example\n"
+        "        = 10 mx1.example.gov\n"
     ) in text
     (entry,) = [r for r in json.loads(render_json(report))["domains"][0]["records"] if r["adopts"]]
     assert entry["live"] == ["10 old.mx.example"] and entry["old"] == entry["new"] == ["10 mx1.example.gov"]
