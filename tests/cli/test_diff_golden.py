@@ -16,6 +16,7 @@ import pytest
 
 from maildns.cli import main
 from maildns.config import parse_config
+from maildns.plan import plan_one
 from maildns.review import load_stacks, render_json, render_markdown, review
 from tests.terraform.matrix import synthesize
 
@@ -106,6 +107,23 @@ def test_managed_to_existing_raises_no_false_dkim_flag(base, tmp_path):
     assert [f.code for f in domain.flags] == ["ses-identity-removed"]
     assert not [r for r in domain.records if "_domainkey" in r.name]
     assert "<ses-us-east-1-token-1>" in render_markdown(review({}, base))
+
+
+def test_computed_names_are_shown_as_maildns_records_shows_them(base):
+    """Names known only after apply (SES tokens, the ACM validation CNAME that ACM names itself) read
+    in the diff as in ``maildns records``, type and target too, never as a Terraform expression."""
+    computed = [r for r in plan_one(parse_config(BASE, "config/example.gov.yaml")).all_records if r.computed]
+    assert {r.id for r in computed} >= {"mta-sts-certificate-validation", "ses-dkim-us-east-1-1"}
+    report = review({}, base)
+    (domain,) = report.domains
+    listed = {(r.name, r.type): r.new for r in domain.records}
+    for record in computed:
+        assert (record.name, record.type) in listed, f"{record.name} {record.type} is not listed as maildns records shows it"
+    acm = next(r for r in computed if r.id == "mta-sts-certificate-validation")
+    assert listed[(acm.name, acm.type)] == acm.values
+    summaries = {c.address: c.summary for c in domain.resources}
+    assert summaries["aws_route53_record.mta_sts_certificate_validation"] == f"{acm.name} CNAME"
+    assert "${" not in "".join(r.name + r.type for r in domain.records) + "".join(summaries.values())
 
 
 def test_an_adoption_is_shown_as_adoption(tmp_path, request):
