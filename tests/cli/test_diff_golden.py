@@ -8,16 +8,19 @@ from __future__ import annotations
 import copy
 import difflib
 import json
-from collections.abc import Callable
+import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from maildns.cli import main
 from maildns.config import parse_config
 from maildns.plan import plan_one
-from maildns.review import load_stacks, render_json, render_markdown, review
+from maildns.review import render_json, render_markdown, review
+from tests.cli.test_diff_git import ROOT, commit, git
 from tests.terraform.matrix import synthesize
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
@@ -158,28 +161,47 @@ def test_three_hundred_parked_domains_beside_one_flagged_change(base, tmp_path, 
     check_golden("diff-parked-300.md", markdown, request)
 
 
-Edit = Callable[[dict[str, Any]], None]
+# The maildns change of the pull request below: the SPF ``all`` a config leaves unset becomes ``~all``.
+SPF_DEFAULT = ('else "fail"', 'else "softfail"')
 
 
-def code_change(doc: dict[str, Any]) -> None:
-    """What a change to maildns itself does to every stack's output: here, SPF rendered ``~all``."""
-    for body in doc["resource"]["aws_route53_record"].values():
-        body["records"] = [r.replace(" -all", " ~all") for r in body.get("records", [])]
+def code_repository(path: Path, domains: Sequence[str]) -> Path:
+    """A repository as ``maildns init`` leaves one that vendors maildns: commit A holds this
+    repository's ``maildns/`` and a config per domain; commit B changes one line of maildns only."""
+    shutil.copytree(ROOT / "maildns", path / "maildns", ignore=shutil.ignore_patterns("__pycache__"))
+    for domain in domains:
+        config = changed(domain=domain, zone=domain, spf={"terms": ["ip4:192.0.2.0/24"]})  # all: the default
+        (path / "config").mkdir(exist_ok=True)
+        (path / "config" / f"{domain}.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    git(path, "init", "-q", "-b", "main")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "maildns and three domains")
+    models = "maildns/config/models.py"
+    text = (path / models).read_text()
+    assert text.count(SPF_DEFAULT[0]) == 1, f"{models} no longer renders the SPF default as this test expects"
+    commit(path, {models: text.replace(*SPF_DEFAULT)}, "SPF: softfail unlisted senders by default")
+    assert git(path, "diff", "--name-only", "HEAD~1", "HEAD").split() == [models]
+    return path
 
 
-def test_a_pull_request_changing_only_maildns_code_lists_every_stack_and_the_gate_applies(tmp_path, capsys, request):
-    """The revisions' own maildns synthesizes each side; a code change shows in every stack's output."""
-    configs = [changed(domain=d, zone=d) for d in ("a.example.gov", "b.example.gov", "c.example.gov")]
-    before = synth(tmp_path / "before", *configs)
-    after = copy.deepcopy(before)
-    for doc in after.values():
-        code_change(doc)
-    for side, stacks in (("a", before), ("b", after)):
-        for name, doc in stacks.items():
-            path = tmp_path / side / "stacks" / name / "cdk.tf.json"
-            path.parent.mkdir(parents=True)
-            path.write_text(json.dumps(doc))
-    report = review(load_stacks(tmp_path / "a"), load_stacks(tmp_path / "b"))
-    assert [d.stack for d in report.domains] == ["a-example-gov", "b-example-gov", "c-example-gov"]
-    assert main(["diff", str(tmp_path / "a"), str(tmp_path / "b"), "--format", "markdown", "--fail-on", "high"]) == 3
-    check_golden("diff-maildns-code.md", capsys.readouterr().out, request)
+def test_a_pull_request_changing_only_maildns_code_lists_every_stack_and_the_gate_applies(tmp_path, monkeypatch, capsys, request):
+    """Each revision is synthesized by its own maildns: a one-line change to maildns (no config
+    touched) changes every stack's output, and the review lists them all and gates on them."""
+    domains = ("a.example.gov", "b.example.gov", "c.example.gov")
+    monkeypatch.chdir(code_repository(tmp_path / "repo", domains))
+    assert main(["diff", "HEAD~1", "HEAD", "--format", "json", "--fail-on", "high"]) == 3
+    json_out = capsys.readouterr().out
+    doc = json.loads(json_out)
+    assert [d["stack"] for d in doc["domains"]] == [d.replace(".", "-") for d in domains]
+    assert [(f["severity"], f["code"], f["domain"]) for f in doc["flags"]] == [("high", "spf-all-loosened", d) for d in domains]
+    for domain in doc["domains"]:
+        # The one line maildns changed, and nothing else: every other block is the same.
+        assert [(r["name"], r["old"], r["new"]) for r in domain["records"]] == [
+            (domain["domain"], ["v=spf1 ip4:192.0.2.0/24 -all"], ["v=spf1 ip4:192.0.2.0/24 ~all"])
+        ]
+        assert [c["address"] for c in domain["resources"]] == ["aws_route53_record.spf"]
+    assert main(["diff", "HEAD~1", "HEAD", "--format", "markdown", "--fail-on", "high"]) == 3
+    markdown = capsys.readouterr().out
+    assert all(f"{d} (stack {d.replace('.', '-')})" in markdown for d in domains)
+    check_golden("diff-maildns-code.md", markdown, request)
+    check_golden("diff-maildns-code.json", json_out, request)
