@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from maildns.records import ses_token_placeholder
+from maildns.records.mta_sts import POLICY_HOST, certificate_validation_placeholders
 from maildns.records.txt import character_strings
 from maildns.review.reading import Stacks
 
@@ -39,7 +40,16 @@ def blocks(doc: Mapping[str, Any]) -> dict[str, Any]:
             found[f"provider.{name}" + (f".{config['alias']}" if "alias" in config else "")] = config
     for key, value in doc.get("terraform", {}).items():
         found[f"terraform.{key}"] = value
+    # Import blocks: adopting a live resource changes what Terraform manages even when the
+    # resource's own block is unchanged (https://developer.hashicorp.com/terraform/language/import).
+    imports = doc.get("import", [])
+    for entry in imports if isinstance(imports, list) else ():
+        if isinstance(entry, Mapping) and isinstance(entry.get("to"), str):
+            found[f"{IMPORT}{entry['to']}"] = {k: v for k, v in entry.items() if k != "to"}
     return found
+
+
+IMPORT = "import."  # the address prefix of an import block in the resource list
 
 
 # An SES DKIM token as the stacks write it: ``${element(<identity or dkim>.<attribute>, <index>)}``,
@@ -47,28 +57,61 @@ def blocks(doc: Mapping[str, Any]) -> dict[str, Any]:
 _SES_TOKEN = re.compile(r"\$\{element\([^,{}]*?\.ses_(?:identity|dkim)_([a-z0-9_]+?)\.[^,{}]*,\s*(\d)\)\}")
 
 
+# The ACM validation CNAME as the stacks write it: name, type and value are each
+# ``${tolist(aws_acm_certificate.<name>.domain_validation_options).<i>.resource_record_<part>}``.
+# ACM chooses the name and the target; the type is always CNAME.
+# @see https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
+_ACM = re.compile(
+    r"\$\{tolist\(aws_acm_certificate\.([A-Za-z0-9_-]+)\.domain_validation_options\)\.\d+\.resource_record_(name|type|value)\}"
+)
+
 ZONE_ID = "${data.aws_route53_zone.zone.zone_id}"
 
+Certificates = Mapping[str, str]  # a stack's ACM certificates: logical name -> domain name
 
-def readable(text: str) -> str:
+
+def certificates(doc: Mapping[str, Any]) -> dict[str, str]:
+    """The ACM certificates of a stack, whose validation records the review names."""
+    found = doc.get("resource", {}).get("aws_acm_certificate", {})
+    return {
+        name: body["domain_name"] for name, body in found.items() if isinstance(body, Mapping) and isinstance(body.get("domain_name"), str)
+    }
+
+
+def _acm(match: re.Match[str], certs: Certificates) -> str:
+    host = certs.get(match[1])
+    if host is None:
+        return match[0]  # a certificate this stack does not hold: nothing to name it by
+    if match[2] == "type":
+        return "CNAME"
+    # The certificate is the policy host's (mta-sts.<domain>); records names its CNAME by the domain.
+    name, target = certificate_validation_placeholders(host.removeprefix(f"{POLICY_HOST}."))
+    return name if match[2] == "name" else target
+
+
+def readable(text: str, certs: Certificates | None = None) -> str:
     """A name or value with SES tokens shown as ``maildns records`` shows them (``<ses-us-east-1-token-1>``),
-    and the hosted zone's ID, known only to Terraform, as ``<zone-id>``."""
-    return _SES_TOKEN.sub(lambda m: ses_token_placeholder(m[1].replace("_", "-"), int(m[2]) + 1), text).replace(ZONE_ID, "<zone-id>")
+    the ACM validation CNAME (given the stack's ``certs``) as ``<acm validation name for mta-sts.login.gov>``
+    and its target and type likewise, and the hosted zone's ID, known only to Terraform, as ``<zone-id>``."""
+    text = _SES_TOKEN.sub(lambda m: ses_token_placeholder(m[1].replace("_", "-"), int(m[2]) + 1), text)
+    if certs:
+        text = _ACM.sub(lambda m: _acm(m, certs), text)
+    return text.replace(ZONE_ID, "<zone-id>")
 
 
 def is_computed(name: str) -> bool:
-    """Whether a record name holds a value known only after apply (an SES token)."""
-    return "<ses-" in name or "${" in name
+    """Whether a record name holds a value known only after apply (an SES token, ACM's validation name)."""
+    return "<ses-" in name or "<acm validation" in name or "${" in name
 
 
-def values(body: Mapping[str, Any]) -> list[str]:
+def values(body: Mapping[str, Any], certs: Certificates | None = None) -> list[str]:
     """Record values as resolvers will see them: TXT pieces joined again, an alias as its target."""
     if isinstance(body.get("alias"), Mapping) and "records" not in body:
         return [f"ALIAS {body['alias'].get('name')}"]
     found = body.get("records", [])
     if body.get("type") == "TXT":
         return [_joined(v) for v in found]
-    return [readable(str(v)) for v in found]
+    return [readable(str(v), certs) for v in found]
 
 
 def _joined(value: str) -> str:
@@ -78,9 +121,11 @@ def _joined(value: str) -> str:
         return value  # not in the provider's split form: show it as written
 
 
-def _summary(address: str, body: Any) -> str:
+def _summary(address: str, body: Any, certs: Certificates) -> str:
     if address.startswith("aws_route53_record.") and isinstance(body, Mapping):
-        return f"{readable(str(body.get('name')))} {body.get('type')}"
+        return f"{readable(str(body.get('name')), certs)} {readable(str(body.get('type')), certs)}"
+    if address.startswith(IMPORT) and isinstance(body, Mapping):
+        return f"adopts {readable(str(body.get('id')))}"
     return ""
 
 
@@ -93,9 +138,9 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, str]:
     return {prefix: json.dumps(value, sort_keys=True)}
 
 
-def _lines(address: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> tuple[str, ...]:
+def _lines(address: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, certs: Certificates) -> tuple[str, ...]:
     if address.startswith("aws_route53_record.") and "records" in (old or new or {}):
-        before, after = values(old or {}), values(new or {})
+        before, after = values(old or {}, certs), values(new or {}, certs)
         lines = [f"- {v}" for v in before if v not in after] + [f"+ {v}" for v in after if v not in before]
         rest_old = {k: v for k, v in (old or {}).items() if k != "records"}
         rest_new = {k: v for k, v in (new or {}).items() if k != "records"}
@@ -122,9 +167,10 @@ def diff(old: Stacks, new: Stacks) -> Iterator[Change]:
 
 def stack_changes(stack: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[Change]:
     before, after = blocks(old), blocks(new)
+    certs = {**certificates(old), **certificates(new)}
     for address in sorted(before.keys() | after.keys()):
         a, b = before.get(address), after.get(address)
         if a == b:
             continue
         kind: ChangeKind = "+" if a is None else "-" if b is None else "~"
-        yield Change(stack, kind, address, _summary(address, b or a), _lines(address, a, b))
+        yield Change(stack, kind, address, _summary(address, b or a, certs), _lines(address, a, b, certs))

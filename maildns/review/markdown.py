@@ -38,11 +38,17 @@ def md_code_block(lines: Iterable[str]) -> str:
 
 def _md_domain(domain: DomainReport) -> str:
     counts = [f"{c} {s}" for s in SEVERITIES if (c := sum(f.severity == s for f in domain.flags))]
-    what = {"added": "added", "removed": "removed from the synth output", "changed": f"{len(domain.records)} record sets changed"}[
-        domain.status
-    ]
+    what = {"added": "added", "removed": "removed from the synth output", "changed": _changed(domain)}[domain.status]
     title = f"{domain.domain} (stack {domain.stack}): {what}" + (f"; {', '.join(counts)}" if counts else "")
     return f"<details><summary>{html.escape(title)}</summary>\n\n{md_code_block(domain_lines(domain))}\n\n</details>"
+
+
+def _changed(domain: DomainReport) -> str:
+    """``3 record sets changed``, ``2 adopted`` too when import blocks take over live sets."""
+    adopted = sum(bool(r.adopts) for r in domain.records)
+    changed = sum(not (r.adopts and r.old == r.new and r.old_ttl == r.new_ttl) for r in domain.records)
+    parts = [f"{changed} record sets changed"] if changed or not adopted else []
+    return ", ".join(parts + ([f"{adopted} record sets adopted" if not parts else f"{adopted} adopted"] if adopted else []))
 
 
 PLAN_NOT_RUN = (

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from maildns.records.mta_sts import Policy
-from maildns.review.blocks import Change, ChangeKind, readable, stack_changes
+from maildns.review.blocks import Change, ChangeKind, certificates, readable, stack_changes
 from maildns.review.flags import FLAGS, SEVERITIES, Flag, Status, flags
 from maildns.review.mail import Mail, View, mail
 from maildns.review.planned import Planned
@@ -117,13 +117,14 @@ def _adopted(
     before, after = targets(old), targets(new)
     live = {p.address: p.live for p in plan if p.action == "import"}
     records = new.get("resource", {}).get("aws_route53_record", {})
+    certs = certificates(new)
     out = {}
     for address, import_id in after.items():
         name = address.removeprefix("aws_route53_record.")
         body = records.get(name)
         if address in before or name == address or not isinstance(body, Mapping):
             continue
-        key = (readable(str(body.get("name", ""))).rstrip(".").lower(), str(body.get("type", "")))
+        key = (readable(str(body.get("name", "")), certs).rstrip(".").lower(), readable(str(body.get("type", "")), certs))
         out[key] = (readable(import_id), live.get(address, ()))
     return out
 
@@ -134,12 +135,14 @@ def _record_changes(
     out = []
     for key in sorted(old.records.keys() | new.records.keys()):
         a, b = old.records.get(key), new.records.get(key)
-        if a == b:
+        # A record set a new import block adopts is listed even when its values did not change:
+        # Terraform takes over the live set (and writes these values over it).
+        adopts, live = (adopted or {}).get(key, ("", ())) if b is not None else ("", ())
+        if a == b and not adopts:
             continue
         kind: ChangeKind = "+" if a is None else "-" if b is None else "~"
         ref = b or a
         assert ref is not None
-        adopts, live = (adopted or {}).get(key, ("", ())) if kind == "+" else ("", ())
         out.append(
             RecordChange(
                 kind,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from maildns.records.mta_sts import POLICY_PATH
-from maildns.review.blocks import Change
+from maildns.review.blocks import IMPORT, Change
 from maildns.review.report import DomainReport, RecordChange, Report
 
 SHORTEN_ABOVE = 100  # values longer than this are shown around their change in text and Markdown
@@ -20,8 +20,10 @@ def render(changes: list[Change]) -> str:
             out.append(stack)
         out.append(f"  {change.kind} {change.address}" + (f"  {change.summary}" if change.summary else ""))
         out.extend(f"      {line}" for line in change.lines)
-    counts = {kind: sum(c.kind == kind for c in changes) for kind in "+~-"}
-    out.append(f"{counts['+']} to add, {counts['~']} to change, {counts['-']} to remove")
+    # An import block creates nothing: it adopts a live resource, counted apart.
+    counts = {kind: sum(c.kind == kind for c in changes if not c.address.startswith(IMPORT)) for kind in "+~-"}
+    imports = sum(c.kind == "+" for c in changes if c.address.startswith(IMPORT))
+    out.append(f"{counts['+']} to add, {counts['~']} to change, {counts['-']} to remove" + (f", {imports} to import" if imports else ""))
     return "\n".join(out)
 
 
@@ -50,11 +52,17 @@ def _one(value: str) -> str:
 
 def record_lines(change: RecordChange) -> list[str]:
     """``~ name TYPE`` then ``- old`` / ``+ new`` lines, long values shortened around the change."""
+    same = change.kind == "~" and change.old == change.new and change.old_ttl == change.new_ttl
     if change.adopts:
-        lines = [f"{change.kind} {change.name} {change.type}  (adopted: takes over the live record set {change.adopts})"]
+        # Taken over by an import block: the live values (when a plan shows them), then what it sets;
+        # ``=`` marks values the synth output already had (the config gained ``adopt`` alone).
+        unchanged = "; values unchanged" if same else ""
+        lines = [f"{change.kind} {change.name} {change.type}  (adopted: takes over the live record set {change.adopts}{unchanged})"]
         lines += [f"    live: {_one(v)}" for v in change.live]
-        return lines + [f"    + {_one(v)}" for v in change.new]
-    lines = [f"{change.kind} {change.name} {change.type}"]
+        if change.kind == "+" or same:
+            return lines + [f"    {'=' if same else '+'} {_one(v)}" for v in change.new]
+    else:
+        lines = [f"{change.kind} {change.name} {change.type}"]
     removed = [v for v in change.old if v not in change.new]
     added = [v for v in change.new if v not in change.old]
     if len(removed) == 1 and len(added) == 1:

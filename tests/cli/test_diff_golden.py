@@ -8,15 +8,19 @@ from __future__ import annotations
 import copy
 import difflib
 import json
-from collections.abc import Callable
+import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from maildns.cli import main
 from maildns.config import parse_config
-from maildns.review import load_stacks, render_json, render_markdown, review
+from maildns.plan import plan_one
+from maildns.review import render_json, render_markdown, review
+from tests.cli.test_diff_git import ROOT, commit, git
 from tests.terraform.matrix import synthesize
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
@@ -108,6 +112,23 @@ def test_managed_to_existing_raises_no_false_dkim_flag(base, tmp_path):
     assert "<ses-us-east-1-token-1>" in render_markdown(review({}, base))
 
 
+def test_computed_names_are_shown_as_maildns_records_shows_them(base):
+    """Names known only after apply (SES tokens, the ACM validation CNAME that ACM names itself) read
+    in the diff as in ``maildns records``, type and target too, never as a Terraform expression."""
+    computed = [r for r in plan_one(parse_config(BASE, "config/example.gov.yaml")).all_records if r.computed]
+    assert {r.id for r in computed} >= {"mta-sts-certificate-validation", "ses-dkim-us-east-1-1"}
+    report = review({}, base)
+    (domain,) = report.domains
+    listed = {(r.name, r.type): r.new for r in domain.records}
+    for record in computed:
+        assert (record.name, record.type) in listed, f"{record.name} {record.type} is not listed as maildns records shows it"
+    acm = next(r for r in computed if r.id == "mta-sts-certificate-validation")
+    assert listed[(acm.name, acm.type)] == acm.values
+    summaries = {c.address: c.summary for c in domain.resources}
+    assert summaries["aws_route53_record.mta_sts_certificate_validation"] == f"{acm.name} CNAME"
+    assert "${" not in "".join(r.name + r.type for r in domain.records) + "".join(summaries.values())
+
+
 def test_an_adoption_is_shown_as_adoption(tmp_path, request):
     """A first synth that adopts the live MX and SPF: those two take over, the rest are created."""
     report = review({}, synth(tmp_path, changed(adopt=["mx", "spf"])))
@@ -119,10 +140,14 @@ def test_an_adoption_is_shown_as_adoption(tmp_path, request):
     both("adoption", report, request)
 
 
+def rename_text(text: str, old: str, new: str) -> str:
+    """``text`` with a domain and its stack name (dots as hyphens) replaced."""
+    return text.replace(old, new).replace(old.replace(".", "-"), new.replace(".", "-"))
+
+
 def rename(doc: dict[str, Any], old: str, new: str) -> dict[str, Any]:
     """A stack of another parked domain: the same synth output with its names replaced."""
-    text = json.dumps(doc).replace(old, new).replace(old.replace(".", "-"), new.replace(".", "-"))
-    result: dict[str, Any] = json.loads(text)
+    result: dict[str, Any] = json.loads(rename_text(json.dumps(doc), old, new))
     return result
 
 
@@ -137,31 +162,57 @@ def test_three_hundred_parked_domains_beside_one_flagged_change(base, tmp_path, 
     assert markdown.index("example.gov (stack example-gov)") < markdown.index("300 new stacks with identical records")
     assert "DMARC p weakened reject \\-\\> none" in markdown
     assert markdown.count("<details>") == 2  # the flagged domain and one example of the 300
-    check_golden("diff-parked-300.md", markdown, request)
+    # JSON is for tools: every domain in full, the flagged one first (stacks in name order), each
+    # parked entry the first one's with its names replaced.
+    doc = json.loads(render_json(report))
+    assert [d["stack"] for d in doc["domains"]] == [STACK, *sorted(n for n in head if n != STACK)]
+    first = json.dumps(doc["domains"][1])
+    for i, entry in enumerate(doc["domains"][1:]):
+        assert json.dumps(entry) == rename_text(first, "parked000.gov", f"parked{i:03d}.gov")
+    both("parked-300", report, request)
 
 
-Edit = Callable[[dict[str, Any]], None]
+# The maildns change of the pull request below: the SPF ``all`` a config leaves unset becomes ``~all``.
+SPF_DEFAULT = ('else "fail"', 'else "softfail"')
 
 
-def code_change(doc: dict[str, Any]) -> None:
-    """What a change to maildns itself does to every stack's output: here, SPF rendered ``~all``."""
-    for body in doc["resource"]["aws_route53_record"].values():
-        body["records"] = [r.replace(" -all", " ~all") for r in body.get("records", [])]
+def code_repository(path: Path, domains: Sequence[str]) -> Path:
+    """A repository as ``maildns init`` leaves one that vendors maildns: commit A holds this
+    repository's ``maildns/`` and a config per domain; commit B changes one line of maildns only."""
+    shutil.copytree(ROOT / "maildns", path / "maildns", ignore=shutil.ignore_patterns("__pycache__"))
+    for domain in domains:
+        config = changed(domain=domain, zone=domain, spf={"terms": ["ip4:192.0.2.0/24"]})  # all: the default
+        (path / "config").mkdir(exist_ok=True)
+        (path / "config" / f"{domain}.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    git(path, "init", "-q", "-b", "main")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "maildns and three domains")
+    models = "maildns/config/models.py"
+    text = (path / models).read_text()
+    assert text.count(SPF_DEFAULT[0]) == 1, f"{models} no longer renders the SPF default as this test expects"
+    commit(path, {models: text.replace(*SPF_DEFAULT)}, "SPF: softfail unlisted senders by default")
+    assert git(path, "diff", "--name-only", "HEAD~1", "HEAD").split() == [models]
+    return path
 
 
-def test_a_pull_request_changing_only_maildns_code_lists_every_stack_and_the_gate_applies(tmp_path, capsys, request):
-    """The revisions' own maildns synthesizes each side; a code change shows in every stack's output."""
-    configs = [changed(domain=d, zone=d) for d in ("a.example.gov", "b.example.gov", "c.example.gov")]
-    before = synth(tmp_path / "before", *configs)
-    after = copy.deepcopy(before)
-    for doc in after.values():
-        code_change(doc)
-    for side, stacks in (("a", before), ("b", after)):
-        for name, doc in stacks.items():
-            path = tmp_path / side / "stacks" / name / "cdk.tf.json"
-            path.parent.mkdir(parents=True)
-            path.write_text(json.dumps(doc))
-    report = review(load_stacks(tmp_path / "a"), load_stacks(tmp_path / "b"))
-    assert [d.stack for d in report.domains] == ["a-example-gov", "b-example-gov", "c-example-gov"]
-    assert main(["diff", str(tmp_path / "a"), str(tmp_path / "b"), "--format", "markdown", "--fail-on", "high"]) == 3
-    check_golden("diff-maildns-code.md", capsys.readouterr().out, request)
+def test_a_pull_request_changing_only_maildns_code_lists_every_stack_and_the_gate_applies(tmp_path, monkeypatch, capsys, request):
+    """Each revision is synthesized by its own maildns: a one-line change to maildns (no config
+    touched) changes every stack's output, and the review lists them all and gates on them."""
+    domains = ("a.example.gov", "b.example.gov", "c.example.gov")
+    monkeypatch.chdir(code_repository(tmp_path / "repo", domains))
+    assert main(["diff", "HEAD~1", "HEAD", "--format", "json", "--fail-on", "high"]) == 3
+    json_out = capsys.readouterr().out
+    doc = json.loads(json_out)
+    assert [d["stack"] for d in doc["domains"]] == [d.replace(".", "-") for d in domains]
+    assert [(f["severity"], f["code"], f["domain"]) for f in doc["flags"]] == [("high", "spf-all-loosened", d) for d in domains]
+    for domain in doc["domains"]:
+        # The one line maildns changed, and nothing else: every other block is the same.
+        assert [(r["name"], r["old"], r["new"]) for r in domain["records"]] == [
+            (domain["domain"], ["v=spf1 ip4:192.0.2.0/24 -all"], ["v=spf1 ip4:192.0.2.0/24 ~all"])
+        ]
+        assert [c["address"] for c in domain["resources"]] == ["aws_route53_record.spf"]
+    assert main(["diff", "HEAD~1", "HEAD", "--format", "markdown", "--fail-on", "high"]) == 3
+    markdown = capsys.readouterr().out
+    assert all(f"{d} (stack {d.replace('.', '-')})" in markdown for d in domains)
+    check_golden("diff-maildns-code.md", markdown, request)
+    check_golden("diff-maildns-code.json", json_out, request)
