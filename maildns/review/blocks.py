@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from maildns.records import ses_token_placeholder
-from maildns.records.mta_sts import POLICY_HOST, certificate_validation_placeholders
+from maildns.records.mta_sts import POLICY_HOST, certificate_validation_placeholders, distribution_placeholder
 from maildns.records.txt import character_strings
 from maildns.review.reading import Stacks
 
@@ -65,37 +65,59 @@ _ACM = re.compile(
     r"\$\{tolist\(aws_acm_certificate\.([A-Za-z0-9_-]+)\.domain_validation_options\)\.\d+\.resource_record_(name|type|value)\}"
 )
 
+# The CloudFront distribution's host name, known after apply: ``${aws_cloudfront_distribution.<name>.domain_name}``.
+_DISTRIBUTION = re.compile(r"\$\{aws_cloudfront_distribution\.([A-Za-z0-9_-]+)\.domain_name\}")
+
 ZONE_ID = "${data.aws_route53_zone.zone.zone_id}"
 
-Certificates = Mapping[str, str]  # a stack's ACM certificates: logical name -> domain name
+Hosts = Mapping[str, str]  # a stack's certificates and distributions: address -> the host they serve
 
 
-def certificates(doc: Mapping[str, Any]) -> dict[str, str]:
-    """The ACM certificates of a stack, whose validation records the review names."""
-    found = doc.get("resource", {}).get("aws_acm_certificate", {})
-    return {
-        name: body["domain_name"] for name, body in found.items() if isinstance(body, Mapping) and isinstance(body.get("domain_name"), str)
+def hosts(doc: Mapping[str, Any]) -> dict[str, str]:
+    """The ACM certificates and CloudFront distributions of a stack, by address, with the host each
+    serves: the names ``maildns records`` gives their computed values are made from it."""
+    resources = doc.get("resource", {})
+    found = {
+        f"aws_acm_certificate.{name}": body["domain_name"]
+        for name, body in resources.get("aws_acm_certificate", {}).items()
+        if isinstance(body, Mapping) and isinstance(body.get("domain_name"), str)
     }
+    for name, body in resources.get("aws_cloudfront_distribution", {}).items():
+        aliases = body.get("aliases") if isinstance(body, Mapping) else None
+        if isinstance(aliases, list) and aliases and isinstance(aliases[0], str):
+            found[f"aws_cloudfront_distribution.{name}"] = aliases[0]
+    return found
 
 
-def _acm(match: re.Match[str], certs: Certificates) -> str:
-    host = certs.get(match[1])
+def _domain(host: str) -> str:
+    """The domain whose policy host (``mta-sts.<domain>``) ``host`` is: records names placeholders by it."""
+    return host.removeprefix(f"{POLICY_HOST}.")
+
+
+def _acm(match: re.Match[str], known: Hosts) -> str:
+    host = known.get(f"aws_acm_certificate.{match[1]}")
     if host is None:
         return match[0]  # a certificate this stack does not hold: nothing to name it by
     if match[2] == "type":
         return "CNAME"
-    # The certificate is the policy host's (mta-sts.<domain>); records names its CNAME by the domain.
-    name, target = certificate_validation_placeholders(host.removeprefix(f"{POLICY_HOST}."))
+    name, target = certificate_validation_placeholders(_domain(host))
     return name if match[2] == "name" else target
 
 
-def readable(text: str, certs: Certificates | None = None) -> str:
+def _distribution(match: re.Match[str], known: Hosts) -> str:
+    host = known.get(f"aws_cloudfront_distribution.{match[1]}")
+    return match[0] if host is None else distribution_placeholder(_domain(host))
+
+
+def readable(text: str, known: Hosts | None = None) -> str:
     """A name or value with SES tokens shown as ``maildns records`` shows them (``<ses-us-east-1-token-1>``),
-    the ACM validation CNAME (given the stack's ``certs``) as ``<acm validation name for mta-sts.login.gov>``
-    and its target and type likewise, and the hosted zone's ID, known only to Terraform, as ``<zone-id>``."""
+    given the stack's ``known`` hosts the ACM validation CNAME (``<acm validation name for mta-sts.login.gov>``,
+    its target and type likewise) and the CloudFront host (``<cloudfront distribution of mta-sts.login.gov>``),
+    and the hosted zone's ID, known only to Terraform, as ``<zone-id>``."""
     text = _SES_TOKEN.sub(lambda m: ses_token_placeholder(m[1].replace("_", "-"), int(m[2]) + 1), text)
-    if certs:
-        text = _ACM.sub(lambda m: _acm(m, certs), text)
+    if known:
+        text = _ACM.sub(lambda m: _acm(m, known), text)
+        text = _DISTRIBUTION.sub(lambda m: _distribution(m, known), text)
     return text.replace(ZONE_ID, "<zone-id>")
 
 
@@ -104,14 +126,14 @@ def is_computed(name: str) -> bool:
     return "<ses-" in name or "<acm validation" in name or "${" in name
 
 
-def values(body: Mapping[str, Any], certs: Certificates | None = None) -> list[str]:
+def values(body: Mapping[str, Any], known: Hosts | None = None) -> list[str]:
     """Record values as resolvers will see them: TXT pieces joined again, an alias as its target."""
     if isinstance(body.get("alias"), Mapping) and "records" not in body:
-        return [f"ALIAS {body['alias'].get('name')}"]
+        return [f"ALIAS {readable(str(body['alias'].get('name')), known)}"]
     found = body.get("records", [])
     if body.get("type") == "TXT":
         return [_joined(v) for v in found]
-    return [readable(str(v), certs) for v in found]
+    return [readable(str(v), known) for v in found]
 
 
 def _joined(value: str) -> str:
@@ -121,7 +143,7 @@ def _joined(value: str) -> str:
         return value  # not in the provider's split form: show it as written
 
 
-def _summary(address: str, body: Any, certs: Certificates) -> str:
+def _summary(address: str, body: Any, certs: Hosts) -> str:
     if address.startswith("aws_route53_record.") and isinstance(body, Mapping):
         return f"{readable(str(body.get('name')), certs)} {readable(str(body.get('type')), certs)}"
     if address.startswith(IMPORT) and isinstance(body, Mapping):
@@ -138,7 +160,7 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, str]:
     return {prefix: json.dumps(value, sort_keys=True)}
 
 
-def _lines(address: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, certs: Certificates) -> tuple[str, ...]:
+def _lines(address: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, certs: Hosts) -> tuple[str, ...]:
     if address.startswith("aws_route53_record.") and "records" in (old or new or {}):
         before, after = values(old or {}, certs), values(new or {}, certs)
         lines = [f"- {v}" for v in before if v not in after] + [f"+ {v}" for v in after if v not in before]
@@ -167,7 +189,7 @@ def diff(old: Stacks, new: Stacks) -> Iterator[Change]:
 
 def stack_changes(stack: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[Change]:
     before, after = blocks(old), blocks(new)
-    certs = {**certificates(old), **certificates(new)}
+    certs = {**hosts(old), **hosts(new)}
     for address in sorted(before.keys() | after.keys()):
         a, b = before.get(address), after.get(address)
         if a == b:

@@ -10,7 +10,7 @@ from maildns.records.dmarc import dmarc_domain, report_uris
 from maildns.records.mta_sts import POLICY_PATH, Policy, parse_policy
 from maildns.records.mx import NULL_MX_HOST, parse_mx
 from maildns.records.uri import split_size
-from maildns.review.blocks import certificates, readable, values
+from maildns.review.blocks import hosts, readable, values
 from maildns.review.planned import Planned
 
 
@@ -36,7 +36,7 @@ class Mail:
 def mail(stack: str, doc: Mapping[str, Any]) -> Mail:
     resources = doc.get("resource", {})
     records: dict[tuple[str, str], RecordSet] = {}
-    certs = certificates(doc)
+    certs = hosts(doc)
     for body in resources.get("aws_route53_record", {}).values():
         name, type_ = readable(str(body.get("name", "")), certs).rstrip("."), readable(str(body.get("type", "")), certs)
         key = (name.lower(), type_)

@@ -47,8 +47,12 @@ def _changed(domain: DomainReport) -> str:
     """``3 record sets changed``, ``2 adopted`` too when import blocks take over live sets."""
     adopted = sum(bool(r.adopts) for r in domain.records)
     changed = sum(not (r.adopts and r.old == r.new and r.old_ttl == r.new_ttl) for r in domain.records)
-    parts = [f"{changed} record sets changed"] if changed or not adopted else []
-    return ", ".join(parts + ([f"{adopted} record sets adopted" if not parts else f"{adopted} adopted"] if adopted else []))
+    parts = [f"{_sets(changed)} changed"] if changed or not adopted else []
+    return ", ".join(parts + ([f"{_sets(adopted)} adopted" if not parts else f"{adopted} adopted"] if adopted else []))
+
+
+def _sets(count: int) -> str:
+    return f"{count} record set{'' if count == 1 else 's'}"
 
 
 PLAN_NOT_RUN = (

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from maildns.records.mta_sts import Policy
-from maildns.review.blocks import Change, ChangeKind, certificates, readable, stack_changes
+from maildns.review.blocks import Change, ChangeKind, hosts, readable, stack_changes
 from maildns.review.flags import FLAGS, SEVERITIES, Flag, Status, flags
 from maildns.review.mail import Mail, View, mail
 from maildns.review.planned import Planned
@@ -117,7 +117,7 @@ def _adopted(
     before, after = targets(old), targets(new)
     live = {p.address: p.live for p in plan if p.action == "import"}
     records = new.get("resource", {}).get("aws_route53_record", {})
-    certs = certificates(new)
+    certs = hosts(new)
     out = {}
     for address, import_id in after.items():
         name = address.removeprefix("aws_route53_record.")

@@ -114,7 +114,8 @@ def test_managed_to_existing_raises_no_false_dkim_flag(base, tmp_path):
 
 def test_computed_names_are_shown_as_maildns_records_shows_them(base):
     """Names known only after apply (SES tokens, the ACM validation CNAME that ACM names itself) read
-    in the diff as in ``maildns records``, type and target too, never as a Terraform expression."""
+    in the diff as in ``maildns records``, type and target too, and so do values (the CloudFront
+    host the policy host's aliases point to), never as a Terraform expression."""
     computed = [r for r in plan_one(parse_config(BASE, "config/example.gov.yaml")).all_records if r.computed]
     assert {r.id for r in computed} >= {"mta-sts-certificate-validation", "ses-dkim-us-east-1-1"}
     report = review({}, base)
@@ -127,6 +128,10 @@ def test_computed_names_are_shown_as_maildns_records_shows_them(base):
     summaries = {c.address: c.summary for c in domain.resources}
     assert summaries["aws_route53_record.mta_sts_certificate_validation"] == f"{acm.name} CNAME"
     assert "${" not in "".join(r.name + r.type for r in domain.records) + "".join(summaries.values())
+    # Values too: the policy host's aliases name the distribution as records does.
+    alias = next(r for r in computed if r.id == "mta-sts-a")
+    assert listed[(alias.name, alias.type)] == tuple(f"ALIAS {v}" for v in alias.values)
+    assert "${" not in "".join(v for r in domain.records for v in r.new)
 
 
 def test_an_adoption_is_shown_as_adoption(tmp_path, request):
