@@ -11,8 +11,10 @@ import sys
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")  # before jsii starts Node
 
-from maildns.config import ConfigError, config_files, load_configs
+from maildns.config import ConfigError, config_files
 from maildns.fanout import synth, workers
+from maildns.synthesis import configs as kept
+from maildns.synthesis.cache import cache_folder
 from maildns.synthesis.staging import end_children, ending_cleanly
 
 
@@ -24,7 +26,7 @@ def main(prog: str = "maildns.app") -> int:
         print(f"{prog}: no .yaml files in {path}", file=sys.stderr)
         return 2  # nothing to synthesize is a setup mistake, not an empty success
     try:
-        configs = load_configs(files)
+        configs = kept.load(files, cache_folder())
     except ConfigError as exc:
         print("\n".join(exc.lines), file=sys.stderr)
         return 1

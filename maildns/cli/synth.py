@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from maildns.cli.base import EXIT_OK, Commands, UsageError, _load, command
+from maildns.cli.base import EXIT_OK, Commands, UsageError, _files, command
 from maildns.cli.options import add_jobs
 
 
@@ -19,8 +19,11 @@ def register(commands: Commands) -> None:
 def cmd_synth(args: argparse.Namespace) -> int:
     from maildns.fanout import workers
     from maildns.synthesis import OutError, synthesize
+    from maildns.synthesis import configs as kept
+    from maildns.synthesis.cache import cache_folder
 
-    configs = _load(args)  # refuse bad input before anything is written
+    # Bad input is refused before anything is written; unchanged files come from the synth cache.
+    configs = kept.load(_files(args), None if args.no_cache else cache_folder())
     try:
         count = args.jobs or workers()
     except ValueError as exc:  # MAILDNS_JOBS is not a number

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -252,13 +252,14 @@ def duplicate_domains(configs: Sequence[Config]) -> list[Problem]:
     return found
 
 
-def load_configs(paths: Iterable[str | Path]) -> tuple[Config, ...]:
-    """Load every file, collect every problem of every file, then check names across domains."""
+def load_configs(paths: Iterable[str | Path], load: Callable[[Path], Config] = load_config) -> tuple[Config, ...]:
+    """Load every file (with ``load``: ``load_config``, or one that keeps configs of unchanged
+    files), collect every problem of every file, then check names across domains."""
     found: list[Problem] = []
     configs: list[Config] = []
     for file in config_files(paths):
         try:
-            configs.append(load_config(file))
+            configs.append(load(file))
         except ConfigError as exc:
             found.extend(exc.problems)
     found.extend(duplicate_domains(configs))

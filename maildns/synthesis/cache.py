@@ -52,7 +52,7 @@ def cache_folder() -> Path | None:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "maildns", "synth")
 
 
-def _version(distribution: str) -> str:
+def version_of(distribution: str) -> str:
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
@@ -79,7 +79,7 @@ def fingerprint() -> str:
     parts = {
         "format": FORMAT,
         "code": code_digest(),
-        "versions": {name: _version(name) for name in DISTRIBUTIONS},
+        "versions": {name: version_of(name) for name in DISTRIBUTIONS},
         "python": list(sys.version_info[:2]),
         "environment": switches,
     }

@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from maildns import fanout
-from maildns.config import load_configs
+from maildns.config import config_files, load_configs
 from maildns.plan import plan
 from maildns.synthesis import cache as synth_cache
+from maildns.synthesis import configs as kept
 from maildns.synthesis import synthesize
 from tests.cli.test_stacks import DOMAINS, git, repo  # noqa: F401  # repo is a fixture
 from tests.synth.test_fanout import files
@@ -117,9 +118,9 @@ def test_incremental_synth_equals_a_full_synth(tmp_path_factory, monkeypatch, sy
     monkeypatch.delenv("MAILDNS_NO_CACHE", raising=False)
     world = World(root / "config", *start)
     world.folder.mkdir()
-    monkeypatch.setattr(synth_cache, "_version", lambda name: world.version if name == "maildns" else "pinned")
+    monkeypatch.setattr(synth_cache, "version_of", lambda name: world.version if name == "maildns" else "pinned")
     world.write()
-    synthesize(load_configs([world.folder]), root / "out", jobs=1)
+    synthesize(kept.load(config_files([world.folder]), root / "cache"), root / "out", jobs=1)
     seen = {path.split("/")[1]: {data} for path, data in files(root / "out").items() if path.startswith("stacks/")}
     for number, edits in enumerate(rounds):
         before = files(root / "out")
@@ -127,7 +128,11 @@ def test_incremental_synth_equals_a_full_synth(tmp_path_factory, monkeypatch, sy
         for edit in edits:
             world.apply(edit)
         world.write()
-        configs = load_configs([world.folder])
+        # The configs come through the config cache too: only the files this round changed are
+        # validated again, and what comes out equals a fresh load.
+        configs = kept.load(config_files([world.folder]), root / "cache")
+        assert configs == load_configs([world.folder])
+        assert [c._source for c in configs] == [c._source for c in load_configs([world.folder])]
         synthesized.clear()
         synthesize(configs, root / "out", jobs=1)
         done = set().union(*synthesized)

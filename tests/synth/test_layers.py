@@ -58,9 +58,10 @@ ROWS: dict[str, set[str]] = {
     # maildns's own code (``cache``); staging folders and signals (``staging``).
     "synthesis.__init__": {"config", "progress", "synthesis.staging", "fanout"},
     "synthesis.cache": {"__init__", "plan"},
+    "synthesis.configs": {"config", "synthesis.cache"},
     "synthesis.staging": set(),
     # The cdktf app: config/ in, one stack per domain out.
-    "app": {"config", "fanout", "synthesis"},
+    "app": {"config", "fanout", "synthesis", "synthesis.cache", "synthesis.configs"},
     # The files of an organisation's repository, from the package's templates.
     "scaffold": {"errors", "records"},
     # Reads each selector's lifecycle from git history and applies the rotation rules.
@@ -74,7 +75,7 @@ ROWS: dict[str, set[str]] = {
     "cli.records": {"cli.base", "cli.options", "config", "plan", "records", "errors"},
     "cli.policy": {"cli.base", "plan", "records"},
     "cli.stacks": {"cli.base", "cli.options", "changes", "fanout", "revision", "config", "pipeline", "plan"},
-    "cli.synth": {"cli.base", "cli.options", "fanout", "synthesis"},
+    "cli.synth": {"cli.base", "cli.options", "fanout", "synthesis", "synthesis.cache", "synthesis.configs"},
     "cli.check": {"cli.base", "cli.options", "plan", "check"},
     "cli.import_": {"cli.base", "cli.options", "errors", "check", "importer", "records"},
     "cli.diff": {"cli.base", "cli.options", "review", "revision", "rotation"},
